@@ -1,0 +1,7 @@
+//! newsidx: a full-text search engine for news archives.
+#![warn(missing_docs)]
+
+pub mod article;
+pub mod clean;
+pub mod extract;
+pub mod parse;
