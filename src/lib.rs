@@ -5,3 +5,14 @@ pub mod article;
 pub mod clean;
 pub mod extract;
 pub mod parse;
+pub mod render;
+pub mod decode;
+pub mod error;
+pub mod indexer;
+pub mod ingest;
+pub mod schema;
+pub mod search;
+pub mod walk;
+
+pub use article::{Article, Draft, Extraction, Format};
+pub use error::{Error, Result};

@@ -1,7 +1,164 @@
-//! Stage: extract. A [`Draft`](crate::article::Draft) and its cleaned body in,
-//! an [`Article`](crate::article::Article) out: title, people, dates,
-//! publication date and source. Pure and total.
+//! Stage: extract. A parsed [`Draft`] and its [`Cleaned`] body in, an
+//! [`Article`] out: title, people, mentioned dates, publication date, source
+//! and fingerprint, one module per field family. Pure and total.
+//!
+//! It does not read files or clean text; it decides fields from what the
+//! earlier stages produced.
 
 pub mod dates;
 pub mod people;
 pub mod source;
+
+use crate::article::{Article, Draft};
+use crate::clean::Cleaned;
+
+/// What extraction needs to know about where a record came from.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The article's key (path plus `#record`).
+    pub key: &'a str,
+    /// The source file path.
+    pub path: &'a str,
+    /// The user's `ingest --source NAME`, the last resort for `source`.
+    pub default_source: Option<&'a str>,
+}
+
+/// Longest title taken from the body when the file has none.
+const MAX_DERIVED_TITLE: usize = 120;
+
+/// Build the article for one record.
+pub fn assemble(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Article {
+    let title = draft
+        .title
+        .as_deref()
+        .map(crate::clean::normalize_text)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| derived_title(&cleaned.body, origin.path));
+    let file_name = std::path::Path::new(origin.path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let published = draft
+        .published
+        .as_deref()
+        .and_then(dates::parse_published)
+        .or_else(|| dates::from_dateline(&cleaned.body))
+        .or_else(|| dates::from_file_name(file_name));
+    let source = draft
+        .source
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .or_else(|| source::from_text(&cleaned.body, &cleaned.removed))
+        .or_else(|| {
+            draft
+                .url
+                .as_deref()
+                .and_then(host_of)
+                .map(str::to_string)
+        })
+        .or_else(|| origin.default_source.map(str::to_string))
+        .map(|s| source::normalize(&s));
+    let mut people = people::people(&title, &cleaned.body);
+    for p in &draft.people {
+        if !people.iter().any(|q| q.eq_ignore_ascii_case(p)) {
+            people.push(p.clone());
+        }
+    }
+    let dates = dates::mentioned(&cleaned.body, published);
+    Article {
+        key: origin.key.to_string(),
+        path: origin.path.to_string(),
+        title,
+        body: cleaned.body.clone(),
+        people,
+        dates,
+        published: published.map(|d| d.format("%Y-%m-%d").to_string()),
+        source,
+        url: draft.url.clone(),
+        authors: draft.authors.clone(),
+        format: draft.format,
+        fingerprint: fingerprint(&cleaned.body),
+        extraction: draft.extraction,
+    }
+}
+
+/// A title for a record without one: its first sentence, cut at a word
+/// boundary, else the file name.
+fn derived_title(body: &str, path: &str) -> String {
+    let first = body.split("\n\n").next().unwrap_or_default();
+    let sentence = first
+        .split_inclusive(['.', '!', '?'])
+        .next()
+        .unwrap_or(first)
+        .trim();
+    if sentence.is_empty() {
+        return std::path::Path::new(path)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(path)
+            .to_string();
+    }
+    if sentence.chars().count() <= MAX_DERIVED_TITLE {
+        return sentence.to_string();
+    }
+    let mut out = String::new();
+    for word in sentence.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > MAX_DERIVED_TITLE {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
+/// The host of a URL, without `www.`.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    Some(host).filter(|h| h.contains('.'))
+}
+
+/// Hash of the body's words, lowercased: equal for copies that differ only
+/// in whitespace, punctuation or case (exact duplicates).
+pub fn fingerprint(body: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for word in body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        hasher.update(word.to_lowercase().as_bytes());
+        hasher.update(b" ");
+    }
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_spacing_and_case() {
+        assert_eq!(fingerprint("Hello,  World.\n\nAgain"), fingerprint("hello world again"));
+        assert_ne!(fingerprint("hello world"), fingerprint("hello there"));
+    }
+
+    #[test]
+    fn derived_title_uses_first_sentence() {
+        assert_eq!(derived_title("Short one. Then more.", "x.txt"), "Short one.");
+        assert_eq!(derived_title("", "dir/story.txt"), "story");
+        let long = format!("{}.", "word ".repeat(60));
+        assert!(derived_title(&long, "x").chars().count() <= MAX_DERIVED_TITLE + 1);
+    }
+
+    #[test]
+    fn url_host() {
+        assert_eq!(host_of("https://www.example.com/a/b"), Some("example.com"));
+        assert_eq!(host_of("not a url"), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! Stage: decode. A file's bytes in, its text out: BOM-aware, UTF-8 first,
+//! then Windows-1252 (the superset of Latin-1 that real "Latin-1" files are
+//! written in), recording whether the fallback was used. Binary content is
+//! refused with a reason instead of being decoded into garbage.
+//!
+//! It does not sniff HTML `<meta charset>` beyond UTF-8/1252: pages saved
+//! by modern browsers are UTF-8, and older ones are almost always 1252.
+
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+/// Decoded text and how it was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, with any BOM removed.
+    pub text: String,
+    /// Name of the encoding used.
+    pub encoding: &'static str,
+    /// True when the bytes were not valid in the chosen encoding and some
+    /// characters were replaced.
+    pub lossy: bool,
+}
+
+/// Why a file's bytes are not text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// Zero bytes, or only whitespace.
+    #[error("empty file")]
+    Empty,
+    /// NUL bytes or many control characters: an image, archive or executable.
+    #[error("binary file (not text)")]
+    Binary,
+}
+
+/// Decode bytes to text.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return finish(String::from_utf8_lossy(rest).into_owned(), "UTF-8", false);
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let enc = if bytes[0] == 0xFF { UTF_16LE } else { UTF_16BE };
+        let (text, _, lossy) = enc.decode(bytes);
+        return finish(text.into_owned(), enc.name(), lossy);
+    }
+    if looks_binary(bytes) {
+        return Err(DecodeError::Binary);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => finish(s.to_string(), "UTF-8", false),
+        Err(_) => {
+            // Not UTF-8: decode as Windows-1252, which maps every byte, so
+            // a Latin-1 "£" (0xA3) comes out as "£" rather than U+FFFD.
+            let (text, _, lossy) = WINDOWS_1252.decode(bytes);
+            finish(text.into_owned(), "windows-1252", lossy)
+        }
+    }
+}
+
+fn finish(text: String, encoding: &'static str, lossy: bool) -> Result<Decoded, DecodeError> {
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(Decoded {
+        text,
+        encoding,
+        lossy,
+    })
+}
+
+/// Binary sniffing on the first 8 KiB: any NUL, or more than 10% control
+/// characters other than tab/CR/LF/FF. Text encodings we accept never
+/// contain NUL (UTF-16 is caught by its BOM before this runs).
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    controls * 10 > head.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_passes_through() {
+        let d = decode("Café £5".as_bytes()).expect("text");
+        assert_eq!(d.text, "Café £5");
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(!d.lossy);
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        let d = decode(b"\xEF\xBB\xBFHello").expect("text");
+        assert_eq!(d.text, "Hello");
+    }
+
+    #[test]
+    fn latin1_pound_sign_survives() {
+        let d = decode(b"Price \xA35 for caf\xE9").expect("text");
+        assert_eq!(d.text, "Price £5 for café");
+        assert_eq!(d.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn windows_1252_quotes() {
+        let d = decode(b"\x93quoted\x94 \x96 dash").expect("text");
+        assert_eq!(d.text, "\u{201c}quoted\u{201d} \u{2013} dash");
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let d = decode(b"\xFF\xFEH\x00i\x00").expect("text");
+        assert_eq!(d.text, "Hi");
+    }
+
+    #[test]
+    fn empty_and_binary_are_refused() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert_eq!(decode(b"  \n\t "), Err(DecodeError::Empty));
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\x00\x00"), Err(DecodeError::Binary));
+        assert_eq!(decode(&[1u8, 2, 3, 4, 5, 6, 7, 8]), Err(DecodeError::Binary));
+    }
+}

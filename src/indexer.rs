@@ -1,0 +1,249 @@
+//! The only writer. Opens or creates the index directory (checking the schema
+//! version), holds tantivy's writer lock for the whole ingest, reads the
+//! manifest of already-indexed files back from the index's own fast fields,
+//! and applies deletes and adds in batched commits.
+//!
+//! Why the manifest lives in the index: it is then committed atomically with
+//! the documents it describes, so a crash between "wrote articles" and
+//! "updated manifest" cannot happen. Reading it needs only fast-field columns,
+//! never the stored bodies, so a no-op re-ingest of a large archive is quick.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyError, Term};
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::schema::{NewsSchema, SCHEMA_VERSION};
+
+/// File written beside tantivy's own files, naming the schema version.
+pub const VERSION_FILE: &str = "newsidx.json";
+
+/// Default memory budget of the index writer, shared by its threads.
+pub const DEFAULT_WRITER_BYTES: usize = 200_000_000;
+
+/// What the index knows about one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoredFile {
+    /// Modification time (ns) when it was indexed.
+    pub modified: i64,
+    /// Size in bytes when it was indexed.
+    pub size: u64,
+    /// Number of articles stored from it.
+    pub articles: usize,
+}
+
+/// The already-indexed state: files and body fingerprints.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    /// Source files by path.
+    pub files: HashMap<String, StoredFile>,
+    /// Fingerprint -> number of stored articles with it.
+    pub fingerprints: HashMap<String, usize>,
+}
+
+/// The index, opened for writing.
+pub struct Indexer {
+    index: Index,
+    writer: IndexWriter,
+    schema: NewsSchema,
+    pending: usize,
+}
+
+/// Open an existing index for reading, or explain why not.
+pub fn open_index(dir: &Path) -> Result<(Index, NewsSchema)> {
+    if !dir.join("meta.json").exists() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    check_version(dir)?;
+    let index = Index::open_in_dir(dir)?;
+    NewsSchema::register(&index);
+    let schema = NewsSchema::new();
+    Ok((index, schema))
+}
+
+fn lock_error(dir: &Path, e: TantivyError) -> Error {
+    match e {
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(dir.to_path_buf()),
+        other => Error::from(other),
+    }
+}
+
+fn check_version(dir: &Path) -> Result<()> {
+    let found = std::fs::read_to_string(dir.join(VERSION_FILE))
+        .ok()
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+        .and_then(|v| v.get("schema_version").and_then(|n| n.as_u64()));
+    match found {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => Ok(()),
+        other => Err(Error::SchemaVersion {
+            path: dir.to_path_buf(),
+            found: other.map_or_else(|| "unknown".to_string(), |v| v.to_string()),
+            expected: SCHEMA_VERSION,
+        }),
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl Indexer {
+    /// Open the index at `dir` for writing, creating it if needed. With
+    /// `rebuild`, an existing newsidx index (of any version) is replaced.
+    pub fn open(dir: &Path, rebuild: bool, writer_bytes: usize) -> Result<Indexer> {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let has_index = dir.join("meta.json").exists();
+        if has_index && rebuild {
+            // Hold the old index's writer lock while clearing, so a rebuild
+            // never pulls files from under a running ingest.
+            let old = Index::open_in_dir(dir)?;
+            let guard: IndexWriter = old.writer(15_000_000).map_err(|e| lock_error(dir, e))?;
+            clear_index_dir(dir)?;
+            drop(guard);
+        } else if !has_index {
+            let foreign = std::fs::read_dir(dir)
+                .map_err(io_err(dir))?
+                .filter_map(|e| e.ok())
+                .any(|e| e.file_name() != VERSION_FILE && !e.file_name().to_string_lossy().starts_with('.'));
+            if foreign {
+                return Err(Error::Index(format!(
+                    "{} is not empty and holds no newsidx index; refusing to write there",
+                    dir.display()
+                )));
+            }
+        }
+        let schema = NewsSchema::new();
+        let index = if dir.join("meta.json").exists() {
+            check_version(dir)?;
+            Index::open_in_dir(dir)?
+        } else {
+            let index = Index::create_in_dir(dir, schema.schema.clone())?;
+            let version = serde_json::json!({ "schema_version": SCHEMA_VERSION });
+            let path = dir.join(VERSION_FILE);
+            std::fs::write(&path, version.to_string()).map_err(io_err(&path))?;
+            index
+        };
+        NewsSchema::register(&index);
+        let writer = index
+            .writer(writer_bytes)
+            .map_err(|e| lock_error(dir, e))?;
+        Ok(Indexer {
+            index,
+            writer,
+            schema,
+            pending: 0,
+        })
+    }
+
+    /// The schema in use.
+    pub fn schema(&self) -> &NewsSchema {
+        &self.schema
+    }
+
+    /// Read what is already indexed, from fast fields only.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let mut manifest = Manifest::default();
+        let mut buf = String::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let (Some(paths), Some(prints)) = (ff.str("path")?, ff.str("fingerprint")?) else {
+                continue;
+            };
+            let modified = ff.i64("modified")?;
+            let sizes = ff.u64("size")?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                if let Some(ord) = paths.term_ords(doc).next() {
+                    buf.clear();
+                    paths.ord_to_str(ord, &mut buf).map_err(|e| Error::Index(e.to_string()))?;
+                    let entry = manifest.files.entry(buf.clone()).or_default();
+                    entry.modified = modified.first(doc).unwrap_or(0);
+                    entry.size = sizes.first(doc).unwrap_or(0);
+                    entry.articles += 1;
+                }
+                if let Some(ord) = prints.term_ords(doc).next() {
+                    buf.clear();
+                    prints.ord_to_str(ord, &mut buf).map_err(|e| Error::Index(e.to_string()))?;
+                    *manifest.fingerprints.entry(buf.clone()).or_default() += 1;
+                }
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Delete every article of a source file (all its records).
+    pub fn delete_file(&mut self, path: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.schema.path, path));
+        self.pending += 1;
+    }
+
+    /// Add one article from a file with the given modification time and size.
+    pub fn add(&mut self, article: &Article, modified: i64, size: u64) -> Result<()> {
+        let doc = self.schema.to_document(article, modified, size);
+        self.writer.add_document(doc)?;
+        self.pending += 1;
+        Ok(())
+    }
+
+    /// Operations since the last commit.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Make everything so far durable and visible to searchers, atomically.
+    pub fn commit(&mut self) -> Result<()> {
+        if self.pending > 0 {
+            self.writer.commit()?;
+            self.pending = 0;
+        }
+        Ok(())
+    }
+
+    /// Commit, then wait for background merges so the directory is tidy.
+    pub fn finish(mut self) -> Result<()> {
+        self.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+/// Remove a newsidx index's files (only files tantivy or newsidx wrote).
+fn clear_index_dir(dir: &Path) -> Result<()> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io_err(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let ours = name == "meta.json"
+            || name == VERSION_FILE
+            || name == ".managed.json"
+            || is_segment_file(name);
+        if ours && path.is_file() {
+            std::fs::remove_file(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// tantivy segment files are `<32 hex>.<ext>`.
+fn is_segment_file(name: &str) -> bool {
+    name.split_once('.')
+        .is_some_and(|(stem, _)| stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit()))
+}

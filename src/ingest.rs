@@ -1,0 +1,299 @@
+//! The one place the stages join: walk -> (per file, in parallel) read ->
+//! decode -> parse -> clean -> extract -> [`Article`]s -> the single
+//! [`Indexer`]. Decides what is new, changed, unchanged or vanished by
+//! comparing the walk with the index's manifest (size and mtime, so unchanged
+//! files are never read), and collects every skipped file with its reason.
+//!
+//! It never prints: progress goes to the caller's callback, the outcome is a
+//! [`Summary`].
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::clean;
+use crate::decode;
+use crate::error::Result;
+use crate::extract::{self, Origin};
+use crate::indexer::{DEFAULT_WRITER_BYTES, Indexer};
+use crate::parse;
+use crate::walk::{self, Skipped, SourceFile};
+
+/// Default cap on one file's size: larger files are skipped, not read.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Settings of one ingest run.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Files larger than this are skipped with a reason.
+    pub max_file_bytes: u64,
+    /// Source name for articles whose source cannot be found.
+    pub default_source: Option<String>,
+    /// Replace an existing index (e.g. after a schema change).
+    pub rebuild: bool,
+    /// Commit after this many added articles (bounds the work a crash can lose).
+    pub commit_every: usize,
+    /// Memory budget of the index writer.
+    pub writer_bytes: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            default_source: None,
+            rebuild: false,
+            commit_every: 50_000,
+            writer_bytes: DEFAULT_WRITER_BYTES,
+        }
+    }
+}
+
+/// What one ingest run did, counted in articles.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Articles from files not indexed before.
+    pub new: usize,
+    /// Articles from files that changed since they were indexed.
+    pub updated: usize,
+    /// Articles from files that did not change.
+    pub unchanged: usize,
+    /// Articles removed because their file vanished.
+    pub removed: usize,
+    /// New or updated articles whose body already exists under another key.
+    pub duplicates: usize,
+    /// Files and records that were not indexed, with reasons.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Progress events for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// The walk is done: this many files need reading.
+    Planned(u64),
+    /// One more file was processed.
+    FileDone,
+}
+
+/// Files taken in one parallel batch: big enough to keep every core busy,
+/// small enough that memory stays flat on any corpus size.
+const BATCH_FILES: usize = 256;
+
+/// Index `roots` into the index at `index_dir`.
+pub fn ingest(
+    index_dir: &Path,
+    roots: &[PathBuf],
+    opts: &IngestOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Summary> {
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
+        .collect();
+    let mut indexer = Indexer::open(index_dir, opts.rebuild, opts.writer_bytes)?;
+    let manifest = indexer.manifest()?;
+    let walked = walk::walk(&roots);
+    let mut summary = Summary {
+        skipped: walked.skipped,
+        ..Summary::default()
+    };
+
+    let mut todo: Vec<&SourceFile> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for file in &walked.files {
+        let path = file.path.display().to_string();
+        match manifest.files.get(&path) {
+            Some(stored) if stored.modified == file.modified && stored.size == file.size => {
+                summary.unchanged += stored.articles;
+            }
+            _ => todo.push(file),
+        }
+        seen.insert(path);
+    }
+
+    // Vanished: indexed under one of these roots, no longer there. Files of
+    // other roots are left alone: ingesting folder B must not drop folder A.
+    let mut vanished: Vec<(&String, usize)> = manifest
+        .files
+        .iter()
+        .filter(|(path, _)| !seen.contains(*path))
+        .filter(|(path, _)| roots.iter().any(|r| Path::new(path).starts_with(r)))
+        .filter(|(path, _)| !Path::new(path).exists() || !walk::is_supported(Path::new(path)))
+        .map(|(path, stored)| (path, stored.articles))
+        .collect();
+    vanished.sort();
+    for (path, articles) in vanished {
+        indexer.delete_file(path);
+        summary.removed += articles;
+    }
+
+    progress(Progress::Planned(todo.len() as u64));
+    let mut fingerprints: HashMap<String, usize> = manifest.fingerprints;
+    let mut added_since_commit = 0usize;
+    for batch in todo.chunks(BATCH_FILES) {
+        let results: Vec<(&SourceFile, FileResult)> = batch
+            .par_iter()
+            .map(|file| {
+                let r = read_file(file, opts);
+                progress(Progress::FileDone);
+                (*file, r)
+            })
+            .collect();
+        for (file, result) in results {
+            let path = file.path.display().to_string();
+            let stored = manifest.files.get(&path);
+            for problem in result.problems {
+                summary.skipped.push(Skipped::new(&file.path, problem));
+            }
+            if result.articles.is_empty() {
+                continue;
+            }
+            if stored.is_some() {
+                indexer.delete_file(&path);
+            }
+            for article in &result.articles {
+                let count = fingerprints.entry(article.fingerprint.clone()).or_default();
+                if *count > 0 {
+                    summary.duplicates += 1;
+                }
+                *count += 1;
+                indexer.add(article, file.modified, file.size)?;
+                if stored.is_some() {
+                    summary.updated += 1;
+                } else {
+                    summary.new += 1;
+                }
+            }
+            added_since_commit += result.articles.len();
+        }
+        if added_since_commit >= opts.commit_every {
+            indexer.commit()?;
+            added_since_commit = 0;
+        }
+    }
+    indexer.finish()?;
+    Ok(summary)
+}
+
+/// The articles of one file and the problems met reading it.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    /// Articles ready to index (empty when the whole file was skipped).
+    pub articles: Vec<Article>,
+    /// Reasons for records or the whole file not being indexed.
+    pub problems: Vec<String>,
+}
+
+/// Read, decode, parse, clean and extract one file. Never panics; every
+/// failure becomes a problem string.
+pub fn read_file(file: &SourceFile, opts: &IngestOptions) -> FileResult {
+    if file.size > opts.max_file_bytes {
+        return FileResult {
+            articles: Vec::new(),
+            problems: vec![format!(
+                "file too large ({} bytes; the limit is {} bytes, see --max-file-size)",
+                file.size, opts.max_file_bytes
+            )],
+        };
+    }
+    let bytes = match read_capped(&file.path, opts.max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            return FileResult {
+                articles: Vec::new(),
+                problems: vec![format!("cannot read: {e}")],
+            };
+        }
+    };
+    let path = file.path.display().to_string();
+    articles_from_bytes(&path, &file.path, &bytes, opts.default_source.as_deref())
+}
+
+/// Read at most `cap + 1` bytes, so a file that grew past the cap after the
+/// walk is still refused rather than read whole.
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(std::io::Error::other(format!(
+            "file grew past the size limit of {cap} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The pure part of ingest for one file: bytes in, articles out.
+pub fn articles_from_bytes(
+    path_str: &str,
+    path: &Path,
+    bytes: &[u8],
+    default_source: Option<&str>,
+) -> FileResult {
+    let mut out = FileResult::default();
+    let text = match decode::decode(bytes) {
+        Ok(d) => d.text,
+        Err(e) => {
+            out.problems.push(e.to_string());
+            return out;
+        }
+    };
+    let format = parse::format_of(path);
+    let parsed = parse::parse(format, &text);
+    out.problems = parsed.problems;
+    let single = parsed.records.len() == 1 && parsed.records[0].0.is_empty();
+    for (id, draft) in &parsed.records {
+        let cleaned = clean::clean_body(&draft.body);
+        if cleaned.body.trim().is_empty() {
+            let what = if single {
+                "no article text found".to_string()
+            } else {
+                format!("record {id}: no article text found")
+            };
+            out.problems.push(what);
+            continue;
+        }
+        let key = if id.is_empty() {
+            path_str.to_string()
+        } else {
+            format!("{path_str}#{id}")
+        };
+        out.articles.push(extract::assemble(
+            draft,
+            &cleaned,
+            Origin {
+                key: &key,
+                path: path_str,
+                default_source,
+            },
+        ));
+    }
+    if parsed.records.is_empty() && out.problems.is_empty() {
+        out.problems.push("no articles found".to_string());
+    }
+    out
+}
+
+/// Articles for `extract`: what ingest would store for these paths, without
+/// touching any index. Folders are walked like ingest does.
+pub fn extract_paths(paths: &[PathBuf], opts: &IngestOptions) -> (Vec<Article>, Vec<Skipped>) {
+    let walked = walk::walk(paths);
+    let mut skipped = walked.skipped;
+    let results: Vec<(PathBuf, FileResult)> = walked
+        .files
+        .par_iter()
+        .map(|f| (f.path.clone(), read_file(f, opts)))
+        .collect();
+    let mut articles = Vec::new();
+    for (path, r) in results {
+        for p in r.problems {
+            skipped.push(Skipped::new(&path, p));
+        }
+        articles.extend(r.articles);
+    }
+    (articles, skipped)
+}

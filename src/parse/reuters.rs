@@ -1,0 +1,211 @@
+//! Parser: Reuters-21578 SGML (`.sgm`). A file of `<REUTERS>` records in,
+//! one [`Draft`] per record out, keyed by the record's `NEWID`. `TITLE`,
+//! `DATELINE` (kept as the body's first line, where `extract` reads it),
+//! `DATE`, `BODY` and `PEOPLE` become fields; `PLACES` are kept as metadata
+//! people-free hints are not needed for. Records without a body (some are
+//! title-only briefs) fall back to their title as body.
+//!
+//! It is a tolerant scanner for this one well-known SGML layout, not an SGML
+//! parser.
+
+use super::Parsed;
+use crate::article::{Draft, Format};
+
+/// Parse a Reuters-21578 SGML file.
+pub fn parse(text: &str) -> Parsed {
+    let mut out = Parsed::default();
+    let mut rest = text;
+    let mut ordinal = 0usize;
+    while let Some(start) = rest.find("<REUTERS") {
+        let after = &rest[start..];
+        let end = after.find("</REUTERS>").map(|e| e + "</REUTERS>".len());
+        let record = &after[..end.unwrap_or(after.len())];
+        rest = &after[record.len()..];
+        ordinal += 1;
+        let open_tag_end = record.find('>').unwrap_or(record.len());
+        let id = attr(&record[..open_tag_end], "NEWID").unwrap_or_else(|| ordinal.to_string());
+        let title = element(record, "TITLE").map(|t| unescape(t).trim().to_string());
+        let dateline = element(record, "DATELINE").map(|d| unescape(d).trim().to_string());
+        let body = element(record, "BODY").map(|b| paragraphs(&unescape(b)));
+        let body = match (body, &title) {
+            (Some(b), _) if !b.trim().is_empty() => b,
+            (_, Some(t)) if !t.is_empty() => t.clone(),
+            _ => {
+                out.problems
+                    .push(format!("record NEWID={id}: no title and no body"));
+                continue;
+            }
+        };
+        let body = match &dateline {
+            Some(d) if !d.is_empty() => format!("{d}\n\n{body}"),
+            _ => body,
+        };
+        let draft = Draft {
+            title,
+            body,
+            published: element(record, "DATE").map(|d| d.trim().to_string()),
+            source: Some("Reuters".to_string()),
+            people: element(record, "PEOPLE").map(items).unwrap_or_default(),
+            format: Format::Reuters,
+            ..Draft::default()
+        };
+        out.records.push((id, draft));
+    }
+    out
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    let len = tag[at..].find('"')?;
+    Some(tag[at..at + len].to_string())
+}
+
+fn element<'a>(record: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = record.find(&open)? + open.len();
+    let len = record[start..].find(&close)?;
+    Some(&record[start..start + len])
+}
+
+/// `<D>` items of a list element such as `<PEOPLE>`: lowercase, hyphenated
+/// ("james-baker"), so they are turned into "James Baker".
+fn items(list: &str) -> Vec<String> {
+    list.split("<D>")
+        .filter_map(|s| s.split("</D>").next())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.split('-')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Reuters bodies start each paragraph with an indented line; wrapped lines
+/// continue without indent. The trailing "Reuter" sign-off is dropped.
+fn paragraphs(body: &str) -> String {
+    let mut paras: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in body.lines() {
+        let indented = line.starts_with(' ') || line.starts_with('\t');
+        if indented && !current.is_empty() {
+            paras.push(std::mem::take(&mut current));
+        }
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(t);
+    }
+    if !current.is_empty() {
+        paras.push(current);
+    }
+    if let Some(last) = paras.last_mut() {
+        let trimmed = last
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3}')
+            .to_string();
+        if trimmed == "Reuter" || trimmed == "REUTER" {
+            paras.pop();
+        } else if let Some(stripped) = trimmed
+            .strip_suffix(" Reuter")
+            .or_else(|| trimmed.strip_suffix(" REUTER"))
+        {
+            *last = stripped.to_string();
+        }
+    }
+    paras.join("\n\n")
+}
+
+/// SGML entities used by the collection; numeric control entities vanish.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let semi = tail.find(';').filter(|&i| i <= 8);
+        match semi {
+            Some(i) => {
+                let entity = &tail[1..i];
+                match entity {
+                    "lt" => out.push('<'),
+                    "gt" => out.push('>'),
+                    "amp" => out.push('&'),
+                    "quot" => out.push('"'),
+                    _ if entity.starts_with('#') => {
+                        if let Some(c) = entity[1..].parse::<u32>().ok().and_then(char::from_u32)
+                            && !c.is_control()
+                        {
+                            out.push(c);
+                        }
+                    }
+                    _ => out.push_str(&tail[..=i]),
+                }
+                rest = &tail[i + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"<!DOCTYPE lewis SYSTEM "lewis.dtd">
+<REUTERS TOPICS="YES" NEWID="7">
+<DATE>26-FEB-1987 15:01:01.79</DATE>
+<PLACES><D>usa</D></PLACES>
+<PEOPLE><D>james-baker</D></PEOPLE>
+<TEXT>&#2;
+<TITLE>BAKER SAYS &lt;DOLLAR&gt; STABLE</TITLE>
+<DATELINE>    WASHINGTON, Feb 26 - </DATELINE><BODY>Treasury Secretary James Baker said
+the dollar was stable.
+    He said talks &amp; meetings would go on.
+ Reuter
+&#3;</BODY></TEXT>
+</REUTERS>
+<REUTERS NEWID="8"><TEXT><TITLE>BRIEF ONLY</TITLE></TEXT></REUTERS>
+<REUTERS NEWID="9"><TEXT></TEXT></REUTERS>
+"#;
+
+    #[test]
+    fn records_fields_and_paragraphs() {
+        let p = parse(SAMPLE);
+        assert_eq!(p.records.len(), 2);
+        let (id, d) = &p.records[0];
+        assert_eq!(id, "7");
+        assert_eq!(d.title.as_deref(), Some("BAKER SAYS <DOLLAR> STABLE"));
+        assert_eq!(
+            d.body,
+            "WASHINGTON, Feb 26 -\n\nTreasury Secretary James Baker said the dollar was stable.\n\nHe said talks & meetings would go on."
+        );
+        assert_eq!(d.published.as_deref(), Some("26-FEB-1987 15:01:01.79"));
+        assert_eq!(d.people, ["James Baker"]);
+        assert_eq!(p.records[1].1.body, "BRIEF ONLY");
+        assert_eq!(p.problems, ["record NEWID=9: no title and no body"]);
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for s in ["<REUTERS", "<REUTERS NEWID=\"", "&#99999999;", "<REUTERS><BODY>&", ""] {
+            let _ = parse(s);
+        }
+    }
+}

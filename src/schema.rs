@@ -1,0 +1,415 @@
+//! The index schema: every tantivy field handle, the analyzers, and the
+//! conversion between our [`Article`] and a tantivy document. This is the only
+//! module (with `indexer` and `search`) that knows tantivy's types.
+//!
+//! Why the fields look the way they do is in `docs/ARCHITECTURE.md`; in short:
+//! `title`/`body` are stemmed, accent-folded text with positions (phrases) and
+//! hyphen-aware tokens; `people`/`source` exist twice, tokenized for
+//! `person:putin` and raw+fast for exact filters and facets; `published` is a
+//! `YYYYMMDD` integer (ranges, sort, month histograms with one division);
+//! `mentions` holds every mentioned date at year, month and day precision.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
+};
+use tantivy::{Index, TantivyDocument};
+
+use crate::article::{Article, Extraction, Format};
+
+/// Bumped whenever fields or analyzers change; an index with another version
+/// is refused with a "re-ingest with --rebuild" message.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Name of the analyzer for article text.
+pub const TEXT_ANALYZER: &str = "news";
+
+/// Every field handle of the newsidx index.
+#[derive(Debug, Clone)]
+pub struct NewsSchema {
+    /// The tantivy schema.
+    pub schema: Schema,
+    /// Identity: path plus `#record`.
+    pub key: Field,
+    /// Source file path; several keys share it for multi-record files.
+    pub path: Field,
+    /// Source file modification time (ns), for incremental ingest.
+    pub modified: Field,
+    /// Source file size in bytes, for incremental ingest.
+    pub size: Field,
+    /// Headline text.
+    pub title: Field,
+    /// Article text.
+    pub body: Field,
+    /// People, tokenized (`person:putin`).
+    pub people: Field,
+    /// People, exact names, fast (filters and facets).
+    pub people_exact: Field,
+    /// Source, tokenized.
+    pub source: Field,
+    /// Source, exact name, fast.
+    pub source_exact: Field,
+    /// Publication date as `YYYYMMDD`.
+    pub published: Field,
+    /// Mentioned dates as stored (`2020-09-09`, `2020-09`, `2016`).
+    pub dates: Field,
+    /// Mentioned dates indexed at every precision (`2020`, `2020-09`, `2020-09-09`).
+    pub mentions: Field,
+    /// Canonical URL.
+    pub url: Field,
+    /// Authors.
+    pub authors: Field,
+    /// Input format name.
+    pub format: Field,
+    /// Exact-duplicate fingerprint.
+    pub fingerprint: Field,
+    /// `ok` or `doubtful`.
+    pub extraction: Field,
+}
+
+impl NewsSchema {
+    /// Build the schema.
+    pub fn new() -> NewsSchema {
+        let mut b = Schema::builder();
+        let text = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TEXT_ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let text_unstored = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let key = b.add_text_field("key", STRING | STORED | FAST);
+        let path = b.add_text_field("path", STRING | STORED | FAST);
+        let modified = b.add_i64_field("modified", FAST);
+        let size = b.add_u64_field("size", FAST);
+        let title = b.add_text_field("title", text.clone());
+        let body = b.add_text_field("body", text.clone());
+        let people = b.add_text_field("people", text.clone());
+        let people_exact = b.add_text_field("people_exact", STRING | FAST);
+        let source = b.add_text_field("source", text);
+        let source_exact = b.add_text_field("source_exact", STRING | FAST);
+        let published = b.add_i64_field("published", INDEXED | FAST | STORED);
+        let dates = b.add_text_field("dates", STORED);
+        let mentions = b.add_text_field("mentions", STRING);
+        let url = b.add_text_field("url", STORED);
+        let authors = b.add_text_field("authors", text_unstored.set_stored());
+        let format = b.add_text_field("format", STRING | STORED);
+        let fingerprint = b.add_text_field("fingerprint", STRING | STORED | FAST);
+        let extraction = b.add_text_field("extraction", STRING | STORED);
+        NewsSchema {
+            schema: b.build(),
+            key,
+            path,
+            modified,
+            size,
+            title,
+            body,
+            people,
+            people_exact,
+            source,
+            source_exact,
+            published,
+            dates,
+            mentions,
+            url,
+            authors,
+            format,
+            fingerprint,
+            extraction,
+        }
+    }
+
+    /// Register our analyzers on an index (needed after every open).
+    pub fn register(index: &Index) {
+        index.tokenizers().register(TEXT_ANALYZER, text_analyzer());
+    }
+
+    /// Turn an article into a document. `modified`/`size` describe the source file.
+    pub fn to_document(&self, a: &Article, modified: i64, size: u64) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(self.key, &a.key);
+        d.add_text(self.path, &a.path);
+        d.add_i64(self.modified, modified);
+        d.add_u64(self.size, size);
+        d.add_text(self.title, &a.title);
+        d.add_text(self.body, &a.body);
+        for p in &a.people {
+            d.add_text(self.people, p);
+            d.add_text(self.people_exact, p);
+        }
+        if let Some(s) = &a.source {
+            d.add_text(self.source, s);
+            d.add_text(self.source_exact, s);
+        }
+        if let Some(day) = a.published.as_deref().and_then(date_to_day) {
+            d.add_i64(self.published, day);
+        }
+        for date in &a.dates {
+            d.add_text(self.dates, date);
+            for prefix in date_prefixes(date) {
+                d.add_text(self.mentions, prefix);
+            }
+        }
+        if let Some(u) = &a.url {
+            d.add_text(self.url, u);
+        }
+        for au in &a.authors {
+            d.add_text(self.authors, au);
+        }
+        d.add_text(self.format, a.format.as_str());
+        d.add_text(self.fingerprint, &a.fingerprint);
+        d.add_text(
+            self.extraction,
+            match a.extraction {
+                Extraction::Ok => "ok",
+                Extraction::Doubtful => "doubtful",
+            },
+        );
+        d
+    }
+
+    /// Turn a stored document back into an article.
+    pub fn to_article(&self, d: &TantivyDocument) -> Article {
+        let text = |f: Field| {
+            d.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let texts = |f: Field| {
+            d.get_all(f)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        let opt = |f: Field| Some(text(f)).filter(|s| !s.is_empty());
+        Article {
+            key: text(self.key),
+            path: text(self.path),
+            title: text(self.title),
+            body: text(self.body),
+            people: texts(self.people),
+            dates: texts(self.dates),
+            published: d
+                .get_first(self.published)
+                .and_then(|v| v.as_i64())
+                .map(day_to_date),
+            source: opt(self.source),
+            url: opt(self.url),
+            authors: texts(self.authors),
+            format: Format::parse(&text(self.format)).unwrap_or_default(),
+            fingerprint: text(self.fingerprint),
+            extraction: if text(self.extraction) == "doubtful" {
+                Extraction::Doubtful
+            } else {
+                Extraction::Ok
+            },
+        }
+    }
+}
+
+impl Default for NewsSchema {
+    fn default() -> Self {
+        NewsSchema::new()
+    }
+}
+
+/// `"2020-09-25"` -> `20200925`.
+pub fn date_to_day(date: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(date.get(..10)?, "%Y-%m-%d").ok()?;
+    use chrono::Datelike;
+    Some(d.year() as i64 * 10_000 + d.month() as i64 * 100 + d.day() as i64)
+}
+
+/// `20200925` -> `"2020-09-25"`.
+pub fn day_to_date(day: i64) -> String {
+    format!("{:04}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100)
+}
+
+/// `"2020-09-09"` -> `["2020", "2020-09", "2020-09-09"]`, so `mentions:2020`
+/// finds an article that mentions any day of 2020.
+pub fn date_prefixes(date: &str) -> Vec<&str> {
+    [4, 7, 10]
+        .iter()
+        .filter(|&&n| n <= date.len())
+        .filter_map(|&n| date.get(..n))
+        .collect()
+}
+
+/// The analyzer for article text: hyphen-aware words, lowercased, accents
+/// folded (so "Müller" finds "Muller"), English-stemmed ("pacts" finds "pact").
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(HyphenTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Splits on anything that is not a letter or digit, like tantivy's simple
+/// tokenizer, and additionally emits the joined form of a hyphenated compound
+/// at the position of its last part: "non-aggression pact" gives `non`(0),
+/// `aggression`(1), `nonaggression`(1), `pact`(2). So the phrase
+/// "non-aggression pact" matches, and so does "nonaggression pact" against an
+/// article that wrote the hyphen.
+#[derive(Clone, Default)]
+pub struct HyphenTokenizer;
+
+/// Token stream of [`HyphenTokenizer`]: tokens are computed up front.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.index < self.tokens.len() {
+            self.index += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+impl Tokenizer for HyphenTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream {
+            tokens: hyphen_tokens(text),
+            index: 0,
+        }
+    }
+}
+
+/// The tokens of [`HyphenTokenizer`], with byte offsets into `text`.
+pub fn hyphen_tokens(text: &str) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut position = 0usize;
+    // Start index (in `tokens`) of the current hyphen chain, and whether the
+    // previous word ended right before a hyphen.
+    let mut chain_start: Option<usize> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                end = i + c.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let continues_chain = chain_start.is_some()
+            && tokens
+                .last()
+                .map(|t| {
+                    let gap = &text[t.offset_to..start];
+                    gap.chars().count() == 1 && gap.chars().all(is_hyphen)
+                })
+                .unwrap_or(false);
+        if !continues_chain {
+            chain_start = Some(tokens.len());
+        }
+        tokens.push(Token {
+            offset_from: start,
+            offset_to: end,
+            position,
+            text: text[start..end].to_string(),
+            position_length: 1,
+        });
+        if continues_chain && let Some(s) = chain_start {
+            // Join every part of the chain so far (skipping joined tokens already emitted).
+            let from = tokens[s].offset_from;
+            let joined: String = text[from..end].chars().filter(|c| !is_hyphen(*c)).collect();
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: end,
+                position,
+                text: joined,
+                position_length: 1,
+            });
+        }
+        position += 1;
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyze(text: &str) -> Vec<(usize, String)> {
+        let mut a = text_analyzer();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push((t.position, t.text.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn hyphenated_compounds_also_index_joined_form() {
+        assert_eq!(
+            analyze("non-aggression pacts"),
+            [
+                (0, "non".to_string()),
+                (1, "aggress".to_string()),
+                (1, "nonaggress".to_string()),
+                (2, "pact".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn spaced_dash_is_not_a_compound() {
+        let t = analyze("war - peace");
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn accents_are_folded() {
+        assert_eq!(analyze("Müller")[0].1, "muller");
+        assert_eq!(analyze("Mélenchon")[0].1, "melenchon");
+    }
+
+    #[test]
+    fn offsets_are_bytes_into_text() {
+        let toks = hyphen_tokens("Café non-aggression");
+        assert_eq!(&"Café non-aggression"[toks[0].offset_from..toks[0].offset_to], "Café");
+        assert_eq!(toks[3].text, "nonaggression");
+    }
+
+    #[test]
+    fn date_helpers() {
+        assert_eq!(date_to_day("2020-09-25"), Some(20200925));
+        assert_eq!(date_to_day("2020-13-01"), None);
+        assert_eq!(day_to_date(20200925), "2020-09-25");
+        assert_eq!(date_prefixes("2020-09-09"), ["2020", "2020-09", "2020-09-09"]);
+        assert_eq!(date_prefixes("2020-09"), ["2020", "2020-09"]);
+        assert_eq!(date_prefixes("2016"), ["2016"]);
+    }
+}
