@@ -122,7 +122,13 @@ mod tests {
     fn empty_and_binary_are_refused() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b"  \n\t "), Err(DecodeError::Empty));
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\x00\x00"), Err(DecodeError::Binary));
-        assert_eq!(decode(&[1u8, 2, 3, 4, 5, 6, 7, 8]), Err(DecodeError::Binary));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\x00\x00"),
+            Err(DecodeError::Binary)
+        );
+        assert_eq!(
+            decode(&[1u8, 2, 3, 4, 5, 6, 7, 8]),
+            Err(DecodeError::Binary)
+        );
     }
 }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Another process holds the index writer lock.
-    #[error("index at {0} is locked: another `newsidx ingest` is running (or crashed very recently)")]
+    #[error(
+        "index at {0} is locked: another `newsidx ingest` is running (or crashed very recently)"
+    )]
     Locked(PathBuf),
     /// The index on disk was written by another schema version.
     #[error(

@@ -110,7 +110,10 @@ impl Indexer {
             let foreign = std::fs::read_dir(dir)
                 .map_err(io_err(dir))?
                 .filter_map(|e| e.ok())
-                .any(|e| e.file_name() != VERSION_FILE && !e.file_name().to_string_lossy().starts_with('.'));
+                .any(|e| {
+                    e.file_name() != VERSION_FILE
+                        && !e.file_name().to_string_lossy().starts_with('.')
+                });
             if foreign {
                 return Err(Error::Index(format!(
                     "{} is not empty and holds no newsidx index; refusing to write there",
@@ -130,9 +133,7 @@ impl Indexer {
             index
         };
         NewsSchema::register(&index);
-        let writer = index
-            .writer(writer_bytes)
-            .map_err(|e| lock_error(dir, e))?;
+        let writer = index.writer(writer_bytes).map_err(|e| lock_error(dir, e))?;
         Ok(Indexer {
             index,
             writer,
@@ -170,7 +171,9 @@ impl Indexer {
                 }
                 if let Some(ord) = paths.term_ords(doc).next() {
                     buf.clear();
-                    paths.ord_to_str(ord, &mut buf).map_err(|e| Error::Index(e.to_string()))?;
+                    paths
+                        .ord_to_str(ord, &mut buf)
+                        .map_err(|e| Error::Index(e.to_string()))?;
                     let entry = manifest.files.entry(buf.clone()).or_default();
                     entry.modified = modified.first(doc).unwrap_or(0);
                     entry.size = sizes.first(doc).unwrap_or(0);
@@ -178,7 +181,9 @@ impl Indexer {
                 }
                 if let Some(ord) = prints.term_ords(doc).next() {
                     buf.clear();
-                    prints.ord_to_str(ord, &mut buf).map_err(|e| Error::Index(e.to_string()))?;
+                    prints
+                        .ord_to_str(ord, &mut buf)
+                        .map_err(|e| Error::Index(e.to_string()))?;
                     *manifest.fingerprints.entry(buf.clone()).or_default() += 1;
                 }
             }
@@ -230,7 +235,10 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let ours = name == "meta.json"
             || name == VERSION_FILE
             || name == ".managed.json"

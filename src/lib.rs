@@ -3,13 +3,13 @@
 
 pub mod article;
 pub mod clean;
-pub mod extract;
-pub mod parse;
-pub mod render;
 pub mod decode;
 pub mod error;
+pub mod extract;
 pub mod indexer;
 pub mod ingest;
+pub mod parse;
+pub mod render;
 pub mod schema;
 pub mod search;
 pub mod walk;

@@ -24,7 +24,11 @@ pub fn results_text(w: &mut dyn Write, r: &SearchResults, color: bool) -> io::Re
         writeln!(w, "no articles match {:?}", r.query)?;
     }
     for hit in &r.hits {
-        let (b, d, x) = if color { (BOLD, DIM, RESET) } else { ("", "", "") };
+        let (b, d, x) = if color {
+            (BOLD, DIM, RESET)
+        } else {
+            ("", "", "")
+        };
         writeln!(w, "{}. {b}{}{x}", hit.rank, hit.title)?;
         let mut meta: Vec<String> = Vec::new();
         if let Some(s) = &hit.source {
@@ -78,7 +82,8 @@ pub fn snippet_text(s: &Snippet, color: bool) -> String {
     let mut out = String::new();
     let mut at = 0;
     for &[a, b] in &s.highlights {
-        if a < at || b > s.text.len() || !s.text.is_char_boundary(a) || !s.text.is_char_boundary(b) {
+        if a < at || b > s.text.len() || !s.text.is_char_boundary(a) || !s.text.is_char_boundary(b)
+        {
             continue;
         }
         out.push_str(&s.text[at..a]);
@@ -93,7 +98,11 @@ pub fn snippet_text(s: &Snippet, color: bool) -> String {
 
 /// One article in full, for `show` and `extract`.
 pub fn article_text(w: &mut dyn Write, a: &Article, color: bool) -> io::Result<()> {
-    let (b, d, x) = if color { (BOLD, DIM, RESET) } else { ("", "", "") };
+    let (b, d, x) = if color {
+        (BOLD, DIM, RESET)
+    } else {
+        ("", "", "")
+    };
     writeln!(w, "{b}{}{x}", a.title)?;
     let field = |name: &str, value: String, w: &mut dyn Write| -> io::Result<()> {
         if value.is_empty() {
@@ -138,7 +147,11 @@ pub fn summary_text(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
 
 /// Archive statistics for a terminal.
 pub fn stats_text(w: &mut dyn Write, s: &Stats) -> io::Result<()> {
-    writeln!(w, "articles:   {} ({} stored documents)", s.articles, s.documents)?;
+    writeln!(
+        w,
+        "articles:   {} ({} stored documents)",
+        s.articles, s.documents
+    )?;
     writeln!(
         w,
         "published:  {} to {}",
@@ -163,14 +176,23 @@ mod tests {
 
     #[test]
     fn highlights_become_ansi_only_with_color() {
-        let s = Snippet { text: "a non-aggression pact".into(), highlights: vec![[2, 21]] };
+        let s = Snippet {
+            text: "a non-aggression pact".into(),
+            highlights: vec![[2, 21]],
+        };
         assert_eq!(snippet_text(&s, false), "a non-aggression pact");
-        assert_eq!(snippet_text(&s, true), format!("a {HIGHLIGHT}non-aggression pact{RESET}"));
+        assert_eq!(
+            snippet_text(&s, true),
+            format!("a {HIGHLIGHT}non-aggression pact{RESET}")
+        );
     }
 
     #[test]
     fn bad_offsets_are_ignored() {
-        let s = Snippet { text: "é".into(), highlights: vec![[1, 2], [0, 9]] };
+        let s = Snippet {
+            text: "é".into(),
+            highlights: vec![[1, 2], [0, 9]],
+        };
         assert_eq!(snippet_text(&s, true), "é");
     }
 }

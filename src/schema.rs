@@ -231,7 +231,12 @@ pub fn date_to_day(date: &str) -> Option<i64> {
 
 /// `20200925` -> `"2020-09-25"`.
 pub fn day_to_date(day: i64) -> String {
-    format!("{:04}-{:02}-{:02}", day / 10_000, day / 100 % 100, day % 100)
+    format!(
+        "{:04}-{:02}-{:02}",
+        day / 10_000,
+        day / 100 % 100,
+        day % 100
+    )
 }
 
 /// `"2020-09-09"` -> `["2020", "2020-09", "2020-09-09"]`, so `mentions:2020`
@@ -247,7 +252,7 @@ pub fn date_prefixes(date: &str) -> Vec<&str> {
 /// The analyzer for article text: hyphen-aware words, lowercased, accents
 /// folded (so "Müller" finds "Muller"), English-stemmed ("pacts" finds "pact").
 pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(HyphenTokenizer::default())
+    TextAnalyzer::builder(HyphenTokenizer)
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -399,7 +404,10 @@ mod tests {
     #[test]
     fn offsets_are_bytes_into_text() {
         let toks = hyphen_tokens("Café non-aggression");
-        assert_eq!(&"Café non-aggression"[toks[0].offset_from..toks[0].offset_to], "Café");
+        assert_eq!(
+            &"Café non-aggression"[toks[0].offset_from..toks[0].offset_to],
+            "Café"
+        );
         assert_eq!(toks[3].text, "nonaggression");
     }
 
@@ -408,7 +416,10 @@ mod tests {
         assert_eq!(date_to_day("2020-09-25"), Some(20200925));
         assert_eq!(date_to_day("2020-13-01"), None);
         assert_eq!(day_to_date(20200925), "2020-09-25");
-        assert_eq!(date_prefixes("2020-09-09"), ["2020", "2020-09", "2020-09-09"]);
+        assert_eq!(
+            date_prefixes("2020-09-09"),
+            ["2020", "2020-09", "2020-09-09"]
+        );
         assert_eq!(date_prefixes("2020-09"), ["2020", "2020-09"]);
         assert_eq!(date_prefixes("2016"), ["2016"]);
     }

@@ -42,8 +42,10 @@ pub fn run(g: &Global, args: IngestArgs) -> anyhow::Result<u8> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} files {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} {wide_bar} {pos}/{len} files {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     } else {
@@ -65,5 +67,9 @@ pub fn run(g: &Global, args: IngestArgs) -> anyhow::Result<u8> {
     } else {
         newsidx::render::summary_text(&mut std::io::stdout().lock(), &summary)?;
     }
-    Ok(if summary.skipped.is_empty() { 0 } else { EXIT_ERROR })
+    Ok(if summary.skipped.is_empty() {
+        0
+    } else {
+        EXIT_ERROR
+    })
 }

@@ -81,7 +81,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let global = Global {
         index: index_dir(cli.index)?,
@@ -105,9 +108,9 @@ fn index_dir(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     if let Some(p) = std::env::var_os("NEWSIDX_INDEX").filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(p));
     }
-    dirs::data_dir()
-        .map(|d| d.join("newsidx"))
-        .ok_or_else(|| anyhow::anyhow!("no data directory on this platform: pass --index DIR or set NEWSIDX_INDEX"))
+    dirs::data_dir().map(|d| d.join("newsidx")).ok_or_else(|| {
+        anyhow::anyhow!("no data directory on this platform: pass --index DIR or set NEWSIDX_INDEX")
+    })
 }
 
 /// Write JSON to stdout with a trailing newline.

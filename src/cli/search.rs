@@ -87,5 +87,9 @@ pub fn run(g: &Global, args: SearchArgs) -> anyhow::Result<u8> {
     } else {
         newsidx::render::results_text(&mut std::io::stdout().lock(), &results, g.color)?;
     }
-    Ok(if results.hits.is_empty() && results.total == 0 { EXIT_NO_HITS } else { 0 })
+    Ok(if results.hits.is_empty() && results.total == 0 {
+        EXIT_NO_HITS
+    } else {
+        0
+    })
 }

@@ -50,13 +50,7 @@ pub fn assemble(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Article
         .filter(|s| !s.trim().is_empty())
         .map(str::to_string)
         .or_else(|| source::from_text(&cleaned.body, &cleaned.removed))
-        .or_else(|| {
-            draft
-                .url
-                .as_deref()
-                .and_then(host_of)
-                .map(str::to_string)
-        })
+        .or_else(|| draft.url.as_deref().and_then(host_of).map(str::to_string))
         .or_else(|| origin.default_source.map(str::to_string))
         .map(|s| source::normalize(&s));
     let mut people = people::people(&title, &cleaned.body);
@@ -144,13 +138,19 @@ mod tests {
 
     #[test]
     fn fingerprint_ignores_spacing_and_case() {
-        assert_eq!(fingerprint("Hello,  World.\n\nAgain"), fingerprint("hello world again"));
+        assert_eq!(
+            fingerprint("Hello,  World.\n\nAgain"),
+            fingerprint("hello world again")
+        );
         assert_ne!(fingerprint("hello world"), fingerprint("hello there"));
     }
 
     #[test]
     fn derived_title_uses_first_sentence() {
-        assert_eq!(derived_title("Short one. Then more.", "x.txt"), "Short one.");
+        assert_eq!(
+            derived_title("Short one. Then more.", "x.txt"),
+            "Short one."
+        );
         assert_eq!(derived_title("", "dir/story.txt"), "story");
         let long = format!("{}.", "word ".repeat(60));
         assert!(derived_title(&long, "x").chars().count() <= MAX_DERIVED_TITLE + 1);

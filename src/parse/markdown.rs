@@ -67,7 +67,10 @@ fn split_front_matter(text: &str) -> (Vec<(String, Vec<String>)>, &str) {
         }
         let value = value.trim();
         let values = if let Some(list) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-            list.split(',').map(unquote).filter(|v| !v.is_empty()).collect()
+            list.split(',')
+                .map(unquote)
+                .filter(|v| !v.is_empty())
+                .collect()
         } else if value.is_empty() {
             Vec::new()
         } else {
@@ -111,9 +114,9 @@ fn render(md: &str, want_title: bool) -> (Option<String>, String) {
             Event::Start(Tag::Image { .. }) => image_depth += 1,
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Paragraph | Tag::Item | Tag::CodeBlock(_) | Tag::TableRow)
-            | Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow,
-            ) => flush(&mut blocks, &mut current),
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
+                flush(&mut blocks, &mut current)
+            }
             Event::End(TagEnd::TableCell) => current.push(' '),
             Event::Text(t) | Event::Code(t) if image_depth == 0 => current.push_str(&t),
             Event::SoftBreak | Event::HardBreak => current.push(' '),
@@ -151,7 +154,9 @@ mod tests {
 
     #[test]
     fn list_authors_and_heading_title() {
-        let d = parse("---\nauthor:\n  - Ann Lee\n---\n# The Title\n\nBody ![img](a.png) text.\n\n- one\n- two\n\n> quoted\n\n## Sub\n");
+        let d = parse(
+            "---\nauthor:\n  - Ann Lee\n---\n# The Title\n\nBody ![img](a.png) text.\n\n- one\n- two\n\n> quoted\n\n## Sub\n",
+        );
         assert_eq!(d.authors, ["Ann Lee"]);
         assert_eq!(d.title.as_deref(), Some("The Title"));
         assert_eq!(d.body, "Body text.\n\none\n\ntwo\n\nquoted\n\nSub");

@@ -48,8 +48,9 @@ pub fn parse(text: &str) -> Parsed {
         };
         let body = first_string(obj, BODY_KEYS).unwrap_or_default();
         if body.trim().is_empty() {
-            out.problems
-                .push(format!("line {line_no}: no article body (expected a \"body\" key)"));
+            out.problems.push(format!(
+                "line {line_no}: no article body (expected a \"body\" key)"
+            ));
             continue;
         }
         let draft = Draft {
@@ -71,7 +72,9 @@ pub fn parse(text: &str) -> Parsed {
 }
 
 fn first_value<'a>(obj: &'a serde_json::Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|k| obj.get(*k)).filter(|v| !v.is_null())
+    keys.iter()
+        .find_map(|k| obj.get(*k))
+        .filter(|v| !v.is_null())
 }
 
 fn first_string(obj: &serde_json::Map<String, Value>, keys: &[&str]) -> Option<String> {

@@ -204,7 +204,13 @@ the dollar was stable.
 
     #[test]
     fn garbage_does_not_panic() {
-        for s in ["<REUTERS", "<REUTERS NEWID=\"", "&#99999999;", "<REUTERS><BODY>&", ""] {
+        for s in [
+            "<REUTERS",
+            "<REUTERS NEWID=\"",
+            "&#99999999;",
+            "<REUTERS><BODY>&",
+            "",
+        ] {
             let _ = parse(s);
         }
     }

@@ -63,7 +63,11 @@ impl Collector for FacetCollector {
     type Fruit = FacetCounts;
     type Child = FacetSegment;
 
-    fn for_segment(&self, _: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<FacetSegment> {
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FacetSegment> {
         let ff = reader.fast_fields();
         Ok(FacetSegment {
             people: ff.str("people_exact")?,
@@ -93,7 +97,10 @@ impl Collector for FacetCollector {
                 *out.facets.sources.entry(k).or_default() += v;
             }
             for (m, v) in p.months {
-                *out.facets.months.entry(format!("{:04}-{:02}", m / 100, m % 100)).or_default() += v;
+                *out.facets
+                    .months
+                    .entry(format!("{:04}-{:02}", m / 100, m % 100))
+                    .or_default() += v;
             }
             prints.extend(p.prints);
             out.first_last = merge_span(out.first_last, p.first_last);

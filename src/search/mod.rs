@@ -17,7 +17,9 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 pub use facets::Facets;
 pub use snippet::Snippet;
@@ -238,7 +240,12 @@ impl SearchEngine {
         };
         let plan = query::highlight(&parsed);
         let mut hits = Vec::new();
-        for (i, (score, doc, dups)) in collapsed.into_iter().enumerate().skip(req.offset).take(req.limit) {
+        for (i, (score, doc, dups)) in collapsed
+            .into_iter()
+            .enumerate()
+            .skip(req.offset)
+            .take(req.limit)
+        {
             let a = self.schema.to_article(&doc);
             hits.push(Hit {
                 rank: i + 1,
@@ -267,7 +274,13 @@ impl SearchEngine {
     }
 
     /// Top `n` documents in the requested order, ties broken by key.
-    fn ranked(&self, searcher: &Searcher, q: &dyn Query, sort: Sort, n: usize) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
+    fn ranked(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        sort: Sort,
+        n: usize,
+    ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
         let n = n.max(1);
         let mut out: Vec<(f32, i64, DocAddress, TantivyDocument)> = Vec::new();
         match sort {
@@ -277,7 +290,11 @@ impl SearchEngine {
                 }
             }
             Sort::Newest | Sort::Oldest => {
-                let order = if sort == Sort::Newest { Order::Desc } else { Order::Asc };
+                let order = if sort == Sort::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
                 // Dated first, in date order; then undated ones.
                 let dated = query::published_range(&self.schema, 0, 99_991_231);
                 let dated_q = tantivy::query::BooleanQuery::new(vec![
@@ -294,7 +311,10 @@ impl SearchEngine {
                         (tantivy::query::Occur::MustNot, dated),
                     ]);
                     let mut rest = Vec::new();
-                    for (_, addr) in searcher.search(&undated_q, &TopDocs::with_limit(n - out.len()).order_by_score())? {
+                    for (_, addr) in searcher.search(
+                        &undated_q,
+                        &TopDocs::with_limit(n - out.len()).order_by_score(),
+                    )? {
                         rest.push((0.0, i64::MIN, addr, searcher.doc(addr)?));
                     }
                     out.extend(rest);
@@ -303,26 +323,49 @@ impl SearchEngine {
         }
         let key_of = |d: &TantivyDocument| -> String {
             use tantivy::schema::Value;
-            d.get_first(self.schema.key).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+            d.get_first(self.schema.key)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
         };
-        let mut keyed: Vec<(f32, i64, String, DocAddress, TantivyDocument)> =
-            out.into_iter().map(|(s, d, a, doc)| (s, d, key_of(&doc), a, doc)).collect();
+        let mut keyed: Vec<(f32, i64, String, DocAddress, TantivyDocument)> = out
+            .into_iter()
+            .map(|(s, d, a, doc)| (s, d, key_of(&doc), a, doc))
+            .collect();
         keyed.sort_by(|x, y| match sort {
             Sort::Relevance => y.0.total_cmp(&x.0).then_with(|| x.2.cmp(&y.2)),
-            Sort::Newest => (x.1 == i64::MIN).cmp(&(y.1 == i64::MIN)).then(y.1.cmp(&x.1)).then_with(|| x.2.cmp(&y.2)),
-            Sort::Oldest => (x.1 == i64::MIN).cmp(&(y.1 == i64::MIN)).then(x.1.cmp(&y.1)).then_with(|| x.2.cmp(&y.2)),
+            Sort::Newest => (x.1 == i64::MIN)
+                .cmp(&(y.1 == i64::MIN))
+                .then(y.1.cmp(&x.1))
+                .then_with(|| x.2.cmp(&y.2)),
+            Sort::Oldest => (x.1 == i64::MIN)
+                .cmp(&(y.1 == i64::MIN))
+                .then(x.1.cmp(&y.1))
+                .then_with(|| x.2.cmp(&y.2)),
         });
         Ok(keyed.into_iter().map(|(s, _, _, a, d)| (s, a, d)).collect())
     }
 
     /// Collapse exact duplicates into their best-ranked copy.
-    fn collapse(&self, _searcher: &Searcher, ranked: Vec<(f32, DocAddress, TantivyDocument)>) -> Result<Vec<(f32, TantivyDocument, Vec<String>)>> {
+    fn collapse(
+        &self,
+        _searcher: &Searcher,
+        ranked: Vec<(f32, DocAddress, TantivyDocument)>,
+    ) -> Result<Vec<(f32, TantivyDocument, Vec<String>)>> {
         use tantivy::schema::Value;
         let mut seen: Vec<String> = Vec::new();
         let mut out: Vec<(f32, TantivyDocument, Vec<String>)> = Vec::new();
         for (score, _, doc) in ranked {
-            let print = doc.get_first(self.schema.fingerprint).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let key = doc.get_first(self.schema.key).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let print = doc
+                .get_first(self.schema.fingerprint)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let key = doc
+                .get_first(self.schema.key)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
             if let Some(i) = seen.iter().position(|p| !p.is_empty() && *p == print) {
                 out[i].2.push(key);
                 continue;
@@ -336,9 +379,14 @@ impl SearchEngine {
     /// The stored article with this key.
     pub fn article(&self, key: &str) -> Result<Article> {
         let searcher = self.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.schema.key, key), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.schema.key, key),
+            IndexRecordOption::Basic,
+        );
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = top.first().ok_or_else(|| Error::NotFound(key.to_string()))?;
+        let (_, addr) = top
+            .first()
+            .ok_or_else(|| Error::NotFound(key.to_string()))?;
         let doc: TantivyDocument = searcher.doc(*addr)?;
         Ok(self.schema.to_article(&doc))
     }
@@ -366,7 +414,9 @@ impl SearchEngine {
         let mut addrs: Vec<(String, DocAddress)> = Vec::new();
         let mut buf = String::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let Some(keys) = segment.fast_fields().str("key")? else { continue };
+            let Some(keys) = segment.fast_fields().str("key")? else {
+                continue;
+            };
             let alive = segment.alive_bitset();
             for doc in 0..segment.max_doc() {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
@@ -374,7 +424,8 @@ impl SearchEngine {
                 }
                 if let Some(o) = keys.term_ords(doc).next() {
                     buf.clear();
-                    keys.ord_to_str(o, &mut buf).map_err(|e| Error::Index(e.to_string()))?;
+                    keys.ord_to_str(o, &mut buf)
+                        .map_err(|e| Error::Index(e.to_string()))?;
                     addrs.push((buf.clone(), DocAddress::new(ord as u32, doc)));
                 }
             }
@@ -406,5 +457,9 @@ fn dir_size(dir: &Path) -> u64 {
 /// Distinct values helper used by tests and the CLI.
 pub fn distinct<T: Eq + std::hash::Hash + Clone>(items: &[T]) -> Vec<T> {
     let mut seen = HashSet::new();
-    items.iter().filter(|i| seen.insert((*i).clone())).cloned().collect()
+    items
+        .iter()
+        .filter(|i| seen.insert((*i).clone()))
+        .cloned()
+        .collect()
 }

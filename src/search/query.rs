@@ -10,7 +10,9 @@
 //! with what is wrong where it cannot mean anything sensible.
 
 use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -86,12 +88,19 @@ pub fn parse(text: &str) -> Result<ParsedQuery> {
         let mut presence = Presence::Should;
         let mut j = i;
         if c == '+' || c == '-' {
-            presence = if c == '+' { Presence::Must } else { Presence::MustNot };
+            presence = if c == '+' {
+                Presence::Must
+            } else {
+                Presence::MustNot
+            };
             j += 1;
         }
         if j < chars.len() && chars[j].1 == '"' {
             let open = chars[j].0;
-            let close = chars[j + 1..].iter().position(|&(_, c)| c == '"').map(|p| p + j + 1);
+            let close = chars[j + 1..]
+                .iter()
+                .position(|&(_, c)| c == '"')
+                .map(|p| p + j + 1);
             let (inner, next) = match close {
                 Some(k) => (&text[chars[j].0 + 1..chars[k].0], k + 1),
                 None => {
@@ -119,7 +128,11 @@ pub fn parse(text: &str) -> Result<ParsedQuery> {
             }
             if !inner.trim().is_empty() {
                 out.clauses.push(Clause {
-                    presence: if presence == Presence::Should { Presence::Must } else { presence },
+                    presence: if presence == Presence::Should {
+                        Presence::Must
+                    } else {
+                        presence
+                    },
                     target: Target::Text,
                     text: inner.trim().to_string(),
                     phrase: true,
@@ -131,7 +144,11 @@ pub fn parse(text: &str) -> Result<ParsedQuery> {
         }
         // A bare token up to whitespace (a field value may be quoted).
         let mut k = j;
-        while k < chars.len() && !chars[k].1.is_whitespace() && chars[k].1 != '(' && chars[k].1 != ')' {
+        while k < chars.len()
+            && !chars[k].1.is_whitespace()
+            && chars[k].1 != '('
+            && chars[k].1 != ')'
+        {
             if chars[k].1 == ':' && k + 1 < chars.len() && chars[k + 1].1 == '"' {
                 // field:"quoted value"
                 if let Some(p) = chars[k + 2..].iter().position(|&(_, c)| c == '"') {
@@ -141,8 +158,16 @@ pub fn parse(text: &str) -> Result<ParsedQuery> {
             }
             k += 1;
         }
-        let end = if k < chars.len() { chars[k].0 } else { text.len() };
-        let token_start = if j < chars.len() { chars[j].0 } else { text.len() };
+        let end = if k < chars.len() {
+            chars[k].0
+        } else {
+            text.len()
+        };
+        let token_start = if j < chars.len() {
+            chars[j].0
+        } else {
+            text.len()
+        };
         let token = &text[token_start.min(end)..end];
         i = k;
         match token {
@@ -177,7 +202,11 @@ pub fn parse(text: &str) -> Result<ParsedQuery> {
                     Presence::Must
                 },
                 target,
-                text: if is_text { value.to_string() } else { String::new() },
+                text: if is_text {
+                    value.to_string()
+                } else {
+                    String::new()
+                },
                 phrase: is_text && value.contains(char::is_whitespace),
                 slop: 0,
             });
@@ -185,7 +214,8 @@ pub fn parse(text: &str) -> Result<ParsedQuery> {
         }
         push_word(&mut out, token, presence);
     }
-    out.clauses.retain(|c| !(c.target == Target::Text && c.text.is_empty()));
+    out.clauses
+        .retain(|c| !(c.target == Target::Text && c.text.is_empty()));
     Ok(out)
 }
 
@@ -239,13 +269,23 @@ fn field_target(field: &str, value: &str) -> Result<Option<Target>> {
             needs_value("date")?;
             let (lo, hi) = match value.split_once("..") {
                 Some((a, b)) => (
-                    if a.is_empty() { 0 } else { date_bound(a, false)? },
-                    if b.is_empty() { 99_991_231 } else { date_bound(b, true)? },
+                    if a.is_empty() {
+                        0
+                    } else {
+                        date_bound(a, false)?
+                    },
+                    if b.is_empty() {
+                        99_991_231
+                    } else {
+                        date_bound(b, true)?
+                    },
                 ),
                 None => (date_bound(value, false)?, date_bound(value, true)?),
             };
             if lo > hi {
-                return Err(Error::Query(format!("date:{value}: the range ends before it starts")));
+                return Err(Error::Query(format!(
+                    "date:{value}: the range ends before it starts"
+                )));
             }
             Target::Published(lo, hi)
         }
@@ -261,7 +301,11 @@ fn field_target(field: &str, value: &str) -> Result<Option<Target>> {
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, with `end`, the last)
 /// day it covers, as `YYYYMMDD`.
 pub fn date_bound(value: &str, end: bool) -> Result<i64> {
-    let bad = |why: &str| Error::Query(format!("date {value:?}: {why} (use YYYY, YYYY-MM or YYYY-MM-DD)"));
+    let bad = |why: &str| {
+        Error::Query(format!(
+            "date {value:?}: {why} (use YYYY, YYYY-MM or YYYY-MM-DD)"
+        ))
+    };
     let parts: Vec<&str> = value.split('-').collect();
     let num = |s: &str| s.parse::<i64>().map_err(|_| bad("not a number"));
     match parts.as_slice() {
@@ -343,7 +387,12 @@ pub fn phrase_variants(tokens: &[Analyzed]) -> Vec<Vec<String>> {
 /// Term queries built for one field set with boosts.
 fn text_fields(s: &NewsSchema, target: &Target) -> Vec<(Field, f32)> {
     match target {
-        Target::Text => vec![(s.title, 2.0), (s.body, 1.0), (s.people, 1.5), (s.source, 1.0)],
+        Target::Text => vec![
+            (s.title, 2.0),
+            (s.body, 1.0),
+            (s.people, 1.5),
+            (s.source, 1.0),
+        ],
         Target::Title => vec![(s.title, 1.0)],
         Target::Person => vec![(s.people, 1.0)],
         Target::Source => vec![(s.source, 1.0)],
@@ -367,7 +416,11 @@ fn sequence_query(field: Field, seq: &[String], slop: u32) -> Box<dyn Query> {
 }
 
 /// A text clause as a query over its fields: any field, any variant.
-fn text_clause_query(s: &NewsSchema, analyzer: &mut TextAnalyzer, clause: &Clause) -> Option<Box<dyn Query>> {
+fn text_clause_query(
+    s: &NewsSchema,
+    analyzer: &mut TextAnalyzer,
+    clause: &Clause,
+) -> Option<Box<dyn Query>> {
     let tokens = analyze(analyzer, &clause.text);
     if tokens.is_empty() {
         return None;
@@ -428,7 +481,11 @@ pub fn published_range(s: &NewsSchema, lo: i64, hi: i64) -> Box<dyn Query> {
 pub fn name_filter(s: &NewsSchema, field_is_person: bool, name: &str) -> Option<Box<dyn Query>> {
     let clause = Clause {
         presence: Presence::Must,
-        target: if field_is_person { Target::Person } else { Target::Source },
+        target: if field_is_person {
+            Target::Person
+        } else {
+            Target::Source
+        },
         text: name.to_string(),
         phrase: true,
         slop: 0,
@@ -454,7 +511,8 @@ pub fn highlight(parsed: &ParsedQuery) -> Highlight {
             continue;
         }
         let tokens = analyze(&mut analyzer, &c.text);
-        let positions: std::collections::HashSet<usize> = tokens.iter().map(|t| t.position).collect();
+        let positions: std::collections::HashSet<usize> =
+            tokens.iter().map(|t| t.position).collect();
         if c.phrase || positions.len() > 1 {
             h.phrases.extend(phrase_variants(&tokens));
         } else {
@@ -504,7 +562,12 @@ mod tests {
         assert_eq!(p.clauses[1].target, Target::Published(20200901, 20200931));
         assert_eq!(p.clauses[2].target, Target::Mentions("2016".into()));
         assert!(parse("person:").is_err());
-        assert!(parse("date:2020-13").unwrap_err().to_string().contains("month"));
+        assert!(
+            parse("date:2020-13")
+                .unwrap_err()
+                .to_string()
+                .contains("month")
+        );
         assert!(parse("date:2020-01..2020-06").is_ok());
         assert!(parse("date:2021..2020").is_err());
     }
@@ -520,14 +583,19 @@ mod tests {
     fn hyphen_variants() {
         let mut a = text_analyzer();
         let v = phrase_variants(&analyze(&mut a, "non-aggression pact"));
-        assert_eq!(v, vec![vec!["non", "aggress", "pact"], vec!["nonaggress", "pact"]]);
+        assert_eq!(
+            v,
+            vec![vec!["non", "aggress", "pact"], vec!["nonaggress", "pact"]]
+        );
         let v = phrase_variants(&analyze(&mut a, "nonaggression pact"));
         assert_eq!(v, vec![vec!["nonaggress", "pact"]]);
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for q in ["", "\"", "+", "-", "~", "\"\"~", "a:b:c", "(((", "date:..", "é\"ü", "OR", "AND AND"] {
+        for q in [
+            "", "\"", "+", "-", "~", "\"\"~", "a:b:c", "(((", "date:..", "é\"ü", "OR", "AND AND",
+        ] {
             let _ = parse(q);
         }
     }

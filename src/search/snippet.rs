@@ -66,7 +66,11 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
         .into_iter()
         .map(|i| {
             let (a, b) = sentences[i];
-            let inside: Vec<Span> = spans.iter().copied().filter(|s| s.from >= a && s.to <= b).collect();
+            let inside: Vec<Span> = spans
+                .iter()
+                .copied()
+                .filter(|s| s.from >= a && s.to <= b)
+                .collect();
             cut(body, a, b, &inside, max_len)
         })
         .collect()
@@ -88,7 +92,9 @@ fn find_spans(body: &str, plan: &Highlight) -> Vec<Span> {
     }
     let mut spans: Vec<Span> = Vec::new();
     for (pi, phrase) in plan.phrases.iter().enumerate() {
-        let Some(first) = phrase.first() else { continue };
+        let Some(first) = phrase.first() else {
+            continue;
+        };
         for (i, t) in tokens.iter().enumerate() {
             if &t.3 != first {
                 continue;
@@ -107,7 +113,12 @@ fn find_spans(body: &str, plan: &Highlight) -> Vec<Span> {
                 }
             }
             if end.1 {
-                spans.push(Span { from: tokens[i].1, to: end.0, what: pi, phrase: true });
+                spans.push(Span {
+                    from: tokens[i].1,
+                    to: end.0,
+                    what: pi,
+                    phrase: true,
+                });
             }
         }
     }
@@ -120,9 +131,16 @@ fn find_spans(body: &str, plan: &Highlight) -> Vec<Span> {
         .collect();
     for t in &tokens {
         if let Some(&what) = term_index.get(t.3.as_str()) {
-            let covered = spans.iter().any(|s| s.phrase && s.from <= t.1 && t.2 <= s.to);
+            let covered = spans
+                .iter()
+                .any(|s| s.phrase && s.from <= t.1 && t.2 <= s.to);
             if !covered {
-                spans.push(Span { from: t.1, to: t.2, what, phrase: false });
+                spans.push(Span {
+                    from: t.1,
+                    to: t.2,
+                    what,
+                    phrase: false,
+                });
             }
         }
     }
@@ -252,7 +270,10 @@ mod tests {
         let s = snippets(BODY, &plan(&[], &[&["non", "aggress", "pact"]]), 3, 200);
         assert_eq!(s.len(), 1);
         let sn = &s[0];
-        assert_eq!(sn.text, "Putin proposed a new non-aggression pact on cyberwarfare.");
+        assert_eq!(
+            sn.text,
+            "Putin proposed a new non-aggression pact on cyberwarfare."
+        );
         let [a, b] = sn.highlights[0];
         assert_eq!(&sn.text[a..b], "non-aggression pact");
         assert_eq!(sn.highlights.len(), 1);
@@ -268,7 +289,11 @@ mod tests {
 
     #[test]
     fn long_sentence_is_cut_around_match_with_valid_offsets() {
-        let body = format!("{} Müller scored {}.", "word ".repeat(80), "again ".repeat(80));
+        let body = format!(
+            "{} Müller scored {}.",
+            "word ".repeat(80),
+            "again ".repeat(80)
+        );
         let s = snippets(&body, &plan(&["muller"], &[]), 1, 100);
         let sn = &s[0];
         assert!(sn.text.starts_with('…') && sn.text.ends_with('…'));
