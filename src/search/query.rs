@@ -440,6 +440,7 @@ fn text_clause_query(
 pub fn build(s: &NewsSchema, parsed: &ParsedQuery, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     let mut analyzer = text_analyzer();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for c in &parsed.clauses {
         let occur = match c.presence {
             Presence::Should => Occur::Should,
@@ -455,8 +456,23 @@ pub fn build(s: &NewsSchema, parsed: &ParsedQuery, filters: Vec<Box<dyn Query>>)
             _ => text_clause_query(s, &mut analyzer, c),
         };
         if let Some(q) = q {
-            clauses.push((occur, q));
+            if occur == Occur::Should {
+                shoulds.push((occur, q));
+            } else {
+                clauses.push((occur, q));
+            }
         }
+    }
+    // Plain words: at least one must match, unless required words already
+    // decide the result set (then they only lift the ranking). Without this,
+    // a filter (`--source X`) would turn them optional and match everything.
+    if !shoulds.is_empty() {
+        let has_required_text = parsed
+            .clauses
+            .iter()
+            .any(|c| c.presence == Presence::Must && matches!(c.target, Target::Text));
+        let group: Box<dyn Query> = Box::new(BooleanQuery::new(shoulds));
+        clauses.push((if has_required_text { Occur::Should } else { Occur::Must }, group));
     }
     for f in filters {
         clauses.push((Occur::Must, f));

@@ -1,0 +1,71 @@
+//! `extract`, `show`, `stats`, `export`: what ingest stores, printed back.
+
+use crate::common::{Env, article, sample_corpus};
+
+#[test]
+fn extract_json_is_an_array_of_articles() {
+    let env = Env::new();
+    let p = env.write("2020-09-25-pact.txt", article("Pact offered", "Vladimir Putin offered a pact."));
+    let run = env.run(&["--json", "extract", p.to_str().expect("p")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let a = &run.json()[0];
+    for field in ["key", "path", "title", "body", "people", "dates", "published", "source", "url", "authors", "format", "fingerprint"] {
+        assert!(a.get(field).is_some(), "missing {field}: {a}");
+    }
+    assert_eq!(a["title"], "Pact offered");
+    assert_eq!(a["format"], "text");
+    assert!(!env.index().exists(), "extract must not create an index");
+}
+
+#[test]
+fn show_stats_and_export_roundtrip() {
+    let env = Env::new();
+    let p = env.write("a.txt", article("Harbour strike ends", "Dock workers returned to work."));
+    env.write("b.ndjson", "{\"title\":\"Ferry news\",\"body\":\"The ferry sailed.\",\"source\":\"Harbour Gazette\",\"published\":\"2020-01-02\"}\n");
+    assert_eq!(env.run(&["ingest", env.corpus().to_str().expect("p")]).code, 0);
+
+    let shown = env.run(&["--json", "show", p.to_str().expect("p")]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert_eq!(shown.json()["title"], "Harbour strike ends");
+    let missing = env.run(&["show", "/no/such/key"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("no article"), "{}", missing.stderr);
+
+    let stats = env.run(&["--json", "stats"]).json();
+    assert_eq!(stats["articles"], 2);
+    assert_eq!(stats["sources"]["Harbour Gazette"], 1);
+    assert_eq!(stats["published"]["first"], "2020-01-02");
+    assert!(stats["index_bytes"].as_u64().unwrap_or(0) > 0);
+
+    let export = env.run(&["export"]);
+    assert_eq!(export.code, 0);
+    let lines: Vec<serde_json::Value> = export
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("NDJSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    // The export is ingestible NDJSON: a fresh index gets the same articles.
+    let dump = env.dir.path().join("dump.ndjson");
+    std::fs::write(&dump, &export.stdout).expect("write dump");
+    let other = env.dir.path().join("other-index");
+    let run = crate::common::run_in(&other, &["ingest", dump.to_str().expect("p")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = crate::common::run_in(&other, &["--json", "search", "ferry"]).json();
+    assert_eq!(r["hits"][0]["title"], "Ferry news");
+    assert_eq!(r["hits"][0]["source"], "Harbour Gazette");
+}
+
+#[test]
+fn sample_corpus_ingests_cleanly_and_finds_the_pact() {
+    let env = Env::new();
+    let run = env.run(&["--json", "ingest", sample_corpus().to_str().expect("p")]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let s = run.json();
+    assert!(s["new"].as_u64().unwrap_or(0) >= 15, "{s}");
+    assert!(s["duplicates"].as_u64().unwrap_or(0) >= 1, "{s}");
+    let r = env.run(&["--json", "search", "\"non-aggression pact\""]).json();
+    assert!(r["total"].as_u64().unwrap_or(0) >= 2, "{r}");
+    let stats = env.run(&["--json", "stats"]).json();
+    assert!(stats["sources"].as_object().map(|m| m.len()).unwrap_or(0) >= 5, "{stats}");
+}
