@@ -63,6 +63,7 @@ fn main() {
     let mut total_mentions = 0;
     let mut by_precision: BTreeMap<&str, usize> = BTreeMap::new();
     let mut year_contexts: Vec<String> = Vec::new();
+    let mut other_contexts: Vec<String> = Vec::new();
     let mut sample = Vec::new();
     let step = (paths.len() / 30).max(1);
     for (i, p) in paths.iter().enumerate() {
@@ -83,6 +84,8 @@ fn main() {
             *by_precision.entry(precision).or_default() += 1;
             if precision == "year" {
                 year_contexts.push(context(&text, m.start, m.end));
+            } else {
+                other_contexts.push(format!("{} {}", m.value, context(&text, m.start, m.end)));
             }
         }
         if i % step == 0 && sample.len() < 30 {
@@ -128,14 +131,18 @@ fn main() {
     for (cue, n) in cues.iter().take(40) {
         println!("  {n:5} {cue}");
     }
-    println!(
-        "\nyear-only contexts (every {}th):",
+    // EVAL_ALL=1 prints every context instead of a sample of 60.
+    let step = if std::env::var_os("EVAL_ALL").is_some() {
+        1
+    } else {
         (year_contexts.len() / 60).max(1)
-    );
-    for c in year_contexts
-        .iter()
-        .step_by((year_contexts.len() / 60).max(1))
-    {
+    };
+    println!("\nyear-only contexts (every {step}th):");
+    for c in year_contexts.iter().step_by(step) {
+        println!("  {c}");
+    }
+    println!("\nmonth and day contexts (every {step}th):");
+    for c in other_contexts.iter().step_by(step) {
         println!("  {c}");
     }
 }

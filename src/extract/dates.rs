@@ -119,15 +119,15 @@ pub fn parse_published(raw: &str) -> Option<NaiveDate> {
                 '"' | '\'' | '[' | ']' | '(' | ')' | '<' | '>' | ',' | ';'
             )
     });
-    if let Some(c) = PUB_COMPACT.captures(s) {
-        if let Some(d) = ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?) {
-            return Some(d);
-        }
+    if let Some(c) = PUB_COMPACT.captures(s)
+        && let Some(d) = ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?)
+    {
+        return Some(d);
     }
-    if let Some(c) = PUB_ISO.captures(s) {
-        if let Some(d) = ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?) {
-            return Some(d);
-        }
+    if let Some(c) = PUB_ISO.captures(s)
+        && let Some(d) = ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?)
+    {
+        return Some(d);
     }
     if let Some(c) = PUB_DMY.captures(s) {
         let month = month_number(c.get(2)?.as_str())?;
@@ -615,6 +615,11 @@ const COUNT_NOUNS: &[&str] = &[
     "more",
     "extra",
 ];
+/// Words that make a 4-digit number a clock time ("2000 GMT").
+const TIME_ZONES: &[&str] = &[
+    "gmt", "bst", "utc", "cet", "cest", "et", "est", "edt", "pt", "pst", "pdt", "hrs", "hours",
+    "local",
+];
 /// Capitalized words that turn a weekday into a named day, not a date
 /// ("Good Friday", "Super Tuesday", "Mail on Sunday").
 const WEEKDAY_NAMERS: &[&str] = &[
@@ -813,7 +818,13 @@ fn day_month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>
                     continue;
                 }
             }
-            let (shift, extra) = year_suffix(text, m.end());
+            // "31 December." ends a sentence: the period is not "Dec." shorthand.
+            let end = if m.as_str().ends_with('.') && mm.as_str().len() > 4 {
+                m.end() - 1
+            } else {
+                m.end()
+            };
+            let (shift, extra) = year_suffix(text, end);
             let d = (|| {
                 let month = month_number(mm.as_str())?;
                 let day = u32::try_from(num(Some(dm))?).ok()?;
@@ -821,7 +832,7 @@ fn day_month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>
             })();
             out.push(Cand {
                 start: m.start(),
-                end: m.end() + extra,
+                end: end + extra,
                 rank: 3,
                 values: d.map(iso_day).into_iter().collect(),
             });
@@ -874,7 +885,9 @@ fn weekday_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) 
             continue;
         }
         // "Mail on Sunday": the cue belongs to the paper's name.
-        if pw == "on" && WEEKDAY_NAMERS.contains(&prev_word(text, m.start() - pw.len() - 1).0) {
+        if pw == "on"
+            && WEEKDAY_NAMERS.contains(&prev_word(text, m.start().saturating_sub(pw.len() + 1)).0)
+        {
             continue;
         }
         let next = next_words(text, m.end(), 1);
@@ -1026,15 +1039,23 @@ fn year_in_context(text: &str, start: usize, end: usize, prev_end: Option<usize>
     let after = &text[end..];
     if (after.starts_with("'s") || after.starts_with("’s")) && year % 10 == 0 {
         let (pw, _) = prev_word(text, start);
-        if lower_in(pw, &["the"]) {
+        if lower_in(pw, &["the", "mid", "early", "late"]) {
             return false;
         }
     }
     let next = next_words(text, end, 3);
-    if let Some(first) = next.first() {
-        if lower_in(first, COUNT_NOUNS) || is_all_digits(first) {
-            return false;
-        }
+    if next
+        .first()
+        .is_some_and(|w| lower_in(w, COUNT_NOUNS) || is_all_digits(w))
+    {
+        return false;
+    }
+    // "between 2000 and 2100 GMT": clock times, not years.
+    if next_words(text, end, 3)
+        .iter()
+        .any(|w| lower_in(w, TIME_ZONES))
+    {
+        return false;
     }
     let before_c = text[..start].chars().next_back();
     if before_c == Some('(') && after.starts_with(')') {
@@ -1198,7 +1219,8 @@ mod tests {
 
     #[test]
     fn dateline_table() {
-        let cases: &[(&str, Option<&str>, Option<(u32, u32)>)] = &[
+        type Case<'a> = (&'a str, Option<&'a str>, Option<(u32, u32)>);
+        let cases: &[Case] = &[
             (
                 "LONDON 1996-08-30\n\nShares rose.",
                 Some("1996-08-30"),
@@ -1323,6 +1345,10 @@ mod tests {
             ("Boeing 2016", None, &[]),
             ("the 1990s", None, &[]),
             ("the 1990's", None, &[]),
+            ("since the mid 1990's", None, &[]),
+            ("2003's figures", None, &["2003"]),
+            ("between 2000 and 2100 GMT", None, &[]),
+            ("at 2030 local time", None, &[]),
             ("COVID-19 and COVID-2019", None, &[]),
             ("WhatsApp: +447747873668.", None, &[]),
             ("call +44 7747 2016 668", None, &[]),
