@@ -2,7 +2,8 @@
 //! in `../shared/corpora/bbc`). In: a folder of plain-text articles (title
 //! line, blank line, body). Out, on stdout: how many articles got dates, a
 //! deterministic sample of 30 (file, dates), and every year-only mention with
-//! its context, most frequent words first, so false positives can be eyeballed.
+//! its context, most frequent words first, so false positives can be eyeballed;
+//! also which articles `source::from_text` finds a publication in.
 //! It does not score against a gold standard: there is none for dates.
 //!
 //! Run: `cargo run --example eval_dates [DIR] [YYYY-MM-DD]`. With a date,
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use newsidx::extract::dates;
+use newsidx::extract::{dates, source};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -64,17 +65,33 @@ fn main() {
     let mut by_precision: BTreeMap<&str, usize> = BTreeMap::new();
     let mut year_contexts: Vec<String> = Vec::new();
     let mut other_contexts: Vec<String> = Vec::new();
+    let mut sources: Vec<(String, String)> = Vec::new();
+    let mut rejected: Vec<String> = Vec::new();
+    let year_shape = regex::Regex::new(r"\b(?:19|20)[0-9]{2}\b").expect("static pattern");
     let mut sample = Vec::new();
     let step = (paths.len() / 30).max(1);
     for (i, p) in paths.iter().enumerate() {
         let Ok(text) = std::fs::read_to_string(p) else {
             continue;
         };
+        // The BBC files carry no signature: any source found is suspect.
+        if let Some(name) = source::from_text(&text, &[]) {
+            sources.push((
+                p.strip_prefix(&dir).unwrap_or(p).display().to_string(),
+                name,
+            ));
+        }
         let ms = dates::mentions(&text, published);
         if !ms.is_empty() {
             with_dates += 1;
         }
         total_mentions += ms.len();
+        // Year-shaped numbers no mention covers: where recall is lost.
+        for y in year_shape.find_iter(&text) {
+            if !ms.iter().any(|m| m.start <= y.start() && y.end() <= m.end) {
+                rejected.push(context(&text, y.start(), y.end()));
+            }
+        }
         for m in &ms {
             let precision = match m.value.len() {
                 4 => "year",
@@ -104,6 +121,14 @@ fn main() {
         100.0 * with_dates as f64 / paths.len() as f64
     );
     println!("mentions: {total_mentions} {by_precision:?}");
+    println!("year-shaped numbers not taken as dates: {}", rejected.len());
+    println!(
+        "sources named by the text (source::from_text): {}",
+        sources.len()
+    );
+    for (file, name) in sources.iter().take(20) {
+        println!("  {file}: {name}");
+    }
     println!("\nsample:");
     for (file, ds) in &sample {
         println!("  {file}: {ds:?}");
@@ -144,5 +169,11 @@ fn main() {
     println!("\nmonth and day contexts (every {step}th):");
     for c in other_contexts.iter().step_by(step) {
         println!("  {c}");
+    }
+    if std::env::var_os("EVAL_REJECTED").is_some() {
+        println!("\nyear-shaped numbers not taken:");
+        for c in &rejected {
+            println!("  {c}");
+        }
     }
 }

@@ -337,7 +337,7 @@ static M_WEEKDAY: LazyLock<Regex> =
 static M_RELATIVE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(yesterday|last year|this year|next year)\b"));
 static M_RANGE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b([0-9]{4}) ?[-–/] ?([0-9]{4}|[0-9]{2})\b"));
+    LazyLock::new(|| re(r"\b([0-9]{4}) ?[-–/] ?([0-9]{4}|[0-9]{2}|[0-9])\b"));
 static M_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b([0-9]{4})\b"));
 /// "March last year", "9 September this year": the year is stated relatively.
 static YEAR_SUFFIX: LazyLock<Regex> = LazyLock::new(|| re(r"^,?\s+(?i:(last|this|next)\s+year)\b"));
@@ -420,6 +420,60 @@ const YEAR_STRONG_CUES: &[&str] = &[
     "throughout",
     "through",
     "for",
+    // "up 2.6% on 2003", "into 2005", "beyond 2009", "unlike 2001".
+    "on",
+    "into",
+    "over",
+    "beyond",
+    "unlike",
+    // "first quarter 2005", "fourth-quarter 2004 profits".
+    "quarter",
+    // Titles that carry a year: "Terrorism Act 2000", "Euro 2004".
+    "act",
+    "euro",
+];
+/// Two-word cues whose last word is too common alone: "back to 1993",
+/// "compared with 2003", "up to 2010".
+const YEAR_PAIR_CUES: &[(&str, &str)] = &[
+    ("back", "to"),
+    ("compared", "to"),
+    ("compared", "with"),
+    ("up", "to"),
+    ("dating", "to"),
+    ("forward", "to"),
+    ("run-up", "to"),
+];
+/// Verbs that make a number the subject of a sentence about a year: "2004
+/// was a good year", "2005 will see". Plural "were" is left out: "2000 were
+/// killed" counts people.
+const YEAR_VERBS: &[&str] = &[
+    "was",
+    "will",
+    "is",
+    "has",
+    "had",
+    "should",
+    "must",
+    "may",
+    "could",
+    "would",
+    "might",
+    "looks",
+    "offers",
+    "promises",
+    "saw",
+    "sees",
+    "proved",
+    "proves",
+    "marked",
+    "marks",
+    "brought",
+    "brings",
+    "begins",
+    "began",
+    "ended",
+    "ends",
+    "progressed",
 ];
 /// Words skipped when looking back for a cue: "since at least 2007",
 /// "by about 2010", "as early as 2004".
@@ -439,6 +493,8 @@ const YEAR_FILLERS: &[&str] = &[
     "already",
     "possibly",
     "perhaps",
+    "either",
+    "both",
 ];
 /// Determiners that make a following number a year only when a name or an
 /// event follows: "a 1972 US-Soviet treaty", "the 2016 election", but not
@@ -504,6 +560,18 @@ const EVENT_NOUNS: &[&str] = &[
     "strategy",
     "draft",
     "world",
+    "model",
+    "results",
+    "earnings",
+    "sales",
+    "profits",
+    "revenues",
+    "killings",
+    "shootings",
+    "riots",
+    "attacks",
+    "levels",
+    "accounts",
 ];
 /// Counted things: a number followed by one of these is an amount
 /// ("2016 people", "won by 2016 votes", "2016 points").
@@ -947,7 +1015,8 @@ fn relative_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>)
     }
 }
 
-/// "2019-20", "2004-2008", "1999/00": both ends of a span of seasons/years.
+/// "2019-20", "2004-2008", "1999/00", "2003/4": both ends of a span of
+/// seasons/years.
 /// A two-digit end that is not a plausible span but is a month ("2020-09")
 /// gives a year-month.
 fn range_cands(text: &str, out: &mut Vec<Cand>) {
@@ -964,16 +1033,20 @@ fn range_cands(text: &str, out: &mut Vec<Cand>) {
         if !BARE_YEARS.contains(&y1) {
             continue;
         }
-        let y2 = if b.as_str().len() == 2 {
-            let mut y = y1 / 100 * 100 + raw2;
-            if y < y1 {
-                y += 100;
+        // "2019-20", "1998/9", "1973-90": the end repeats the start's leading
+        // digits; a span of more than a lifetime is not a span of years.
+        let y2 = match b.as_str().len() {
+            1 => {
+                let y = y1 / 10 * 10 + raw2;
+                if y < y1 { y + 10 } else { y }
             }
-            y
-        } else {
-            raw2
+            2 => {
+                let y = y1 / 100 * 100 + raw2;
+                if y < y1 { y + 100 } else { y }
+            }
+            _ => raw2,
         };
-        let values = if y2 > y1 && y2 <= y1 + 10 && BARE_YEARS.contains(&y2) {
+        let values = if y2 > y1 && y2 <= y1 + 100 && BARE_YEARS.contains(&y2) {
             vec![format!("{y1:04}"), format!("{y2:04}")]
         } else if b.as_str().len() == 2 && (1..=12).contains(&raw2) && !m.as_str().contains(' ') {
             vec![format!("{y1:04}-{raw2:02}")]
@@ -1020,11 +1093,13 @@ fn glued_number(text: &str, start: usize, end: usize) -> bool {
 ///
 /// The rule, in order: glued to money/ids -> no; a decade "the 1990's" -> no;
 /// followed by a counted noun ("2016 people") -> no; "(2004)" -> yes; an event
-/// noun within three words ("2016 election") -> yes; a strong cue before it
+/// noun within three words ("2016 election") -> yes; a possessive ("2003's")
+/// or a singular verb ("2004 was") -> yes; a strong cue before it
 /// ("in", "since", "by", ..., looking past "at least"/"about") -> yes; right
 /// after another accepted date joined by "and"/"or"/"to"/"," -> yes; an
-/// article or possessive before it and a capitalized word after it ("a 1972
-/// US-Soviet treaty", "Britain's 2005 Budget") -> yes; otherwise no.
+/// article or possessive before it and a capitalized word or singular noun
+/// after it ("a 1972 US-Soviet treaty", "the 2002 champion") -> yes; then
+/// lists chain backwards too ("the 2004 and 2005 model years"); otherwise no.
 fn year_in_context(text: &str, start: usize, end: usize, prev_end: Option<usize>) -> bool {
     if glued_number(text, start, end) {
         return false;
@@ -1061,6 +1136,15 @@ fn year_in_context(text: &str, start: usize, end: usize, prev_end: Option<usize>
     if before_c == Some('(') && after.starts_with(')') {
         return true;
     }
+    // "2003's imbalance": only years take a possessive (decades went above).
+    if after.starts_with("'s") || after.starts_with("’s") {
+        return true;
+    }
+    if after.starts_with(char::is_whitespace)
+        && next.first().is_some_and(|w| YEAR_VERBS.contains(w))
+    {
+        return true;
+    }
     if next.iter().any(|w| lower_in(w, EVENT_NOUNS)) {
         return true;
     }
@@ -1079,31 +1163,50 @@ fn year_in_context(text: &str, start: usize, end: usize, prev_end: Option<usize>
         if lower_in(pw, YEAR_STRONG_CUES) {
             return true;
         }
+        let pw2 = prev_word(text, text[..at].rfind(pw).unwrap_or(0))
+            .0
+            .to_lowercase();
+        let pwl = pw.to_lowercase();
+        if YEAR_PAIR_CUES.contains(&(pw2.as_str(), pwl.as_str())) {
+            return true;
+        }
         if !lower_in(pw, YEAR_FILLERS) {
             break;
         }
         at = text[..at].rfind(pw).unwrap_or(0);
     }
-    if let Some(pe) = prev_end.filter(|&pe| pe <= start && start - pe <= 12) {
-        let gap = &text[pe..start];
-        let joined = gap
-            .split(|c: char| c.is_whitespace() || c == ',')
+    if prev_end.is_some_and(|pe| joined_list(text, pe, start)) {
+        return true;
+    }
+    let pw = first_prev.unwrap_or("");
+    let weak = lower_in(pw, YEAR_WEAK_CUES) || pw.ends_with("'s") || pw.ends_with("’s");
+    // After a determiner, a name ("a 1972 US-Soviet treaty") or a singular
+    // noun ("the 2002 champion", "a 2004 law") makes it a year; a plural
+    // ("the 2000 refugees") makes it a count. The noun must be a word of its
+    // own: "a 2048-bit key" is a size.
+    weak && after.starts_with(char::is_whitespace)
+        && next.first().is_some_and(|w| {
+            (starts_upper(w) && !is_all_digits(w))
+                || (w.chars().all(char::is_alphabetic) && !w.ends_with('s'))
+        })
+}
+
+/// Whether `text[from..to]` only joins two items of a list: ", ", " and ",
+/// " or ", " to ".
+fn joined_list(text: &str, from: usize, to: usize) -> bool {
+    if from > to || to - from > 12 {
+        return false;
+    }
+    text.get(from..to).is_some_and(|gap| {
+        gap.split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
             .all(|w| {
                 matches!(
                     w.to_lowercase().as_str(),
                     "and" | "or" | "to" | "&" | "-" | "–" | "through" | "until"
                 )
-            });
-        if joined {
-            return true;
-        }
-    }
-    let pw = first_prev.unwrap_or("");
-    let weak = lower_in(pw, YEAR_WEAK_CUES) || pw.ends_with("'s") || pw.ends_with("’s");
-    weak && next
-        .first()
-        .is_some_and(|w| starts_upper(w) && !is_all_digits(w))
+            })
+    })
 }
 
 /// Every date the text mentions, with its span, in text order. Ranges
@@ -1141,15 +1244,31 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
             .filter(|t| !t.values.is_empty() && t.end <= m.start())
             .map(|t| t.end)
             .max();
-        if year_in_context(text, m.start(), m.end(), prev_end) {
-            years.push(Cand {
-                start: m.start(),
-                end: m.end(),
-                rank: 7,
-                values: vec![m.as_str().to_string()],
-            });
+        let accepted = year_in_context(text, m.start(), m.end(), prev_end);
+        years.push(Cand {
+            start: m.start(),
+            end: m.end(),
+            rank: 7,
+            values: if accepted {
+                vec![m.as_str().to_string()]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    // "the 2004 and 2005 model years": the first of a list learns it is a
+    // year from the next one.
+    for i in (0..years.len().saturating_sub(1)).rev() {
+        let (head, tail) = years.split_at_mut(i + 1);
+        let (this, next) = (&mut head[i], &tail[0]);
+        if this.values.is_empty()
+            && !next.values.is_empty()
+            && joined_list(text, this.end, next.start)
+        {
+            this.values = vec![text[this.start..this.end].to_string()];
         }
     }
+    years.retain(|y| !y.values.is_empty());
     taken.extend(years);
     taken.sort_by_key(|c| (c.start, c.rank));
     taken
@@ -1201,6 +1320,8 @@ mod tests {
             ("Sept. 25, 2020", Some("2020-09-25")),
             ("25-SEP-1987 12:34:56.78", Some("1987-09-25")),
             (" 26-FEB-1987 15:01:01.79", Some("1987-02-26")),
+            (" 5-MAR-1987 09:08:22.35", Some("1987-03-05")),
+            ("19-OCT-1987 15:37:46.32", Some("1987-10-19")),
             ("\"Published: 2020-09-25\"", Some("2020-09-25")),
             ("25/09/2020", Some("2020-09-25")),
             ("09/25/2020", Some("2020-09-25")),
@@ -1225,6 +1346,19 @@ mod tests {
                 "LONDON 1996-08-30\n\nShares rose.",
                 Some("1996-08-30"),
                 Some((8, 30)),
+            ),
+            // CoNLL-2003: headline (with its own " - "), then the dateline line.
+            (
+                "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP.\nLONDON 1996-08-30\nWest Indian all-rounder",
+                Some("1996-08-30"),
+                Some((8, 30)),
+            ),
+            // Reuters-21578 <DATELINE> text: no year.
+            ("    LOS ANGELES, Feb 26 - ", None, Some((2, 26))),
+            (
+                "    LONDON, March 9 - The Bank of England said",
+                None,
+                Some((3, 9)),
             ),
             ("MOSCOW, Aug. 23 - Russia said", None, Some((8, 23))),
             ("WASHINGTON (Reuters) - The US said", None, None),
@@ -1357,6 +1491,25 @@ mod tests {
             ("in 3000", None, &[]),
             ("in 1850", None, &[]),
             ("in 2016 and in 2016", None, &["2016"]),
+            ("2004 was a good year", None, &["2004"]),
+            ("2000 were killed", None, &[]),
+            ("well above 2003's level", None, &["2003"]),
+            ("up 2.6% on 2003.", None, &["2003"]),
+            ("dating back to 1993", None, &["1993"]),
+            ("the 2002 champion", None, &["2002"]),
+            ("the 2000 refugees", None, &[]),
+            ("It is a 2048-bit number", None, &[]),
+            ("the 2004 and 2005 model years", None, &["2004", "2005"]),
+            ("in either 2006 or 2007", None, &["2006", "2007"]),
+            (
+                "in 2003/4 and 2000-1",
+                None,
+                &["2003", "2004", "2000", "2001"],
+            ),
+            ("his 1973-90 rule", None, &["1973", "1990"]),
+            ("the Terrorism Act 2000", None, &["2000"]),
+            ("a 2020-09 report", None, &["2020-09"]),
+            ("Windows 95, 98, ME, NT, 2000 and XP", None, &[]),
         ];
         // Collect every miss so one run shows them all.
         let misses: Vec<String> = cases
