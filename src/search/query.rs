@@ -472,7 +472,14 @@ pub fn build(s: &NewsSchema, parsed: &ParsedQuery, filters: Vec<Box<dyn Query>>)
             .iter()
             .any(|c| c.presence == Presence::Must && matches!(c.target, Target::Text));
         let group: Box<dyn Query> = Box::new(BooleanQuery::new(shoulds));
-        clauses.push((if has_required_text { Occur::Should } else { Occur::Must }, group));
+        clauses.push((
+            if has_required_text {
+                Occur::Should
+            } else {
+                Occur::Must
+            },
+            group,
+        ));
     }
     for f in filters {
         clauses.push((Occur::Must, f));

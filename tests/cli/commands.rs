@@ -5,11 +5,27 @@ use crate::common::{Env, article, sample_corpus};
 #[test]
 fn extract_json_is_an_array_of_articles() {
     let env = Env::new();
-    let p = env.write("2020-09-25-pact.txt", article("Pact offered", "Vladimir Putin offered a pact."));
+    let p = env.write(
+        "2020-09-25-pact.txt",
+        article("Pact offered", "Vladimir Putin offered a pact."),
+    );
     let run = env.run(&["--json", "extract", p.to_str().expect("p")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let a = &run.json()[0];
-    for field in ["key", "path", "title", "body", "people", "dates", "published", "source", "url", "authors", "format", "fingerprint"] {
+    for field in [
+        "key",
+        "path",
+        "title",
+        "body",
+        "people",
+        "dates",
+        "published",
+        "source",
+        "url",
+        "authors",
+        "format",
+        "fingerprint",
+    ] {
         assert!(a.get(field).is_some(), "missing {field}: {a}");
     }
     assert_eq!(a["title"], "Pact offered");
@@ -20,9 +36,15 @@ fn extract_json_is_an_array_of_articles() {
 #[test]
 fn show_stats_and_export_roundtrip() {
     let env = Env::new();
-    let p = env.write("a.txt", article("Harbour strike ends", "Dock workers returned to work."));
+    let p = env.write(
+        "a.txt",
+        article("Harbour strike ends", "Dock workers returned to work."),
+    );
     env.write("b.ndjson", "{\"title\":\"Ferry news\",\"body\":\"The ferry sailed.\",\"source\":\"Harbour Gazette\",\"published\":\"2020-01-02\"}\n");
-    assert_eq!(env.run(&["ingest", env.corpus().to_str().expect("p")]).code, 0);
+    assert_eq!(
+        env.run(&["ingest", env.corpus().to_str().expect("p")]).code,
+        0
+    );
 
     let shown = env.run(&["--json", "show", p.to_str().expect("p")]);
     assert_eq!(shown.code, 0, "{}", shown.stderr);
@@ -64,8 +86,13 @@ fn sample_corpus_ingests_cleanly_and_finds_the_pact() {
     let s = run.json();
     assert!(s["new"].as_u64().unwrap_or(0) >= 15, "{s}");
     assert!(s["duplicates"].as_u64().unwrap_or(0) >= 1, "{s}");
-    let r = env.run(&["--json", "search", "\"non-aggression pact\""]).json();
+    let r = env
+        .run(&["--json", "search", "\"non-aggression pact\""])
+        .json();
     assert!(r["total"].as_u64().unwrap_or(0) >= 2, "{r}");
     let stats = env.run(&["--json", "stats"]).json();
-    assert!(stats["sources"].as_object().map(|m| m.len()).unwrap_or(0) >= 5, "{stats}");
+    assert!(
+        stats["sources"].as_object().map(|m| m.len()).unwrap_or(0) >= 5,
+        "{stats}"
+    );
 }

@@ -5,7 +5,11 @@
 use crate::common::{Env, article};
 
 fn summary(env: &Env) -> serde_json::Value {
-    let run = env.run(&["--json", "ingest", env.corpus().to_str().expect("utf-8 path")]);
+    let run = env.run(&[
+        "--json",
+        "ingest",
+        env.corpus().to_str().expect("utf-8 path"),
+    ]);
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     run.json()
 }
@@ -13,23 +17,46 @@ fn summary(env: &Env) -> serde_json::Value {
 #[test]
 fn second_ingest_changes_nothing_and_says_so() {
     let env = Env::new();
-    env.write("a.txt", article("Harbour strike ends", "Dock workers returned to work on Monday."));
-    env.write("b.txt", article("Council budget passed", "The council approved its budget."));
+    env.write(
+        "a.txt",
+        article(
+            "Harbour strike ends",
+            "Dock workers returned to work on Monday.",
+        ),
+    );
+    env.write(
+        "b.txt",
+        article("Council budget passed", "The council approved its budget."),
+    );
     let first = summary(&env);
     assert_eq!(first["new"], 2);
     let again = env.run(&["ingest", env.corpus().to_str().expect("path")]);
     assert_eq!(again.code, 0);
-    assert!(again.stdout.contains("0 new, 0 updated, 2 unchanged"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("0 new, 0 updated, 2 unchanged"),
+        "{}",
+        again.stdout
+    );
     assert!(again.stdout.contains("index is up to date"));
 }
 
 #[test]
 fn edited_file_is_replaced_not_duplicated() {
     let env = Env::new();
-    let path = env.write("a.txt", article("Harbour strike ends", "Dock workers returned on Monday."));
+    let path = env.write(
+        "a.txt",
+        article("Harbour strike ends", "Dock workers returned on Monday."),
+    );
     summary(&env);
     // A different size guarantees the change is seen even on coarse mtimes.
-    std::fs::write(&path, article("Harbour strike ends", "Dockers finally returned to the quays on Tuesday morning.")).expect("edit");
+    std::fs::write(
+        &path,
+        article(
+            "Harbour strike ends",
+            "Dockers finally returned to the quays on Tuesday morning.",
+        ),
+    )
+    .expect("edit");
     let s = summary(&env);
     assert_eq!(s["updated"], 1);
     assert_eq!(s["new"], 0);
@@ -44,8 +71,14 @@ fn edited_file_is_replaced_not_duplicated() {
 #[test]
 fn deleted_file_is_removed() {
     let env = Env::new();
-    let a = env.write("a.txt", article("Harbour strike ends", "Dock workers returned."));
-    env.write("b.txt", article("Council budget passed", "The council approved its budget."));
+    let a = env.write(
+        "a.txt",
+        article("Harbour strike ends", "Dock workers returned."),
+    );
+    env.write(
+        "b.txt",
+        article("Council budget passed", "The council approved its budget."),
+    );
     summary(&env);
     std::fs::remove_file(a).expect("rm");
     let s = summary(&env);
@@ -57,8 +90,14 @@ fn deleted_file_is_removed() {
 #[test]
 fn ingesting_another_folder_keeps_the_first() {
     let env = Env::new();
-    env.write("one/a.txt", article("Harbour strike ends", "Dock workers returned."));
-    env.write("two/b.txt", article("Council budget passed", "The council approved its budget."));
+    env.write(
+        "one/a.txt",
+        article("Harbour strike ends", "Dock workers returned."),
+    );
+    env.write(
+        "two/b.txt",
+        article("Council budget passed", "The council approved its budget."),
+    );
     let one = env.corpus().join("one");
     let two = env.corpus().join("two");
     assert_eq!(env.run(&["ingest", one.to_str().expect("p")]).code, 0);
@@ -70,7 +109,10 @@ fn ingesting_another_folder_keeps_the_first() {
 #[test]
 fn exact_duplicate_is_recorded_and_shown_once() {
     let env = Env::new();
-    let text = article("Harbour strike ends", "Dock workers returned to work on Monday after a week.");
+    let text = article(
+        "Harbour strike ends",
+        "Dock workers returned to work on Monday after a week.",
+    );
     env.write("a.txt", &text);
     env.write("copies/a-copy.txt", &text);
     let s = summary(&env);
@@ -86,10 +128,14 @@ fn exact_duplicate_is_recorded_and_shown_once() {
 #[test]
 fn second_writer_gets_index_is_locked() {
     let env = Env::new();
-    env.write("a.txt", article("Harbour strike ends", "Dock workers returned."));
+    env.write(
+        "a.txt",
+        article("Harbour strike ends", "Dock workers returned."),
+    );
     summary(&env);
     // Hold the writer lock from this process, as a running ingest would.
-    let _held = newsidx::indexer::Indexer::open(&env.index(), false, 20_000_000).expect("open writer");
+    let _held =
+        newsidx::indexer::Indexer::open(&env.index(), false, 20_000_000).expect("open writer");
     let run = env.run(&["ingest", env.corpus().to_str().expect("p")]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("locked"), "{}", run.stderr);
