@@ -94,6 +94,11 @@ pub fn clean_body_explained(body: &str) -> (Cleaned, Vec<Rule>) {
         if !kept_segments.is_empty() {
             kept.push(kept_segments.join(" "));
         }
+        // A link list written one line per item ends at the blank line; what
+        // follows is a story subheading ("What happens next?"), not an item.
+        if lines.len() > 1 && matches!(expect, Expect::LinkItems { .. }) {
+            expect = Expect::Nothing;
+        }
     }
 
     let cleaned = Cleaned {

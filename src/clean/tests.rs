@@ -86,6 +86,18 @@ fn whole_body_cases() {
             "Story one.\n\nStory two.",
             3,
         ),
+        // A glued list ends at its blank line: the subheading after it stays.
+        (
+            "Story one.\n\nRead more:\n- Putin proposes cyber pact\n- Navalny flown to Berlin\n\nWhat happens next?\n\nStory two.",
+            "Story one.\n\nWhat happens next?\n\nStory two.",
+            3,
+        ),
+        // A "Most read" list of one-line paragraphs, numbered.
+        (
+            "Story one.\n\nMost read\n\n1. Putin proposes cyber pact\n\n2. Navalny flown to Berlin\n\nStory two goes on at length, as stories do.",
+            "Story one.\n\nStory two goes on at length, as stories do.",
+            3,
+        ),
         // A boilerplate line glued under a story paragraph.
         (
             "The port reopened on Friday.\nFollow us on Twitter\n\nMore later.",
