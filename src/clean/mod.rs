@@ -120,12 +120,13 @@ pub fn normalize_text(text: &str) -> String {
 /// Whether a paragraph line ends a block of its own rather than wrapping into
 /// the next line. A hard-wrapped story line ("...readers can\nclick here to
 /// ...") must not be judged out of its sentence, so only a sentence end, a
-/// heading, a list item or a pending link list ends a block mid-paragraph.
+/// heading, a list item or a pending link list ends a block mid-paragraph
+/// (a wrapped appeal after "Before you go..." stays one block).
 fn segment_ends(line: &str, next: &str, expect: Expect) -> bool {
     static BULLET: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^(?:[-*•·▪►>»]|\d{1,2}[.)])\s").expect("static regex is valid")
     });
-    expect != Expect::Nothing
+    matches!(expect, Expect::LinkItems { .. })
         || ends_sentence(line)
         || BULLET.is_match(next)
         || rules::is_heading(&Block::new(line, false))

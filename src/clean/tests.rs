@@ -98,6 +98,12 @@ fn whole_body_cases() {
             "Story one.\n\nStory two goes on at length, as stories do.",
             3,
         ),
+        // A hard-wrapped appeal after its heading goes as one block.
+        (
+            "Story.\n\nBefore you go...\nIndependent reporting costs money\nand we need your support, so\nplease consider donating.",
+            "Story.",
+            2,
+        ),
         // A boilerplate line glued under a story paragraph.
         (
             "The port reopened on Friday.\nFollow us on Twitter\n\nMore later.",
