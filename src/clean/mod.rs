@@ -4,8 +4,35 @@
 //! and whitespace/Unicode normalized. The removed blocks are returned too,
 //! because a footer often names the publication (see `extract::source`).
 //!
+//! A block is a paragraph (lines between blank lines), or a run of its lines
+//! that ends a sentence, a heading or a list item: boilerplate often arrives
+//! as one-per-line lists with no blank lines ("Read more:" then headlines), or
+//! glued under a story paragraph. A prompt hard-wrapped so that a line ends
+//! exactly at a sentence end is judged per sentence, so part of it may stay;
+//! we accept that over ever dropping story text.
+//!
+//! Files: `normalize` (characters and whitespace), `entities` (HTML entity
+//! decoding), `rules` (the verdict per block and the shared guards),
+//! `prompts`, `markers`, `lists` (the rules, each with its test table).
+//!
 //! Pure and total: `&str` in, value out, never panics, never does I/O.
-//! It does not pick the main content out of HTML (that is `parse::html`).
+//! It does not pick the main content out of HTML (that is `parse::html`), and
+//! it keeps corrections and editor's notes ("This article was amended...")
+//! because they are content.
+
+mod entities;
+mod lists;
+mod markers;
+mod normalize;
+mod prompts;
+mod rules;
+
+pub use rules::Rule;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rules::{Block, Expect};
 
 /// The outcome of cleaning one body.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,19 +45,98 @@ pub struct Cleaned {
 
 /// Clean one article body (paragraphs separated by blank lines).
 pub fn clean_body(body: &str) -> Cleaned {
-    Cleaned {
-        body: normalize_text(body),
-        removed: Vec::new(),
-    }
+    clean_body_explained(body).0
 }
 
-/// Normalize text for storage: NFC, entities already decoded, soft hyphens
-/// joined, runs of spaces collapsed, paragraphs separated by one blank line.
-pub fn normalize_text(text: &str) -> String {
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    paragraphs.join("\n\n")
+/// [`clean_body`], plus the [`Rule`] that dropped each block: `rules[i]`
+/// explains `removed[i]`. For evaluation reports and debugging.
+pub fn clean_body_explained(body: &str) -> (Cleaned, Vec<Rule>) {
+    let chars = normalize::normalize_chars(body);
+    let paragraphs = normalize::split_paragraphs(&chars);
+
+    let mut kept: Vec<String> = Vec::with_capacity(paragraphs.len());
+    let mut removed = Vec::new();
+    let mut reasons = Vec::new();
+    let mut expect = Expect::Nothing;
+
+    for lines in &paragraphs {
+        // Judge each segment of the paragraph: usually the paragraph itself,
+        // but a paragraph glued from separate lines ("story.\nFollow us on
+        // Twitter", "Read more:\nheadline\nheadline") is judged line by line,
+        // so a story sentence never goes down with a prompt stuck to it.
+        let mut kept_segments: Vec<String> = Vec::new();
+        let mut segment: Vec<&str> = Vec::new();
+        for (j, line) in lines.iter().enumerate() {
+            segment.push(line);
+            let closes = lines
+                .get(j + 1)
+                .is_none_or(|next| segment_ends(line, next, expect));
+            if !closes {
+                continue;
+            }
+            let text = segment.join(" ");
+            segment.clear();
+            // The lede is the first block that would survive, not just index 0
+            // (a leading "Photo: Getty Images" must not shift the guard).
+            let first = kept.is_empty() && kept_segments.is_empty();
+            match rules::judge(&Block::new(&text, first), expect) {
+                Some((rule, next)) => {
+                    removed.push(text);
+                    reasons.push(rule);
+                    expect = next;
+                }
+                None => {
+                    kept_segments.push(text);
+                    expect = Expect::Nothing;
+                }
+            }
+        }
+        if !kept_segments.is_empty() {
+            kept.push(kept_segments.join(" "));
+        }
+        // A link list written one line per item ends at the blank line; what
+        // follows is a story subheading ("What happens next?"), not an item.
+        if lines.len() > 1 && matches!(expect, Expect::LinkItems { .. }) {
+            expect = Expect::Nothing;
+        }
+    }
+
+    let cleaned = Cleaned {
+        body: kept.join("\n\n"),
+        removed,
+    };
+    (cleaned, reasons)
 }
+
+/// Normalize text for storage: NFC, HTML entities decoded, soft hyphens and
+/// zero-width characters removed, non-breaking and other spaces made plain
+/// and collapsed, `\r\n` to `\n`, lines of a paragraph joined by one space,
+/// paragraphs separated by exactly one blank line, ends trimmed. Curly quotes
+/// and dashes are kept as written.
+pub fn normalize_text(text: &str) -> String {
+    normalize::normalize_text(text)
+}
+
+/// Whether a paragraph line ends a block of its own rather than wrapping into
+/// the next line. A hard-wrapped story line ("...readers can\nclick here to
+/// ...") must not be judged out of its sentence, so only a sentence end, a
+/// heading, a list item or a pending link list ends a block mid-paragraph
+/// (a wrapped appeal after "Before you go..." stays one block).
+fn segment_ends(line: &str, next: &str, expect: Expect) -> bool {
+    static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[-*•·▪►>»]|\d{1,2}[.)])\s").expect("static regex is valid")
+    });
+    matches!(expect, Expect::LinkItems { .. })
+        || ends_sentence(line)
+        || BULLET.is_match(next)
+        || rules::is_heading(&Block::new(line, false))
+}
+
+/// Whether a line ends a sentence or a label (so the next line starts anew).
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end_matches(['"', '”', '’', '\'', ')'])
+        .ends_with(['.', '!', '?', ':', '…'])
+}
+
+#[cfg(test)]
+mod tests;

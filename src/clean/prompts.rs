@@ -1,0 +1,355 @@
+//! Stage: clean, reader-prompt rules. One [`Block`] goes in; `true` comes out
+//! when the block speaks to the reader to make them do something for the
+//! publisher: subscribe, donate, send tips, share, accept cookies, click.
+//!
+//! Every rule needs a cue phrase in publisher voice ("our newsletter", "your
+//! inbox", "please consider donating") plus a short block, and none fires on a
+//! block that reads as reporting (`reads_as_reporting`). It does not judge
+//! page furniture (`markers`) or headings (`lists`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::rules::{Block, has_contact, reads_as_reporting, regex};
+
+/// Newsletter and subscription prompts: "XL subscribe to our newsletter
+/// banner", "Get the latest news ... in your inbox", "Sign up now". The cue
+/// must be addressed to the reader (our/your/imperative), which is what keeps
+/// "subscribers to its newsletter fell by 10%" in.
+pub(crate) fn newsletter_prompt(b: &Block<'_>) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)
+            \bsubscrib(?:e|ing)\s+to\s+(?:our|my)\b[^.!?]{0,40}?\bnewsletters?\b
+          | \bsign(?:ing)?[\s-]?up\s+(?:for|to)\s+(?:our|my)\b[^.!?]{0,40}?\b(?:newsletters?|e-?mails?|alerts|bulletins?|briefings?|digest)\b
+          | \b(?:get|receive|have)\b[^.!?]{0,80}?\b(?:in|to|into)\s+your\s+inbox\b
+          | \b(?:delivered|sent|straight|direct(?:ly)?)\s+(?:to|into)\s+your\s+inbox\b
+          | \bnewsletter\s+(?:banner|sign[\s-]?up)\b
+          | ^(?:subscribe|sign\s+up)\s+(?:now|here|today|for\s+free)\b
+          | \b(?:already\s+a|become\s+a)\s+subscriber\b
+          | \bsubscribe\s+(?:for|to\s+get)\s+(?:unlimited|full)\s+access\b
+          | \benter\s+your\s+e-?mail\b
+          | ^(?:subscribe|sign\s+up|newsletters?)\s*[.!:]?$
+            ",
+        )
+    });
+    b.within(60) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+}
+
+/// Donation appeals: "we need your support, so please consider donating to
+/// The Climax News Room", "Support our journalism". Appeals run long (the
+/// seed's is 70 words), so the limit is generous; the cues are all first
+/// person plural or imperative.
+pub(crate) fn donation_appeal(b: &Block<'_>) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)
+            \bplease\s+(?:consider\s+)?(?:donat(?:e|ing)|support(?:ing)?\s+(?:us|our)\b|contribut(?:e|ing)|making\s+a\s+(?:donation|contribution)|giving\b)
+          | \bconsider\s+(?:donating|a\s+donation|making\s+a\s+(?:donation|contribution)|supporting\s+(?:us|our)\b)
+          | \bsupport\s+(?:our|independent|quality|local)\s+(?:\w+\s+)?journalism\b
+          | \b(?:we|our\s+journalism)\s+needs?\s+your\s+(?:support|help)\b
+          | \bdonate\s+(?:now|today|here|to\s+us)\b
+          | \bmake\s+a\s+(?:one-off\s+|monthly\s+|small\s+|single\s+)?(?:donation|contribution)\s+(?:to\s+us|today|now|here)\b
+          | (?:^|[.!]\s)become\s+a\s+(?:member|supporter|patron)\b
+          | \bbecome\s+a\s+(?:supporter|patron)\s+(?:today|now)\b
+          | \bevery\s+(?:contribution|donation)\b[^.]{0,30}\b(?:helps|matters|counts)\b
+            ",
+        )
+    });
+    b.within(150) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+}
+
+/// "Send us your news/tips/stories" lines. The cue must come with contact
+/// details (email, phone, WhatsApp) or open the block as an imperative, so a
+/// story line about police asking witnesses to come forward stays.
+pub(crate) fn news_tip_request(b: &Block<'_>) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)
+            \bsend\s+(?:us\s+)?(?:your|any)\s+(?:\w+\s+){0,3}?(?:news|stories|story|tips?|pictures|photos|videos|views|comments|experiences|questions)\b
+          | \bsend\s+[^.]{0,40}\bto\s+us\b
+          | \b(?:got|have\s+you\s+got|do\s+you\s+have)\s+a\s+(?:news\s+)?(?:story|tip)\b
+          | \b(?:email|e-mail|contact|message|whatsapp)\s+(?:us|the\s+newsroom|our\s+newsroom|the\s+news\s*desk)\b
+          | \btip\s+us\s+off\b
+          | \bget\s+in\s+touch\s+with\s+us\b
+            ",
+        )
+    });
+    static IMPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?i)^(?:send|email|e-mail|contact|got|have\s+you|do\s+you|tip|share\s+your|tell\s+us)\b",
+        )
+    });
+    b.within(60)
+        && CUE.is_match(b.text)
+        && (has_contact(b.text) || IMPERATIVE.is_match(b.text))
+        && !reads_as_reporting(b.text)
+}
+
+/// Share and follow prompts: "Share this article", "Follow us on Twitter",
+/// "Share on Facebook", and the bare row of network names left by share
+/// buttons ("Facebook Twitter WhatsApp Email").
+pub(crate) fn share_follow_prompt(b: &Block<'_>) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)
+            ^share\s+(?:this|the)\s+(?:article|story|page|post|video|gallery)\b
+          | ^share\s+(?:on|via|to)\s+\w+
+          | \bshare\s+this\s+(?:article|story|page)\b
+          | \bfollow\s+us\s+on\b
+          | \blike\s+us\s+on\s+facebook\b
+          | ^follow\s+(?:@\w+|[\w.'’\ ]{1,40}?\s+on\s+(?:twitter|x|facebook|instagram|tiktok|linkedin|threads|bluesky|mastodon|youtube)\b)
+          | \bjoin\s+us\s+on\s+(?:twitter|facebook|instagram|telegram|whatsapp|x)\b
+          | ^(?:click|tap)\s+to\s+share\b
+          | ^(?:tweet|email|print)\s+this\s+(?:article|story|page)\b
+            ",
+        )
+    });
+    b.within(25) && (network_row(b.text) || CUE.is_match(b.text) && !reads_as_reporting(b.text))
+}
+
+/// A block made only of share-button labels, with at least one network name.
+fn network_row(text: &str) -> bool {
+    const NETWORKS: &[&str] = &[
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
+        "reddit",
+        "messenger",
+        "telegram",
+        "flipboard",
+        "email",
+        "e-mail",
+        "tweet",
+    ];
+    const LABELS: &[&str] = &[
+        "share", "copy", "link", "print", "sms", "save", "this", "article", "story", "on", "via",
+        "x",
+    ];
+    let mut any_network = false;
+    for word in text
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '·' | '•' | ',' | '/'))
+        .filter(|w| !w.is_empty())
+    {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        let lower = word.to_lowercase();
+        if NETWORKS.contains(&lower.as_str()) {
+            any_network = true;
+        } else if !LABELS.contains(&lower.as_str()) && !lower.is_empty() {
+            return false;
+        }
+    }
+    any_network
+}
+
+/// Cookie notices: "We use cookies to improve your experience. By continuing
+/// to use this site you agree...". Tech stories discuss cookies, so the notice
+/// must also speak in first/second person.
+pub(crate) fn cookie_notice(b: &Block<'_>) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)
+            \bwe\s+use\s+cookies\b
+          | \b(?:this|our)\s+(?:site|website)\s+uses\s+cookies\b
+          | \bcookie\s+(?:policy|settings|preferences|notice|consent)\b
+          | \baccept\s+(?:all\s+)?cookies\b
+          | \b(?:continuing\s+to\s+(?:use|browse)|by\s+using)\s+(?:this|our)\s+(?:site|website)\b
+            ",
+        )
+    });
+    static PERSON: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b(?:we|our|you|your)\b"));
+    b.within(80)
+        && CUE.is_match(b.text)
+        // Button labels ("Accept all cookies", "Cookie settings") are short.
+        && (PERSON.is_match(b.text) || b.words <= 5)
+        && !reads_as_reporting(b.text)
+}
+
+/// "Click here to ..." prompts: link text that means nothing without the
+/// link. Tech stories quoting phishing mails are covered by the guard.
+pub(crate) fn click_here_prompt(b: &Block<'_>) -> bool {
+    static CUE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?i)^(?:click|tap|press)\s+(?:here|the\s+link|this\s+link|below)\b|\b(?:click|tap)\s+here\s+(?:to|for)\b",
+        )
+    });
+    b.within(40) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(rule: fn(&Block<'_>) -> bool, cases: &[(&str, bool)]) {
+        for &(text, expected) in cases {
+            let block = Block::new(text, false);
+            assert_eq!(rule(&block), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn newsletter_prompt_table() {
+        check(
+            newsletter_prompt,
+            &[
+                ("XL subscribe to our newsletter banner", true),
+                (
+                    "Get the latest news and advice on COVID-19, direct from the experts in your inbox. Join hundreds of thousands who trust experts by subscribing to our newsletter.",
+                    true,
+                ),
+                ("Sign up for our morning briefing email", true),
+                ("Subscribe now", true),
+                ("Newsletter", true),
+                ("Already a subscriber? Log in", true),
+                (
+                    "The best stories, delivered to your inbox every morning.",
+                    true,
+                ),
+                // Story sentences that must survive.
+                (
+                    "The company said subscribers to its newsletter fell by 10%.",
+                    false,
+                ),
+                (
+                    "It hopes to increase subscribers by offering the online service free and will try to sign up AOL's existing customers for high-speed broadband.",
+                    false,
+                ),
+                (
+                    "Readers were urged to subscribe to our newsletter, the editor wrote in a memo.",
+                    false,
+                ),
+                ("Sky's subscriber numbers grew to 7.8 million.", false),
+                (
+                    "The newsletter, published weekly, reaches 40,000 farmers.",
+                    false,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn donation_appeal_table() {
+        check(
+            donation_appeal,
+            &[
+                (
+                    "To monitor these issues as closely as we have in the past we need your support, so please consider donating to The Climax News Room.",
+                    true,
+                ),
+                ("Support our journalism", true),
+                ("Support independent journalism today.", true),
+                ("Donate now", true),
+                ("Every contribution, however big or small, helps.", true),
+                ("Become a supporter today and help us keep reporting.", true),
+                // Story sentences that must survive.
+                ("Turkey hopes to become a member of the EU by 2015.", false),
+                ("“We need your support,” the mayor told the crowd.", false),
+                (
+                    "The charity said the public should please consider donating blood.",
+                    false,
+                ),
+                (
+                    "Donations to the tsunami appeal passed £100m on Friday.",
+                    false,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn news_tip_request_table() {
+        check(
+            news_tip_request,
+            &[
+                (
+                    "Send your news and stories to us news@climaxradio.co.uk or newstories@climaxnewsroom.com and WhatsApp: +447747873668.",
+                    true,
+                ),
+                ("Got a story? Email us at tips@example.com", true),
+                ("Send us your pictures and videos", true),
+                ("Contact the newsroom on 020 7946 0000.", true),
+                // Story sentences that must survive.
+                (
+                    "Police asked anyone with information to contact the newsroom of the local paper or call 101.",
+                    false,
+                ),
+                (
+                    "Fans can send their views to the club, which promised a reply.",
+                    false,
+                ),
+                (
+                    "Viewers were asked to send in their photos of the eclipse.",
+                    false,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn share_follow_prompt_table() {
+        check(
+            share_follow_prompt,
+            &[
+                ("Share this article", true),
+                ("Share on Facebook", true),
+                ("Follow us on Twitter", true),
+                ("Follow Rory on Twitter @rorycellan", true),
+                ("Facebook Twitter WhatsApp Email", true),
+                ("Share | Tweet | Email", true),
+                ("Like us on Facebook", true),
+                // Story sentences that must survive.
+                ("Facebook has 100 million users.", false),
+                ("Shares in Twitter fell 5% on Monday.", false),
+                ("He told fans to follow him on Twitter for updates.", false),
+                ("Email", true),
+                ("Email scams are rising, experts warn.", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn cookie_notice_table() {
+        check(
+            cookie_notice,
+            &[
+                (
+                    "We use cookies to improve your experience. By continuing to use this site you agree to our cookie policy.",
+                    true,
+                ),
+                ("Accept all cookies", true),
+                ("Cookie settings", true),
+                ("Manage your cookie preferences here.", true),
+                // Story sentences that must survive.
+                ("Many websites use cookies to track visitors.", false),
+                (
+                    "The EU directive requires a cookie policy on every site, regulators said.",
+                    false,
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn click_here_prompt_table() {
+        check(
+            click_here_prompt,
+            &[
+                ("Click here to read the full report.", true),
+                ("Click here", true),
+                ("For the latest scores, tap here for live updates.", true),
+                // Story sentences that must survive.
+                (
+                    "The phishing e-mail told users to click here to verify their accounts.",
+                    false,
+                ),
+                (
+                    "Users can click on a map to find their nearest branch.",
+                    false,
+                ),
+            ],
+        );
+    }
+}

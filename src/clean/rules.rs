@@ -1,0 +1,264 @@
+//! Stage: clean, the rule table. One normalized block (a paragraph, or a line
+//! inside one) goes in with its position and what came just before; a verdict
+//! comes out: keep it, or drop it and name the [`Rule`] that matched.
+//!
+//! Each rule lives with its unit tests in the file for its family:
+//! `prompts` (reader prompts: newsletters, donations, tips, shares, cookies,
+//! "click here"), `markers` (page furniture: adverts, credits, comment counts,
+//! copyright footers), `lists` (headings that introduce something removable:
+//! "Read more" link lists, "Before you go..." appeals).
+//!
+//! The rules combine a cue phrase with the block's shape (short, imperative,
+//! carries an email or phone, starts the block) because news stories report on
+//! newsletters, subscribers and donations all the time; a cue alone is never
+//! enough to drop reporting. It does not decide where blocks start and end;
+//! that is `clean_body`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{lists, markers, prompts};
+
+/// What a dropped block was, named for what it removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// "Subscribe to our newsletter", "Get the latest ... in your inbox".
+    NewsletterPrompt,
+    /// "Please consider donating", "Support our journalism".
+    DonationAppeal,
+    /// "Send your news and stories to us news@...", with contact details.
+    NewsTipRequest,
+    /// "Share this article", "Follow us on Twitter", a row of network names.
+    ShareFollowPrompt,
+    /// "We use cookies to improve your experience".
+    CookieNotice,
+    /// "Click here to ...".
+    ClickHerePrompt,
+    /// "Advertisement", "Sponsored", "Story continues below".
+    AdvertisementMarker,
+    /// "Photo: Getty Images", "Image copyright Reuters", "(Image: AFP)".
+    ImageCredit,
+    /// "12 comments", "View comments".
+    CommentCount,
+    /// "© 2020 ...", "All rights reserved", "Contact us | Privacy policy".
+    CopyrightFooter,
+    /// "Read more", "Related", "More on this story", "Most read" headings.
+    LinkListHeading,
+    /// A headline line listed under such a heading.
+    LinkListItem,
+    /// "Read more: headline" on one line.
+    InlineLink,
+    /// "Before you go..." and similar appeal headings.
+    AppealHeading,
+    /// The appeal paragraph right after such a heading.
+    AppealAfterHeading,
+}
+
+impl Rule {
+    /// A stable snake_case name, for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::NewsletterPrompt => "newsletter_prompt",
+            Rule::DonationAppeal => "donation_appeal",
+            Rule::NewsTipRequest => "news_tip_request",
+            Rule::ShareFollowPrompt => "share_follow_prompt",
+            Rule::CookieNotice => "cookie_notice",
+            Rule::ClickHerePrompt => "click_here_prompt",
+            Rule::AdvertisementMarker => "advertisement_marker",
+            Rule::ImageCredit => "image_credit",
+            Rule::CommentCount => "comment_count",
+            Rule::CopyrightFooter => "copyright_footer",
+            Rule::LinkListHeading => "link_list_heading",
+            Rule::LinkListItem => "link_list_item",
+            Rule::InlineLink => "inline_link",
+            Rule::AppealHeading => "appeal_heading",
+            Rule::AppealAfterHeading => "appeal_after_heading",
+        }
+    }
+}
+
+/// What the previous dropped block announces about the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Expect {
+    /// Nothing: judge the next block on its own.
+    #[default]
+    Nothing,
+    /// Link-list lines may follow ("Read more:" then headlines); `left`
+    /// caps how many we take so a missed list end cannot eat a story.
+    LinkItems { left: u8 },
+    /// An appeal paragraph may follow ("Before you go...").
+    Appeal,
+}
+
+/// The most link lines taken after one heading ("Most read" lists run to 10).
+pub(crate) const MAX_LINK_ITEMS: u8 = 12;
+
+/// One block as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Block<'a> {
+    /// Normalized text, one line (lines of a paragraph joined by a space).
+    pub text: &'a str,
+    /// Whitespace-separated word count.
+    pub words: usize,
+    /// Whether this is the first block of the body (the lede, usually).
+    pub first: bool,
+}
+
+impl<'a> Block<'a> {
+    /// Describe a block.
+    pub fn new(text: &'a str, first: bool) -> Self {
+        Block {
+            text,
+            words: text.split_whitespace().count(),
+            first,
+        }
+    }
+
+    /// Whether the block is short enough for a cue rule with this word limit.
+    /// The first block gets a tighter limit: the lede is the paragraph we
+    /// can least afford to lose to a weak cue.
+    pub fn within(&self, limit: usize) -> bool {
+        let limit = if self.first { limit.min(30) } else { limit };
+        self.words <= limit
+    }
+}
+
+/// A single-block rule: does this block match?
+type RuleFn = fn(&Block<'_>) -> bool;
+
+/// The verdict on one block: `None` keeps it.
+pub(crate) fn judge(block: &Block<'_>, expect: Expect) -> Option<(Rule, Expect)> {
+    match expect {
+        Expect::LinkItems { left } if left > 0 && lists::link_list_item(block) => {
+            return Some((Rule::LinkListItem, Expect::LinkItems { left: left - 1 }));
+        }
+        Expect::Appeal if lists::appeal_after_heading(block) => {
+            return Some((Rule::AppealAfterHeading, Expect::Nothing));
+        }
+        _ => {}
+    }
+    if lists::link_list_heading(block) {
+        let next = Expect::LinkItems {
+            left: MAX_LINK_ITEMS,
+        };
+        return Some((Rule::LinkListHeading, next));
+    }
+    if lists::appeal_heading(block) {
+        return Some((Rule::AppealHeading, Expect::Appeal));
+    }
+    // Exact-shape rules first (cheap, anchored), then cue rules.
+    const SINGLE: &[(Rule, RuleFn)] = &[
+        (Rule::AdvertisementMarker, markers::advertisement_marker),
+        (Rule::ImageCredit, markers::image_credit),
+        (Rule::CommentCount, markers::comment_count),
+        (Rule::InlineLink, lists::inline_link),
+        (Rule::CopyrightFooter, markers::copyright_footer),
+        (Rule::NewsletterPrompt, prompts::newsletter_prompt),
+        (Rule::DonationAppeal, prompts::donation_appeal),
+        (Rule::NewsTipRequest, prompts::news_tip_request),
+        (Rule::ShareFollowPrompt, prompts::share_follow_prompt),
+        (Rule::CookieNotice, prompts::cookie_notice),
+        (Rule::ClickHerePrompt, prompts::click_here_prompt),
+    ];
+    SINGLE
+        .iter()
+        .find(|(_, matches)| matches(block))
+        .map(|&(rule, _)| (rule, Expect::Nothing))
+}
+
+/// Whether a block is a heading that announces what follows (used to split
+/// a paragraph whose heading has no colon: "Related stories\nheadline").
+pub(crate) fn is_heading(block: &Block<'_>) -> bool {
+    lists::link_list_heading(block) || lists::appeal_heading(block)
+}
+
+/// Words and marks that show a block is reporting, not addressing the reader:
+/// a reporting verb, or a block that opens a quotation. Forced by sentences
+/// like "Readers were urged to subscribe to the newsletter, he said." and by
+/// multi-paragraph quotes that open with a quote mark and no "said".
+pub(crate) fn reads_as_reporting(text: &str) -> bool {
+    static VERBS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:said|says|saying|told|tells|according\s+to|reported(?:ly)?|announced|claimed|added|urged|asked|appealed|warned|explained|insisted|wrote)\b",
+        )
+        .expect("static regex is valid")
+    });
+    text.starts_with(['"', '“', '‘', '«']) || VERBS.is_match(text)
+}
+
+/// An email address, a URL, a phone number or a messaging handle: the shape of
+/// a contact line ("Send your news to us news@..., WhatsApp: +44...").
+pub(crate) fn has_contact(text: &str) -> bool {
+    static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)[\w.+-]+@[\w-]+\.[\w.-]+|\bhttps?://|\bwww\.|\+?\d[\d ().-]{7,}\d|\bwhatsapp\b|\btelegram\b|(?:^|\s)@\w{2,}",
+        )
+        .expect("static regex is valid")
+    });
+    CONTACT.is_match(text)
+}
+
+/// Build a case-insensitive static regex; patterns are literals in this
+/// module tree, so failure is a programming error caught by the unit tests.
+pub(crate) fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("static regex is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reporting_guard_table() {
+        let cases = [
+            ("The company said subscribers fell.", true),
+            ("“We need your support,” the mayor told reporters.", true),
+            ("\"Please consider donating to the hospice.\"", true),
+            ("Subscribe to our newsletter", false),
+            ("Please consider donating to The Climax News Room.", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(reads_as_reporting(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn contact_table() {
+        let cases = [
+            ("news@climaxradio.co.uk", true),
+            ("WhatsApp: +447747873668", true),
+            ("call 0800 123 4567", true),
+            ("see https://example.com", true),
+            ("follow @bbcnews", true),
+            ("profits rose 2% to $11.1bn", false),
+            ("in 2004 and 2005", false),
+            ("the 1991 Chemical Weapons Act", false),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(has_contact(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn first_block_gets_a_tighter_limit() {
+        let long = "word ".repeat(40);
+        assert!(Block::new(&long, false).within(60));
+        assert!(!Block::new(&long, true).within(60));
+    }
+
+    #[test]
+    fn heading_then_items_then_story() {
+        let heading = Block::new("Read more:", false);
+        let (rule, expect) = judge(&heading, Expect::Nothing).expect("heading matches");
+        assert_eq!(rule, Rule::LinkListHeading);
+        let item = Block::new("Putin warns the West over sanctions", false);
+        let (rule, expect) = judge(&item, expect).expect("item matches");
+        assert_eq!(rule, Rule::LinkListItem);
+        let story = Block::new(
+            "The Kremlin has denied all the accusations and has made several claims of its own.",
+            false,
+        );
+        assert_eq!(judge(&story, expect), None);
+    }
+}
