@@ -17,6 +17,8 @@
 mod lexicon;
 mod tokens;
 
+use std::collections::{HashMap, HashSet};
+
 use lexicon::LEXICON;
 use tokens::{Kind, Token, tokenize};
 
@@ -24,16 +26,38 @@ use tokens::{Kind, Token, tokenize};
 /// each once, in order of first mention. "Mr Putin", "Putin" and "Vladimir
 /// Putin" in one article give the single entry "Vladimir Putin".
 pub fn people(title: &str, body: &str) -> Vec<String> {
-    let found = analyse(title, body);
+    let forms = distinct(analyse(title, body));
+    // Index the forms by lowercased last word, so folding stays linear in
+    // the number of forms even on pathological input.
+    let mut by_last: HashMap<String, Vec<&Found>> = HashMap::new();
+    for f in &forms {
+        if let Some(l) = f.last() {
+            by_last.entry(l.to_lowercase()).or_default().push(f);
+        }
+    }
     let mut out: Vec<String> = Vec::new();
-    for m in &found {
-        if let Some(canon) = canonical(m, &found)
-            && !out.contains(&canon)
+    let mut seen: HashSet<String> = HashSet::new();
+    for m in &forms {
+        let same_last = m
+            .last()
+            .and_then(|l| by_last.get(&l.to_lowercase()))
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(canon) = canonical(m, same_last)
+            && seen.insert(canon.clone())
         {
             out.push(canon);
         }
     }
     out
+}
+
+/// Mentions with repeats removed, first occurrence kept.
+fn distinct(found: Vec<Found>) -> Vec<Found> {
+    let mut seen: HashSet<Found> = HashSet::new();
+    found
+        .into_iter()
+        .filter(|f| seen.insert(f.clone()))
+        .collect()
 }
 
 /// Every distinct surface form under which the article names a person, in
@@ -42,14 +66,10 @@ pub fn people(title: &str, body: &str) -> Vec<String> {
 /// This is what token-level annotations such as CoNLL-2003 record; the
 /// product stores [`people`].
 pub fn mentions(title: &str, body: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for m in analyse(title, body) {
-        let s = m.join(" ");
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
+    distinct(analyse(title, body))
+        .into_iter()
+        .map(|m| m.join(" "))
+        .collect()
 }
 
 /// Verbs of saying that mark the name next to them as a person.
@@ -109,6 +129,12 @@ fn is_shouting(toks: &[Token]) -> bool {
     !words.is_empty() && caps * 2 > words.len()
 }
 
+/// A title word, or a hyphenated one made of titles ("Major-General").
+fn is_title(lw: &str) -> bool {
+    let lex = &*LEXICON;
+    lex.titles.contains(lw) || (lw.contains('-') && lw.split('-').all(|p| lex.titles.contains(p)))
+}
+
 fn lower(s: &str) -> String {
     s.to_lowercase()
 }
@@ -149,23 +175,36 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
         let scorer_line = toks
             .iter()
             .any(|t| t.kind == Kind::Word && lower(t.text).starts_with("scorer"));
-        for seg in segments(&toks) {
-            let v = judge(&seg, &toks, scorer_line);
+        let mut judged: Vec<(Segment, Verdict)> = segments(&toks)
+            .into_iter()
+            .map(|mut seg| {
+                peel_descriptor(&mut seg);
+                let v = judge(&seg, &toks, scorer_line);
+                (seg, v)
+            })
+            .collect();
+        coordinate(&mut judged, &toks);
+        for (seg, v) in judged {
             let words = seg.words.iter().map(|w| w.to_string()).collect();
             segs.push((li, seg.start, words, v));
         }
     }
     // Names known in this document: full forms and their last words.
+    // Sets, not scans: a huge article must stay linear.
+    let mut known_set: HashSet<&Vec<String>> = HashSet::new();
     let known: Vec<&Vec<String>> = segs
         .iter()
         .filter(|s| matches!(s.3, Verdict::Person))
         .map(|s| &s.2)
+        .filter(|k| known_set.insert(k))
         .collect();
-    let is_known_last = |w: &str| {
-        known
-            .iter()
-            .any(|k| k.last().is_some_and(|l| l == w) || (k.len() == 1 && k[0] == w))
-    };
+    let known_last: HashSet<&str> = known
+        .iter()
+        .filter_map(|k| k.last().map(String::as_str))
+        .collect();
+    let known_last_lower: HashSet<String> = known_last.iter().map(|w| w.to_lowercase()).collect();
+    let known_multi: Vec<&Vec<String>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
+    let is_known_last = |w: &str| known_last.contains(w);
     let mut found: Vec<(usize, usize, Found)> = Vec::new();
     for (li, ti, words, v) in &segs {
         let keep = match v {
@@ -183,10 +222,9 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
         let mut ti = 0;
         while ti < toks.len() {
             let mut matched = 0;
-            for k in &known {
+            for k in &known_multi {
                 let n = k.len();
-                if n >= 2
-                    && ti + n <= toks.len()
+                if ti + n <= toks.len()
                     && (0..n).all(|x| toks[ti + x].text.to_lowercase() == k[x].to_lowercase())
                 {
                     matched = n;
@@ -199,10 +237,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
                 && !lex.stop.contains(&lower(toks[ti].text))
             {
                 let lw = lower(toks[ti].text);
-                if known
-                    .iter()
-                    .any(|k| k.last().is_some_and(|l| l.to_lowercase() == lw))
-                {
+                if known_last_lower.contains(&lw) {
                     matched = 1;
                 }
             }
@@ -245,7 +280,7 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
         let lw = lower(t.text);
         let namey = is_cap_word(t) || t.kind == Kind::Initial;
         // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
-        if t.kind == Kind::Word && lex.titles.contains(&lw) {
+        if t.kind == Kind::Word && is_title(&lw) {
             let after_dot = toks.get(i + 1).is_some_and(|n| n.text == ".");
             let k = if after_dot { i + 2 } else { i + 1 };
             if next_is_name(k) {
@@ -257,13 +292,14 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
         }
         if namey {
             let leading = cur.is_none();
-            // A known given name wins over the stop/place lists only inside
-            // a run ("Peter Such"), never at its start ("Such a").
+            // A stop word that is also a surname may end a name after a
+            // given name ("Peter Such"), never start one ("Such a").
             let prev_given = cur
                 .as_ref()
                 .and_then(|c| c.words.last())
                 .is_some_and(|w| lex.given.contains(&lower(w)));
-            let stop = lex.stop.contains(&lw) && !(prev_given && !next_is_name(i + 1));
+            let stop = lex.stop.contains(&lw)
+                && !(prev_given && !next_is_name(i + 1) && lex.surnames.contains(&lw));
             let nationality_lead = leading && lex.places.contains(&lw) && next_is_name(i + 1);
             if stop || nationality_lead {
                 flush(&mut cur, &mut out);
@@ -291,7 +327,12 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
             continue;
         }
         // Particles join two name words: "Ludwig van Beethoven".
-        if cur.is_some() && PARTICLES.contains(&t.text) && next_is_name(i + 1) {
+        // Particles may chain: "Joost van der Westhuizen".
+        let mut k = i;
+        while toks.get(k).is_some_and(|n| PARTICLES.contains(&n.text)) {
+            k += 1;
+        }
+        if cur.is_some() && k > i && next_is_name(k) {
             if let Some(c) = cur.as_mut() {
                 c.words.push(t.text);
                 c.end = i + 1;
@@ -305,6 +346,59 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
     }
     flush(&mut cur, &mut out);
     out
+}
+
+/// Drop a capitalised descriptor before a given name: "Democrat Walter
+/// Mondale", "Briton Tim Henman".
+fn peel_descriptor(seg: &mut Segment) {
+    let lex = &*LEXICON;
+    if seg.words.len() >= 3 {
+        let first = lower(seg.words[0]);
+        let second = lower(seg.words[1]);
+        if !lex.given.contains(&first)
+            && !seg.words[0].ends_with('.')
+            && lex.given.contains(&second)
+            && !lex.places.contains(&second)
+            && !lex.stop.contains(&second)
+        {
+            seg.words.remove(0);
+            seg.start += 1;
+            seg.titled = false;
+        }
+    }
+}
+
+/// Names listed together are alike: a multi-word "maybe" joined by a comma
+/// or "and" to a person is a person too (team sheets: "Romesh
+/// Kaluwitharana, Asanka Gurusinha, Aravinda de Silva").
+fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
+    let linked = |a: &Segment, b: &Segment| {
+        b.start > a.end
+            && toks[a.end..b.start]
+                .iter()
+                .all(|t| matches!(t.text, "," | ";" | "and" | "&"))
+    };
+    for _ in 0..4 {
+        let mut changed = false;
+        for k in 0..judged.len() {
+            if !matches!(judged[k].1, Verdict::Maybe) || judged[k].0.words.len() < 2 {
+                continue;
+            }
+            let prev = k > 0
+                && matches!(judged[k - 1].1, Verdict::Person)
+                && linked(&judged[k - 1].0, &judged[k].0);
+            let next = k + 1 < judged.len()
+                && matches!(judged[k + 1].1, Verdict::Person)
+                && linked(&judged[k].0, &judged[k + 1].0);
+            if prev || next {
+                judged[k].1 = Verdict::Person;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
 }
 
 /// Decide whether a segment names a person, using its words and the tokens
@@ -352,6 +446,12 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
         && toks
             .get(seg.end + 2)
             .is_some_and(|t| t.text == "," || t.text == "." || t.text == ";");
+    // Results lists: "Aliuska Lopez (Cuba) 12.92".
+    let country_after = after.is_some_and(|t| t.text == "(")
+        && toks
+            .get(seg.end + 1)
+            .is_some_and(|t| lex.places.contains(&lower(t.text)))
+        && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
     let line_start = seg.start == 0
         || toks[..seg.start]
             .iter()
@@ -368,7 +468,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
         if lex.places.contains(first) {
             return Verdict::Reject;
         }
-        if (seg.titled || said_after || said_before || age) && !last_place {
+        if (seg.titled || said_after || said_before || age || country_after) && !last_place {
             return Verdict::Person;
         }
         if n == 2 && lex.surnames.contains(last) && lex.given.contains(first) {
@@ -376,10 +476,10 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
         }
         return Verdict::Maybe;
     }
-    if lex.places.contains(first) || lex.stop.contains(first) {
+    if lex.places.contains(first) || lex.stop.contains(first) || is_title(first) {
         return Verdict::Reject;
     }
-    if seg.titled {
+    if seg.titled || country_after {
         return Verdict::Person;
     }
     let known_word = lex.surnames.contains(first) || lex.given.contains(first);
@@ -430,9 +530,10 @@ fn is_form_of(short: &[String], full: &[String]) -> bool {
 /// The fullest form in the document of the person mention `m` names; `None`
 /// when a bare surname fits two different people ("Schumacher" with both
 /// "Michael Schumacher" and "Ralf Schumacher").
-fn canonical(m: &Found, all: &[Found]) -> Option<String> {
+fn canonical(m: &Found, all: &[&Found]) -> Option<String> {
     let fuller: Vec<&Found> = all
         .iter()
+        .copied()
         .filter(|f| is_form_of(m, f) && !is_caps_form(f))
         .collect();
     let best = fuller
@@ -458,3 +559,6 @@ fn is_caps_form(f: &Found) -> bool {
     f.iter()
         .all(|w| !w.chars().any(char::is_lowercase) && w.chars().count() > 2)
 }
+
+#[cfg(test)]
+mod tests;
