@@ -46,9 +46,8 @@ pub(super) fn tokenize(line: &str) -> Vec<Token<'_>> {
             while j < chars.len() {
                 let d = chars[j].1;
                 let next_alpha = chars.get(j + 1).is_some_and(|&(_, n)| n.is_alphabetic());
-                if d.is_alphanumeric() {
-                    j += 1;
-                } else if (is_apostrophe(d) || d == '-') && next_alpha {
+                // Inner apostrophes and hyphens join: "O'Neill", "Jean-Marie".
+                if d.is_alphanumeric() || ((is_apostrophe(d) || d == '-') && next_alpha) {
                     j += 1;
                 } else if d == '.'
                     && next_alpha
