@@ -135,6 +135,12 @@ fn is_title(lw: &str) -> bool {
     lex.titles.contains(lw) || (lw.contains('-') && lw.split('-').all(|p| lex.titles.contains(p)))
 }
 
+/// A place or people, plurals included ("Iraqis", "Chechens").
+fn is_place(lw: &str) -> bool {
+    let places = &LEXICON.places;
+    places.contains(lw) || lw.strip_suffix('s').is_some_and(|st| places.contains(st))
+}
+
 fn lower(s: &str) -> String {
     s.to_lowercase()
 }
@@ -425,10 +431,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
             return Verdict::Reject;
         }
     }
-    if lw
-        .iter()
-        .all(|w| lex.places.contains(w) || lex.stop.contains(w))
-    {
+    if lw.iter().all(|w| is_place(w) || lex.stop.contains(w)) {
         return Verdict::Reject;
     }
 
@@ -456,7 +459,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
         || toks[..seg.start]
             .iter()
             .all(|t| t.kind == Kind::Punct || t.kind == Kind::Number);
-    let last_place = lex.places.contains(last);
+    let last_place = is_place(last);
 
     if n >= 2 {
         if first_initial && !last_place {
@@ -465,7 +468,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
         if first_given {
             return Verdict::Person;
         }
-        if lex.places.contains(first) {
+        if is_place(first) {
             return Verdict::Reject;
         }
         if (seg.titled || said_after || said_before || age || country_after) && !last_place {
@@ -476,7 +479,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
         }
         return Verdict::Maybe;
     }
-    if lex.places.contains(first) || lex.stop.contains(first) || is_title(first) {
+    if is_place(first) || lex.stop.contains(first) || is_title(first) {
         return Verdict::Reject;
     }
     if seg.titled || country_after {
