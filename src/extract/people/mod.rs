@@ -1,0 +1,567 @@
+//! Stage: extract people. In: an article's title and body as plain text
+//! (modern prose, or CoNLL-style one-sentence-per-line newswire). Out: the
+//! persons it names, each once, under the fullest form the article uses, in
+//! order of first mention ([`people`]); or every surface form as written,
+//! minus titles and possessives ([`mentions`]). Pure and total: never panics,
+//! never does I/O. It does not use any statistical model and does not
+//! resolve pronouns or link names across articles.
+//!
+//! How: capitalised word runs are cut at titles ("President"), function
+//! words, weekdays and months, and leading nationalities; each piece is
+//! accepted as a person on evidence (a known given name first, a title or
+//! honorific before it, an initial as in scorecards, a "said"/age cue), and
+//! rejected when an organisation or place word shows it is not one. Then
+//! document-level propagation: once "Phil Simmons" is a person, a bare
+//! "Simmons" (also "SIMMONS" in an all-caps headline) is a mention of him.
+
+mod lexicon;
+mod tokens;
+
+use std::collections::{HashMap, HashSet};
+
+use lexicon::LEXICON;
+use tokens::{Kind, Token, tokenize};
+
+/// The people named in an article (title and body): canonical full names,
+/// each once, in order of first mention. "Mr Putin", "Putin" and "Vladimir
+/// Putin" in one article give the single entry "Vladimir Putin".
+pub fn people(title: &str, body: &str) -> Vec<String> {
+    let forms = distinct(analyse(title, body));
+    // Index the forms by lowercased last word, so folding stays linear in
+    // the number of forms even on pathological input.
+    let mut by_last: HashMap<String, Vec<&Found>> = HashMap::new();
+    for f in &forms {
+        if let Some(l) = f.last() {
+            by_last.entry(l.to_lowercase()).or_default().push(f);
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for m in &forms {
+        let same_last = m
+            .last()
+            .and_then(|l| by_last.get(&l.to_lowercase()))
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(canon) = canonical(m, same_last)
+            && seen.insert(canon.clone())
+        {
+            out.push(canon);
+        }
+    }
+    out
+}
+
+/// Mentions with repeats removed, first occurrence kept.
+fn distinct(found: Vec<Found>) -> Vec<Found> {
+    let mut seen: HashSet<Found> = HashSet::new();
+    found
+        .into_iter()
+        .filter(|f| seen.insert(f.clone()))
+        .collect()
+}
+
+/// Every distinct surface form under which the article names a person, in
+/// order of first appearance, with titles and possessives removed but no
+/// folding ("Simmons", "P. Simmons" and "Phil Simmons" are three entries).
+/// This is what token-level annotations such as CoNLL-2003 record; the
+/// product stores [`people`].
+pub fn mentions(title: &str, body: &str) -> Vec<String> {
+    distinct(analyse(title, body))
+        .into_iter()
+        .map(|m| m.join(" "))
+        .collect()
+}
+
+/// Verbs of saying that mark the name next to them as a person.
+const SAID: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "noted",
+    "wrote",
+    "explained",
+    "recalled",
+    "insisted",
+    "argued",
+    "warned",
+    "admitted",
+];
+
+/// Particles that may sit inside a name ("Ludwig van Beethoven").
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "di", "du", "del", "della",
+    "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
+];
+
+/// A capitalised word such as a name starts with: uppercase first letter and
+/// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix.
+fn is_cap_word(t: &Token) -> bool {
+    if t.kind != Kind::Word {
+        return false;
+    }
+    let mut cs = t.text.chars();
+    let Some(first) = cs.next() else {
+        return false;
+    };
+    if first.is_uppercase() {
+        return t.text.chars().any(char::is_lowercase);
+    }
+    (t.text.starts_with("al-") || t.text.starts_with("el-"))
+        && t.text[3..].chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A word with letters that are all capitals ("LEICESTERSHIRE", "US").
+fn is_caps(t: &Token) -> bool {
+    t.kind == Kind::Word
+        && t.text.chars().any(char::is_alphabetic)
+        && !t.text.chars().any(char::is_lowercase)
+}
+
+/// A line written in capitals (a headline or dateline): its words are not
+/// evidence of names, since every word is capitalised.
+fn is_shouting(toks: &[Token]) -> bool {
+    let words: Vec<&Token> = toks
+        .iter()
+        .filter(|t| t.kind == Kind::Word && t.text.chars().count() >= 2)
+        .collect();
+    let caps = words.iter().filter(|t| is_caps(t)).count();
+    !words.is_empty() && caps * 2 > words.len()
+}
+
+/// A title word, or a hyphenated one made of titles ("Major-General").
+fn is_title(lw: &str) -> bool {
+    let lex = &*LEXICON;
+    lex.titles.contains(lw) || (lw.contains('-') && lw.split('-').all(|p| lex.titles.contains(p)))
+}
+
+/// A place or people, plurals included ("Iraqis", "Chechens").
+fn is_place(lw: &str) -> bool {
+    let places = &LEXICON.places;
+    places.contains(lw) || lw.strip_suffix('s').is_some_and(|st| places.contains(st))
+}
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// A piece of a capitalised run that may be a name.
+struct Segment<'a> {
+    words: Vec<&'a str>,
+    /// Index in the line's tokens of the first and one past the last word.
+    start: usize,
+    end: usize,
+    /// A title or honorific stands right before it.
+    titled: bool,
+}
+
+/// What the rules make of a segment.
+enum Verdict {
+    Person,
+    Maybe,
+    Reject,
+}
+
+/// A found mention: its words and where it starts (line, token).
+type Found = Vec<String>;
+
+/// Find all person mentions in document order.
+fn analyse(title: &str, body: &str) -> Vec<Found> {
+    let lex = &*LEXICON;
+    let lines: Vec<&str> = std::iter::once(title).chain(body.lines()).collect();
+    // (line, token index, words, verdict)
+    let mut segs: Vec<(usize, usize, Vec<String>, Verdict)> = Vec::new();
+    let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
+    for (li, line) in lines.iter().enumerate() {
+        let toks = tokenize(line);
+        if is_shouting(&toks) {
+            shouting.push((li, toks));
+            continue;
+        }
+        let scorer_line = toks
+            .iter()
+            .any(|t| t.kind == Kind::Word && lower(t.text).starts_with("scorer"));
+        let mut judged: Vec<(Segment, Verdict)> = segments(&toks)
+            .into_iter()
+            .map(|mut seg| {
+                peel_descriptor(&mut seg);
+                let v = judge(&seg, &toks, scorer_line);
+                (seg, v)
+            })
+            .collect();
+        coordinate(&mut judged, &toks);
+        for (seg, v) in judged {
+            let words = seg.words.iter().map(|w| w.to_string()).collect();
+            segs.push((li, seg.start, words, v));
+        }
+    }
+    // Names known in this document: full forms and their last words.
+    // Sets, not scans: a huge article must stay linear.
+    let mut known_set: HashSet<&Vec<String>> = HashSet::new();
+    let known: Vec<&Vec<String>> = segs
+        .iter()
+        .filter(|s| matches!(s.3, Verdict::Person))
+        .map(|s| &s.2)
+        .filter(|k| known_set.insert(k))
+        .collect();
+    let known_last: HashSet<&str> = known
+        .iter()
+        .filter_map(|k| k.last().map(String::as_str))
+        .collect();
+    let known_last_lower: HashSet<String> = known_last.iter().map(|w| w.to_lowercase()).collect();
+    let known_multi: Vec<&Vec<String>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
+    let is_known_last = |w: &str| known_last.contains(w);
+    let mut found: Vec<(usize, usize, Found)> = Vec::new();
+    for (li, ti, words, v) in &segs {
+        let keep = match v {
+            Verdict::Person => true,
+            Verdict::Maybe => words.len() == 1 && is_known_last(&words[0]),
+            Verdict::Reject => false,
+        };
+        if keep {
+            found.push((*li, *ti, words.clone()));
+        }
+    }
+    // All-caps lines: only names already known from mixed-case text count,
+    // matched case-insensitively ("HINGIS" after "Martina Hingis").
+    for (li, toks) in &shouting {
+        let mut ti = 0;
+        while ti < toks.len() {
+            let mut matched = 0;
+            for k in &known_multi {
+                let n = k.len();
+                if ti + n <= toks.len()
+                    && (0..n).all(|x| toks[ti + x].text.to_lowercase() == k[x].to_lowercase())
+                {
+                    matched = n;
+                    break;
+                }
+            }
+            if matched == 0
+                && toks[ti].kind == Kind::Word
+                && toks[ti].text.chars().count() >= 3
+                && !lex.stop.contains(&lower(toks[ti].text))
+            {
+                let lw = lower(toks[ti].text);
+                if known_last_lower.contains(&lw) {
+                    matched = 1;
+                }
+            }
+            if matched > 0 {
+                let words = toks[ti..ti + matched]
+                    .iter()
+                    .map(|t| t.text.to_string())
+                    .collect();
+                found.push((*li, ti, words));
+                ti += matched;
+            } else {
+                ti += 1;
+            }
+        }
+    }
+    found.sort_by_key(|f| (f.0, f.1));
+    found.into_iter().map(|f| f.2).collect()
+}
+
+/// Cut a line into candidate segments: runs of capitalised words, initials
+/// and inner particles, split at titles, function words and leading
+/// nationalities.
+fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
+    let lex = &*LEXICON;
+    let mut out = Vec::new();
+    let mut cur: Option<Segment<'a>> = None;
+    let mut titled = false;
+    let mut i = 0;
+    let flush = |cur: &mut Option<Segment<'a>>, out: &mut Vec<Segment<'a>>| {
+        if let Some(s) = cur.take() {
+            out.push(s);
+        }
+    };
+    while i < toks.len() {
+        let t = &toks[i];
+        let next_is_name = |k: usize| {
+            toks.get(k)
+                .is_some_and(|n| is_cap_word(n) || n.kind == Kind::Initial)
+        };
+        let lw = lower(t.text);
+        let namey = is_cap_word(t) || t.kind == Kind::Initial;
+        // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
+        if t.kind == Kind::Word && is_title(&lw) {
+            let after_dot = toks.get(i + 1).is_some_and(|n| n.text == ".");
+            let k = if after_dot { i + 2 } else { i + 1 };
+            if next_is_name(k) {
+                flush(&mut cur, &mut out);
+                titled = true;
+                i = k;
+                continue;
+            }
+        }
+        if namey {
+            let leading = cur.is_none();
+            // A stop word that is also a surname may end a name after a
+            // given name ("Peter Such"), never start one ("Such a").
+            let prev_given = cur
+                .as_ref()
+                .and_then(|c| c.words.last())
+                .is_some_and(|w| lex.given.contains(&lower(w)));
+            let stop = lex.stop.contains(&lw)
+                && !(prev_given && !next_is_name(i + 1) && lex.surnames.contains(&lw));
+            let nationality_lead = leading && lex.places.contains(&lw) && next_is_name(i + 1);
+            if stop || nationality_lead {
+                flush(&mut cur, &mut out);
+                // "Russian President Putin": the title after still counts.
+                titled = false;
+                i += 1;
+                continue;
+            }
+            match cur.as_mut() {
+                Some(c) => {
+                    c.words.push(t.text);
+                    c.end = i + 1;
+                }
+                None => {
+                    cur = Some(Segment {
+                        words: vec![t.text],
+                        start: i,
+                        end: i + 1,
+                        titled,
+                    });
+                    titled = false;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        // Particles join two name words: "Ludwig van Beethoven".
+        // Particles may chain: "Joost van der Westhuizen".
+        let mut k = i;
+        while toks.get(k).is_some_and(|n| PARTICLES.contains(&n.text)) {
+            k += 1;
+        }
+        if cur.is_some() && k > i && next_is_name(k) {
+            if let Some(c) = cur.as_mut() {
+                c.words.push(t.text);
+                c.end = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        flush(&mut cur, &mut out);
+        titled = false;
+        i += 1;
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+/// Drop a capitalised descriptor before a given name: "Democrat Walter
+/// Mondale", "Briton Tim Henman".
+fn peel_descriptor(seg: &mut Segment) {
+    let lex = &*LEXICON;
+    if seg.words.len() >= 3 {
+        let first = lower(seg.words[0]);
+        let second = lower(seg.words[1]);
+        if !lex.given.contains(&first)
+            && !seg.words[0].ends_with('.')
+            && lex.given.contains(&second)
+            && !lex.places.contains(&second)
+            && !lex.stop.contains(&second)
+        {
+            seg.words.remove(0);
+            seg.start += 1;
+            seg.titled = false;
+        }
+    }
+}
+
+/// Names listed together are alike: a multi-word "maybe" joined by a comma
+/// or "and" to a person is a person too (team sheets: "Romesh
+/// Kaluwitharana, Asanka Gurusinha, Aravinda de Silva").
+fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
+    let linked = |a: &Segment, b: &Segment| {
+        b.start > a.end
+            && toks[a.end..b.start]
+                .iter()
+                .all(|t| matches!(t.text, "," | ";" | "and" | "&"))
+    };
+    for _ in 0..4 {
+        let mut changed = false;
+        for k in 0..judged.len() {
+            if !matches!(judged[k].1, Verdict::Maybe) || judged[k].0.words.len() < 2 {
+                continue;
+            }
+            let prev = k > 0
+                && matches!(judged[k - 1].1, Verdict::Person)
+                && linked(&judged[k - 1].0, &judged[k].0);
+            let next = k + 1 < judged.len()
+                && matches!(judged[k + 1].1, Verdict::Person)
+                && linked(&judged[k].0, &judged[k + 1].0);
+            if prev || next {
+                judged[k].1 = Verdict::Person;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// Decide whether a segment names a person, using its words and the tokens
+/// around it.
+fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
+    let lex = &*LEXICON;
+    let lw: Vec<String> = seg.words.iter().map(|w| lower(w)).collect();
+    let n = lw.len();
+    let first = &lw[0];
+    let last = &lw[n - 1];
+    let is_given =
+        |w: &String| lex.given.contains(w) && !lex.places.contains(w) && !lex.stop.contains(w);
+    let first_given = is_given(first);
+    let first_initial = seg.words[0].ends_with('.') && seg.words[0].chars().count() == 2;
+
+    // Organisation words reject; surname-like ones ("Hill") only when the
+    // segment is not shaped like given name + surname.
+    for (k, w) in lw.iter().enumerate() {
+        if lex.orgs.contains(w) {
+            return Verdict::Reject;
+        }
+        let name_shaped = n >= 2 && k == n - 1 && (first_given || first_initial);
+        if lex.soft_orgs.contains(w) && !name_shaped {
+            return Verdict::Reject;
+        }
+    }
+    if lw.iter().all(|w| is_place(w) || lex.stop.contains(w)) {
+        return Verdict::Reject;
+    }
+
+    let before = seg.start.checked_sub(1).and_then(|k| toks.get(k));
+    let after = toks.get(seg.end);
+    let said_after = after.is_some_and(|t| SAID.contains(&lower(t.text).as_str()));
+    let said_before = before.is_some_and(|t| SAID.contains(&lower(t.text).as_str()));
+    // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
+    let age = after.is_some_and(|t| t.text == ",")
+        && toks.get(seg.end + 1).is_some_and(|t| {
+            t.kind == Kind::Number
+                && t.text.len() <= 3
+                && t.text.chars().all(|c| c.is_ascii_digit())
+        })
+        && toks
+            .get(seg.end + 2)
+            .is_some_and(|t| t.text == "," || t.text == "." || t.text == ";");
+    // Results lists: "Aliuska Lopez (Cuba) 12.92".
+    let country_after = after.is_some_and(|t| t.text == "(")
+        && toks
+            .get(seg.end + 1)
+            .is_some_and(|t| lex.places.contains(&lower(t.text)))
+        && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
+    let line_start = seg.start == 0
+        || toks[..seg.start]
+            .iter()
+            .all(|t| t.kind == Kind::Punct || t.kind == Kind::Number);
+    let last_place = is_place(last);
+
+    if n >= 2 {
+        if first_initial && !last_place {
+            return Verdict::Person;
+        }
+        if first_given {
+            return Verdict::Person;
+        }
+        if is_place(first) {
+            return Verdict::Reject;
+        }
+        if (seg.titled || said_after || said_before || age || country_after) && !last_place {
+            return Verdict::Person;
+        }
+        if n == 2 && lex.surnames.contains(last) && lex.given.contains(first) {
+            return Verdict::Person;
+        }
+        return Verdict::Maybe;
+    }
+    if is_place(first) || lex.stop.contains(first) || is_title(first) {
+        return Verdict::Reject;
+    }
+    if seg.titled || country_after {
+        return Verdict::Person;
+    }
+    let known_word = lex.surnames.contains(first) || lex.given.contains(first);
+    if (said_after || said_before || age) && (!line_start || known_word) {
+        return Verdict::Person;
+    }
+    // Soccer scorer lists: "Scorers: Shearer (23rd minute), Ronaldo 45".
+    if scorer_line && after.is_some_and(|t| t.kind == Kind::Number || t.text == "(") {
+        return Verdict::Person;
+    }
+    Verdict::Maybe
+}
+
+/// Does a word of a shorter form match a word of a fuller one? Equal
+/// (ignoring case), or an initial of it ("P." for "Phil").
+fn word_matches(short: &str, full: &str) -> bool {
+    if short.eq_ignore_ascii_case(full) || short.to_lowercase() == full.to_lowercase() {
+        return true;
+    }
+    match short.strip_suffix('.') {
+        Some(init) if init.chars().count() == 1 => full.starts_with(init),
+        _ => false,
+    }
+}
+
+/// Is `short` a form of the name `full`: same last word, other words found
+/// in order?
+fn is_form_of(short: &[String], full: &[String]) -> bool {
+    let (Some(sl), Some(fl)) = (short.last(), full.last()) else {
+        return false;
+    };
+    if !word_matches(sl, fl) || short.len() > full.len() {
+        return false;
+    }
+    let mut k = 0;
+    for w in &short[..short.len() - 1] {
+        while k < full.len() - 1 && !word_matches(w, &full[k]) {
+            k += 1;
+        }
+        if k >= full.len() - 1 {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// The fullest form in the document of the person mention `m` names; `None`
+/// when a bare surname fits two different people ("Schumacher" with both
+/// "Michael Schumacher" and "Ralf Schumacher").
+fn canonical(m: &Found, all: &[&Found]) -> Option<String> {
+    let fuller: Vec<&Found> = all
+        .iter()
+        .copied()
+        .filter(|f| is_form_of(m, f) && !is_caps_form(f))
+        .collect();
+    let best = fuller
+        .iter()
+        .copied()
+        .max_by_key(|f| (f.len(), f.iter().map(|w| w.len()).sum::<usize>()));
+    let Some(best) = best else {
+        // Only an all-caps form: keep it as written.
+        return Some(m.join(" "));
+    };
+    let ambiguous = fuller
+        .iter()
+        .any(|f| !is_form_of(f, best) && !is_form_of(best, f));
+    if ambiguous && m.len() == 1 {
+        return None;
+    }
+    Some(best.join(" "))
+}
+
+/// A form written in capitals (from a headline); never the canonical one
+/// when a mixed-case form exists.
+fn is_caps_form(f: &Found) -> bool {
+    f.iter()
+        .all(|w| !w.chars().any(char::is_lowercase) && w.chars().count() > 2)
+}
+
+#[cfg(test)]
+mod tests;

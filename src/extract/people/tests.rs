@@ -1,0 +1,262 @@
+//! Unit tests for people extraction: one small table per rule, the seed
+//! article, odd input, and the CoNLL dev score when the corpus is present.
+
+use super::{mentions, people};
+
+/// Run `people` on a body-only text.
+fn p(body: &str) -> Vec<String> {
+    people("", body)
+}
+
+fn check(table: &[(&str, &[&str])]) {
+    for (text, want) in table {
+        assert_eq!(p(text), *want, "input: {text}");
+    }
+}
+
+#[test]
+fn honorifics_and_titles_are_stripped() {
+    check(&[
+        ("Mr Frolov said it was empty rhetoric.", &["Frolov"]),
+        ("Mr. Frolov said nothing.", &["Frolov"]),
+        ("President Clinton flew to Chicago.", &["Clinton"]),
+        ("Prime Minister Tony Blair spoke.", &["Tony Blair"]),
+        (
+            "Russian President Vladimir Putin spoke.",
+            &["Vladimir Putin"],
+        ),
+        (
+            "The former president Barack Obama agreed.",
+            &["Barack Obama"],
+        ),
+        (
+            "Major-General Nikolai Sherbatov took journalists there.",
+            &["Nikolai Sherbatov"],
+        ),
+        ("The Minister declined to comment.", &[]),
+    ]);
+}
+
+#[test]
+fn possessives_are_stripped() {
+    check(&[
+        ("It was Joe Biden's campaign.", &["Joe Biden"]),
+        ("It was Joe Biden’s campaign.", &["Joe Biden"]),
+        ("Tim O'Gorman scored 109.", &["Tim O'Gorman"]),
+    ]);
+}
+
+#[test]
+fn short_forms_fold_into_the_full_name() {
+    check(&[
+        (
+            "Putin spoke. Later Vladimir Putin left. Mr Putin was tired.",
+            &["Vladimir Putin"],
+        ),
+        (
+            "Phil Simmons took four wickets.\nSimmons stepped in.",
+            &["Phil Simmons"],
+        ),
+        (
+            "Michael Schumacher won.\nRalf Schumacher was second.\nSchumacher said little.",
+            &["Michael Schumacher", "Ralf Schumacher"],
+        ),
+    ]);
+    assert_eq!(
+        mentions("", "Phil Simmons took four.\nSimmons stepped in."),
+        ["Phil Simmons", "Simmons"]
+    );
+}
+
+#[test]
+fn non_people_are_rejected() {
+    check(&[
+        ("The Kremlin said on Friday that Microsoft was wrong.", &[]),
+        ("Russian hackers attacked Estonian sites in March.", &[]),
+        (
+            "The Bank of England and the Labour Party met in Washington.",
+            &[],
+        ),
+        ("Manchester United beat Aston Villa on Sunday.", &[]),
+        ("The Chemical Weapons Act was passed.", &[]),
+        ("Please consider donating to The Climax News Room.", &[]),
+        ("Reuters said the Finance Ministry would act.", &[]),
+    ]);
+}
+
+#[test]
+fn all_caps_headlines_are_not_names() {
+    assert_eq!(
+        people(
+            "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP AFTER INNINGS VICTORY.",
+            "LONDON 1996-08-30\nLeicestershire beat Somerset by an innings."
+        ),
+        Vec::<String>::new()
+    );
+    // A known name in a capitals headline is still a mention.
+    assert_eq!(
+        mentions("TENNIS - HINGIS WINS.", "Martina Hingis beat Steffi Graf."),
+        ["HINGIS", "Martina Hingis", "Steffi Graf"]
+    );
+}
+
+#[test]
+fn initials_in_scorecards() {
+    check(&[
+        (
+            "Glamorgan 259 (A. Dale 69, H. Morris 69; D. Blenkiron 4-43).",
+            &["A. Dale", "H. Morris", "D. Blenkiron"],
+        ),
+        (
+            "Somerset 83 (P. Simmons 4-38).\nPhil Simmons was man of the match.",
+            &["Phil Simmons"],
+        ),
+    ]);
+}
+
+#[test]
+fn particles_and_hyphens() {
+    check(&[
+        ("Aravinda de Silva made 50.", &["Aravinda de Silva"]),
+        ("Rafael van der Vaart scored.", &["Rafael van der Vaart"]),
+        ("Jean-Marie Le Pen said so.", &["Jean-Marie Le Pen"]),
+    ]);
+}
+
+#[test]
+fn cues_find_names_without_a_known_given_name() {
+    check(&[
+        ("Later, Ryabkov said the plan was rejected.", &["Ryabkov"]),
+        (
+            "The decision, said Zhirinovsky, was final.",
+            &["Zhirinovsky"],
+        ),
+        ("3. Aliuska Lopez (Cuba) 12.92", &["Aliuska Lopez"]),
+        (
+            "Scorers: Shearer 23, Ferdinand 50",
+            &["Shearer", "Ferdinand"],
+        ),
+    ]);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let huge = "Mr Smith said. ".repeat(5_000);
+    let odd = [
+        "",
+        "\n\n\n",
+        "'",
+        "’s",
+        "A.",
+        "Mr",
+        "Mr.",
+        "van",
+        "al-",
+        "Ǆemal Ǉubić said 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ﷽ İstanbul ß ΣΑΣ",
+        "\u{0}\u{feff}Mr \u{200b}X",
+        "((((( ,,,,, ----- ....",
+        "1.2.3.4-5:6 ' ’ ' ’s 's",
+        huge.as_str(),
+    ];
+    for t in odd {
+        let _ = people(t, t);
+        let _ = mentions(t, t);
+    }
+    assert_eq!(p(&huge), ["Smith"]);
+}
+
+/// The seed article's people, in order of first mention.
+const SEED_PEOPLE: &[&str] = &[
+    "Vladimir Putin",
+    "Joe Biden",
+    "Oleg Khramov",
+    "Barack Obama",
+    "Philip Ingram",
+    "Donald Trump",
+    "Sergei Ryabkov",
+    "Vladimir Frolov",
+    "Alexei Navalny",
+];
+
+#[test]
+fn modern_prose_paraphrase() {
+    let title = "Putin proposes a cyber pact";
+    let body = "Weeks before the US election, Vladimir Putin proposed a pact.\n\n\
+        The plan was posted on the Kremlin’s website on Friday, the Russian president said.\n\n\
+        Mr Putin urged the US not to take cybersecurity hostage.\n\n\
+        In 2007 Russian hackers hit the Estonian internet. Microsoft said one of Joe Biden’s \
+        campaign groups was targeted.\n\n\
+        In August, Oleg Khramov, deputy secretary of Russia’s security council, blamed the US. \
+        Former US president Barack Obama disclosed operations against Russia.\n\n\
+        According to Philip Ingram, a former British military intelligence officer, the leader \
+        may worry about Iran.\n\n\
+        “Putin’s desire is to give Donald Trump something,” he said.\n\n\
+        Sergei Ryabkov, Russia’s deputy foreign minister, proposed a pact, rejected in Washington.\n\n\
+        Vladimir Frolov, a former Russian diplomat, said Mr Putin’s statement was empty. \
+        Mr Frolov cited the poisoning of Alexei Navalny and the Chemical Weapons Act.\n\n\
+        Please consider donating to The Climax News Room.";
+    assert_eq!(people(title, body), SEED_PEOPLE);
+}
+
+#[test]
+fn seed_article_if_present() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/cyber-pact.txt");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("seed article not found at {path}; skipping");
+        return;
+    };
+    let (title, body) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+    assert_eq!(people(title, body), SEED_PEOPLE);
+}
+
+/// The corpus README's relaxed match: equal, last word of gold, or
+/// containing gold as whole words.
+fn relaxed_match(p: &str, g: &str) -> bool {
+    let gw: Vec<&str> = g.split(' ').collect();
+    let pw: Vec<&str> = p.split(' ').collect();
+    p == g
+        || gw.last() == Some(&p)
+        || (gw.len() <= pw.len() && pw.windows(gw.len()).any(|w| w == gw.as_slice()))
+}
+
+#[test]
+fn conll_dev_relaxed_f1_floor() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpora/conll2003-people/dev.jsonl"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("CoNLL dev set not found at {path}; skipping");
+        return;
+    };
+    let (mut pred_n, mut pred_ok, mut gold_n, mut gold_ok) = (0, 0, 0, 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("dev.jsonl lines are JSON");
+        let doc = v["text"].as_str().unwrap_or_default();
+        let (title, body) = doc.split_once('\n').unwrap_or((doc, ""));
+        let gold: Vec<String> = v["people"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pred = people(title, body);
+        pred_n += pred.len();
+        gold_n += gold.len();
+        pred_ok += pred
+            .iter()
+            .filter(|p| gold.iter().any(|g| relaxed_match(p, g)))
+            .count();
+        gold_ok += gold
+            .iter()
+            .filter(|g| pred.iter().any(|p| relaxed_match(p, g)))
+            .count();
+    }
+    let p = pred_ok as f64 / pred_n.max(1) as f64;
+    let r = gold_ok as f64 / gold_n.max(1) as f64;
+    let f1 = 2.0 * p * r / (p + r).max(f64::EPSILON);
+    // Measured 0.913 for people(); the floor leaves room for lexicon edits.
+    assert!(f1 >= 0.90, "relaxed F1 {f1:.3} (P {p:.3} R {r:.3})");
+}
