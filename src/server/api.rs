@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::{AppState, MAX_FILTERS, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_VALUE_BYTES};
 use crate::article::Article;
 use crate::error::Error;
-use crate::search::{SearchRequest, Snippet, Sort, query, snippet};
+use crate::search::{SearchRequest, Snippet, Sort, Stats, query, snippet};
 
 /// Query-string pairs in order; repeated names (`person=a&person=b`) kept.
 type Pairs = Vec<(String, String)>;
@@ -42,28 +42,39 @@ pub(super) fn error(status: StatusCode, message: impl Into<String>) -> Response 
         .into_response()
 }
 
-fn bad(message: impl Into<String>) -> Response {
-    error(StatusCode::BAD_REQUEST, message)
+/// A refused request: status and message, made into [`error`]'s JSON when
+/// answered. (A plain `Response` is too big to pass around in `Result`s.)
+pub(super) struct ApiError(StatusCode, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.into())
 }
 
 /// Library errors to statuses: the user's mistakes are 4xx, ours are 500.
-fn from_library(e: Error) -> Response {
-    match e {
-        Error::Query(_) => bad(e.to_string()),
-        Error::NotFound(_) => error(StatusCode::NOT_FOUND, e.to_string()),
-        other => error(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
-    }
+fn from_library(e: Error) -> ApiError {
+    let status = match e {
+        Error::Query(_) => StatusCode::BAD_REQUEST,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    ApiError(status, e.to_string())
 }
 
 /// Run `work` on the blocking pool once a search slot is free.
 async fn blocking<T: Send + 'static>(
     st: &AppState,
     work: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Result<T, Response> {
+) -> Result<T, ApiError> {
     let permit = st.searches.clone().acquire_owned().await.map_err(|_| {
-        error(
+        ApiError(
             StatusCode::SERVICE_UNAVAILABLE,
-            "the server is shutting down",
+            "the server is shutting down".into(),
         )
     })?;
     tokio::task::spawn_blocking(move || {
@@ -74,7 +85,7 @@ async fn blocking<T: Send + 'static>(
     // A panic inside the engine is a bug, but it must cost one request, not
     // the server.
     .map_err(|e| {
-        error(
+        ApiError(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("search failed: {e}"),
         )
@@ -82,7 +93,7 @@ async fn blocking<T: Send + 'static>(
     .map_err(from_library)
 }
 
-fn pairs(q: Result<Query<Pairs>, QueryRejection>) -> Result<Pairs, Response> {
+fn pairs(q: Result<Query<Pairs>, QueryRejection>) -> Result<Pairs, ApiError> {
     q.map(|Query(p)| p)
         .map_err(|e| bad(format!("bad query string: {}", e.body_text())))
 }
@@ -94,12 +105,12 @@ pub(super) async fn search(
 ) -> Response {
     let req = match pairs(q).and_then(search_request) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(e) => return e.into_response(),
     };
     let engine = st.engine.clone();
     match blocking(&st, move || engine.search(&req)).await {
         Ok(results) => Json(results).into_response(),
-        Err(resp) => resp,
+        Err(e) => e.into_response(),
     }
 }
 
@@ -107,7 +118,7 @@ const SEARCH_PARAMS: &str = "q, limit, offset, person, source, since, until, sor
 
 /// Turn query-string pairs into a [`SearchRequest`], or a 400 saying what
 /// is wrong. Empty values count as absent (an empty form field).
-pub(super) fn search_request(pairs: Pairs) -> Result<SearchRequest, Response> {
+pub(super) fn search_request(pairs: Pairs) -> Result<SearchRequest, ApiError> {
     let mut req = SearchRequest {
         facets: true,
         ..SearchRequest::default()
@@ -195,7 +206,7 @@ pub(super) fn search_request(pairs: Pairs) -> Result<SearchRequest, Response> {
     Ok(req)
 }
 
-fn number(name: &str, value: &str, max: usize) -> Result<usize, Response> {
+fn number(name: &str, value: &str, max: usize) -> Result<usize, ApiError> {
     let n: usize = value.parse().map_err(|_| {
         bad(format!(
             "parameter {name:?} must be a whole number from 0 to {max}, not {value:?}"
@@ -212,7 +223,7 @@ fn number(name: &str, value: &str, max: usize) -> Result<usize, Response> {
 /// One stored article as `show --json` prints it, plus where the query
 /// matches its body when `?q=` is given.
 #[derive(Serialize)]
-struct ArticleView {
+pub(super) struct ArticleView {
     #[serde(flatten)]
     article: Article,
     /// `[start, end)` byte ranges into `body`.
@@ -226,37 +237,30 @@ pub(super) async fn article(
     State(st): State<AppState>,
     key: Result<Path<String>, PathRejection>,
     q: Result<Query<Pairs>, QueryRejection>,
-) -> Response {
-    let key = match key {
-        Ok(Path(k)) => k,
-        Err(e) => return bad(format!("bad article key: {}", e.body_text())),
-    };
+) -> Result<Json<ArticleView>, ApiError> {
+    let Path(key) = key.map_err(|e| bad(format!("bad article key: {}", e.body_text())))?;
     if key.len() > MAX_VALUE_BYTES {
-        return bad(format!(
+        return Err(bad(format!(
             "article key is too long (the limit is {MAX_VALUE_BYTES} bytes)"
-        ));
+        )));
     }
     let mut query_text: Option<String> = None;
-    let params = match pairs(q) {
-        Ok(p) => p,
-        Err(resp) => return resp,
-    };
-    for (name, value) in params {
+    for (name, value) in pairs(q)? {
         match name.as_str() {
             "q" if query_text.is_none() => {
                 if value.chars().count() > MAX_QUERY_CHARS {
-                    return bad(format!(
+                    return Err(bad(format!(
                         "query is too long (the limit is {MAX_QUERY_CHARS} characters)"
-                    ));
+                    )));
                 }
                 query_text = Some(value);
             }
-            "q" => return bad("parameter \"q\" given more than once"),
-            _ => return bad(format!("unknown parameter {name:?} (known: q)")),
+            "q" => return Err(bad("parameter \"q\" given more than once")),
+            _ => return Err(bad(format!("unknown parameter {name:?} (known: q)"))),
         }
     }
     let engine = st.engine.clone();
-    let found = blocking(&st, move || {
+    let view = blocking(&st, move || {
         // Keys are absolute paths; a written-out URL loses the leading "/"
         // to the route, so try it with one put back.
         let article = match engine.article(&key) {
@@ -277,11 +281,8 @@ pub(super) async fn article(
             highlights,
         })
     })
-    .await;
-    match found {
-        Ok(view) => Json(view).into_response(),
-        Err(resp) => resp,
-    }
+    .await?;
+    Ok(Json(view))
 }
 
 /// Where the query's terms and phrases sit in a whole body.
@@ -313,17 +314,12 @@ fn body_highlights(body: &str, q: &str) -> Result<Vec<[usize; 2]>, Error> {
 pub(super) async fn stats(
     State(st): State<AppState>,
     q: Result<Query<Pairs>, QueryRejection>,
-) -> Response {
-    match pairs(q) {
-        Ok(p) if p.is_empty() => {}
-        Ok(_) => return bad("/api/stats takes no parameters"),
-        Err(resp) => return resp,
+) -> Result<Json<Stats>, ApiError> {
+    if !pairs(q)?.is_empty() {
+        return Err(bad("/api/stats takes no parameters"));
     }
     let engine = st.engine.clone();
-    match blocking(&st, move || engine.stats()).await {
-        Ok(s) => Json(s).into_response(),
-        Err(resp) => resp,
-    }
+    Ok(Json(blocking(&st, move || engine.stats()).await?))
 }
 
 /// Any other path.

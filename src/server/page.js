@@ -3,8 +3,8 @@
 //
 // Rules this file keeps:
 // - Every string from the archive reaches the DOM through textContent or a
-//   text node, never through innerHTML: an article containing "<script>" must
-//   show those characters, not run them.
+//   text node, never through an HTML-parsing sink: an article containing
+//   "<script>" must show those characters, not run them.
 // - Highlights arrive as UTF-8 *byte* offsets; JS strings are UTF-16, so text
 //   is sliced on its encoded bytes (TextEncoder/TextDecoder), never with
 //   String.slice on byte numbers.
