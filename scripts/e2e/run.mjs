@@ -141,7 +141,19 @@ try {
   await page.waitForTimeout(300); // an onerror handler would fire by now
   check('no dialog fired', dialogs.length === 0, JSON.stringify(dialogs));
 
-  // 8. Clear messages for no hits and for errors.
+  // 8. Paging: the empty query lists the whole archive, 10 a page.
+  await page.goto(base + '/');
+  await page.locator('#hits li.hit').first().waitFor();
+  await settled();
+  const firstPage = await page.locator('#hits li.hit h3').allInnerTexts();
+  await page.locator('#next').click();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('offset') === '10');
+  await settled();
+  const secondPage = await page.locator('#hits li.hit h3').allInnerTexts();
+  check('Next shows the following page', /^11–/.test(await text('#status'))
+    && secondPage.length > 0 && !secondPage.some((t) => firstPage.includes(t)), await text('#status'));
+
+  // 9. Clear messages for no hits and for errors.
   await page.goto(base + '/?q=zzqxjvwk');
   await page.locator('#message.empty').waitFor();
   check('no-hits message', (await text('#message')).includes('No articles match'), await text('#message'));
@@ -149,7 +161,7 @@ try {
   await page.locator('#message.error').waitFor();
   check('error message from the API', (await text('#message')).includes('month must be 01 to 12'), await text('#message'));
 
-  // 9. Narrow screen: nothing wider than the viewport.
+  // 10. Narrow screen: nothing wider than the viewport.
   await page.setViewportSize({ width: 380, height: 800 });
   await page.goto(base + `/?q=${encodeURIComponent(`"${PHRASE}"`)}`);
   await page.locator('#hits li.hit').first().waitFor();
