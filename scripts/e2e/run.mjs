@@ -91,6 +91,19 @@ try {
   await settled();
   check('removing the chip removes the filter', (await page.locator('#filters .chip').count()) === 0);
 
+  // A person facet narrows to articles naming them.
+  const personFacet = page.locator('#facet-people button.facet').first();
+  const person = await personFacet.locator('.name').innerText();
+  await personFacet.click();
+  await page.waitForFunction((p) => new URL(location.href).searchParams.getAll('person').includes(p), person);
+  await settled();
+  const people = await page.locator('#hits .people').allInnerTexts();
+  check('person facet filters the hits', people.length > 0 && people.every((p) => p.includes(person)), `${person}: ${JSON.stringify(people)}`);
+  check('active facet is marked pressed', (await page.locator('#facet-people button[aria-pressed="true"] .name').allInnerTexts()).includes(person));
+  await page.goBack();
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('person'));
+  await settled();
+
   // 4. A timeline bar keeps only that period.
   const bar = page.locator('#bars .bar:not([disabled])').first();
   const period = await bar.getAttribute('data-period');

@@ -47,6 +47,24 @@ The non-aggression pact text arrived with <script>alert(1)</script> embedded, an
 Readers should see the angle brackets as plain characters & nothing should run.
 ARTICLE
 
+# Dated wire records with people, so the facets and the timeline have
+# something to show whatever the text extractors currently find.
+node - "$work/hostile/wires.ndjson" <<'JS'
+const records = [
+  ['2020-09-25', 'Harbour Gazette', ['Vladimir Putin'], 'Putin proposes a non-aggression pact for cyberspace'],
+  ['2020-09-28', 'Northern Ledger', ['Vladimir Putin', 'Mike Pompeo'], "Washington cool on Moscow's non-aggression pact"],
+  ['2020-10-14', 'Harbour Gazette', ['Sergei Lavrov'], 'Lavrov says the non-aggression pact offer stands'],
+  ['2020-12-02', 'Reuters', ['Vladimir Putin', 'Joe Biden'], "Biden team weighs the Kremlin's non-aggression pact"],
+  ['2021-03-17', 'Northern Ledger', ['Joe Biden'], 'Sanctions talk overshadows the non-aggression pact idea'],
+  ['2021-06-15', 'Reuters', ['Joe Biden', 'Vladimir Putin'], 'Geneva summit eve: no non-aggression pact expected'],
+];
+const lines = records.map(([published, source, people, title]) => JSON.stringify({
+  title, published, source, people,
+  body: `${title}. Officials discussed whether a non-aggression pact could cover attacks on elections and infrastructure.`,
+}));
+require('node:fs').writeFileSync(process.argv[2], lines.join('\n') + '\n');
+JS
+
 # Skipped files (HTML while its parser is a stub) are fine: exit code 2
 # from ingest only means something was skipped.
 "$bin" --index "$work/index" ingest sample_corpus "$work/hostile" >"$work/ingest.log" 2>&1 || true
