@@ -12,6 +12,7 @@ pub mod parse;
 pub mod render;
 pub mod schema;
 pub mod search;
+pub mod server;
 pub mod walk;
 
 pub use article::{Article, Draft, Extraction, Format};

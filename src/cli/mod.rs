@@ -7,6 +7,7 @@ mod export;
 mod extract;
 mod ingest;
 mod search;
+mod serve;
 mod show;
 mod stats;
 
@@ -64,6 +65,8 @@ pub enum Command {
     Stats,
     /// Every stored article as NDJSON
     Export,
+    /// Local web page and JSON API over the index (loopback by default)
+    Serve(serve::ServeArgs),
 }
 
 /// Global settings every command sees.
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Show(args) => show::run(&global, args),
         Command::Stats => stats::run(&global),
         Command::Export => export::run(&global),
+        Command::Serve(args) => serve::run(&global, args),
     }
 }
 
