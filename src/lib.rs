@@ -3,5 +3,6 @@
 
 pub mod article;
 pub mod clean;
+pub mod eval;
 pub mod extract;
 pub mod parse;
