@@ -17,7 +17,7 @@
 use std::sync::LazyLock;
 
 use dom_query::{Document, NodeRef};
-use dom_smoothie::{Config, Readability};
+use dom_smoothie::{Config, ParsePolicy, Readability};
 use regex::Regex;
 use serde_json::Value;
 
@@ -29,23 +29,20 @@ pub fn parse(html: &str) -> Draft {
     let meta = Meta::read(&doc);
     let title = meta.title();
 
-    // Paragraph text of the whole page, measured before Readability mutates
-    // the DOM: the yardstick for "body suspiciously short".
-    let page_chars = paragraph_chars(&doc);
-
-    let cfg = Config {
-        // Our noise filter reads class names after extraction.
-        keep_classes: true,
-        ..Config::default()
-    };
     let mut extraction = Extraction::Ok;
-    let mut blocks = match Readability::with_document(doc, None, Some(cfg)) {
-        Ok(mut r) => match r.parse() {
-            Ok(_) => content_blocks(&r.doc),
-            Err(_) => Vec::new(),
-        },
-        Err(_) => Vec::new(),
-    };
+    let mut blocks = readability_blocks(doc, ParsePolicy::Strict);
+    if blocks.iter().map(|b| b.text.len()).sum::<usize>() < MIN_STRICT_CHARS {
+        // The strict pass found too little (a short item, or the unlikely-
+        // candidate purge took the article): one relaxed pass on a fresh
+        // tree. (Readability's own multi-pass scores the same on the
+        // benchmark but copies the tree for every attempt.)
+        let retry = readability_blocks(Document::from(html), ParsePolicy::Moderate);
+        if retry.iter().map(|b| b.text.len()).sum::<usize>()
+            > blocks.iter().map(|b| b.text.len()).sum::<usize>()
+        {
+            blocks = retry;
+        }
+    }
     filter_blocks(&mut blocks, title.as_deref());
     let mut body = join_blocks(&blocks);
     let words = body.split_whitespace().count();
@@ -60,8 +57,10 @@ pub fn parse(html: &str) -> Draft {
             body = join_blocks(&visible_blocks(&doc));
         }
         extraction = Extraction::Doubtful;
-    } else if body.len() * 4 < page_chars && words < 150 {
-        // Most of the page's paragraph text was left out: likely the wrong node.
+    } else if words < 150 && body.len() * 4 < paragraph_chars(&Document::from(html)) {
+        // A short body while the page's paragraphs hold four times more
+        // text: likely the wrong node. (Measured only for short bodies, as
+        // it costs a second parse.)
         extraction = Extraction::Doubtful;
     }
 
@@ -105,71 +104,86 @@ struct LdMeta {
 }
 
 impl Meta {
+    /// One pass over the element tree (each `select` would be a pass of
+    /// its own, and parsing speed is a target); bylines are looked for only
+    /// when neither JSON-LD nor `<meta>` names an author.
     fn read(doc: &Document) -> Meta {
         let mut m = Meta::default();
-        if let Some(sel) = doc.try_select("meta") {
-            for node in sel.nodes() {
-                let Some(content) = node.attr("content") else {
-                    continue;
-                };
-                let content = collapse(&content);
-                if content.is_empty() {
-                    continue;
-                }
-                for key in ["property", "name", "itemprop"] {
-                    if let Some(k) = node.attr(key) {
-                        m.metas
-                            .push((k.trim().to_ascii_lowercase(), content.clone()));
+        for node in doc.root().descendants_it() {
+            if !node.is_element() {
+                continue;
+            }
+            // The parser already lowercased HTML names; the interned local
+            // name avoids an allocation per element.
+            let Some(name) = node.qual_name_ref().map(|q| q.local.clone()) else {
+                continue;
+            };
+            match &*name {
+                "meta" => {
+                    let Some(content) = node.attr("content") else {
+                        continue;
+                    };
+                    let content = collapse(&content);
+                    if content.is_empty() {
+                        continue;
+                    }
+                    for key in ["property", "name", "itemprop"] {
+                        if let Some(k) = node.attr(key) {
+                            m.metas
+                                .push((k.trim().to_ascii_lowercase(), content.clone()));
+                        }
                     }
                 }
-            }
-        }
-        if let Some(sel) = doc.try_select("link[rel]") {
-            for node in sel.nodes() {
-                let rel = node.attr("rel").unwrap_or_default().to_ascii_lowercase();
-                if rel.split_whitespace().any(|r| r == "canonical") && m.canonical.is_none() {
-                    m.canonical = node
-                        .attr("href")
-                        .map(|h| h.trim().to_string())
-                        .filter(|h| !h.is_empty());
+                "link" if m.canonical.is_none() => {
+                    let rel = node.attr("rel").unwrap_or_default().to_ascii_lowercase();
+                    if rel.split_whitespace().any(|r| r == "canonical") {
+                        m.canonical = node
+                            .attr("href")
+                            .map(|h| h.trim().to_string())
+                            .filter(|h| !h.is_empty());
+                    }
                 }
+                "title" if m.html_title.is_none() => {
+                    m.html_title = Some(collapse(&node.text())).filter(|t| !t.is_empty());
+                }
+                "h1" if m.h1.is_none() => {
+                    m.h1 = Some(collapse(&node.text())).filter(|t| !t.is_empty());
+                }
+                "time" if m.time_datetime.is_none() => {
+                    m.time_datetime = node
+                        .attr("datetime")
+                        .map(|d| d.trim().to_string())
+                        .filter(|d| !d.is_empty());
+                }
+                "script" => {
+                    let is_ld = node
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+                    if !is_ld {
+                        continue;
+                    }
+                    let text = node.text();
+                    let text = text
+                        .trim()
+                        .trim_start_matches("<![CDATA[")
+                        .trim_end_matches("]]>");
+                    if let Ok(v) = serde_json::from_str::<Value>(text) {
+                        m.ld.absorb(&v, 0);
+                    }
+                }
+                _ => {}
             }
         }
-        m.html_title = doc
-            .try_select("title")
-            .map(|s| collapse(&s.text()))
-            .filter(|t| !t.is_empty());
-        m.h1 = doc
-            .try_select("h1")
-            .and_then(|s| s.nodes().first().map(|n| collapse(&n.text())))
-            .filter(|t| !t.is_empty());
-        m.time_datetime = doc.try_select("time[datetime]").and_then(|s| {
-            s.nodes()
-                .iter()
-                .filter_map(|n| n.attr("datetime"))
-                .map(|d| d.trim().to_string())
-                .find(|d| !d.is_empty())
-        });
-        if let Some(sel) = doc.try_select(
-            "a[rel~=author], [itemprop=author], [class*=byline] a, [class*=author-name], [class*=byline__name]",
-        ) {
-            for node in sel.nodes() {
-                let name = node
-                    .attr("content")
-                    .map(|c| collapse(&c))
-                    .unwrap_or_else(|| collapse(&node.text()));
-                push_author(&mut m.byline_names, &name);
-            }
-        }
-        if let Some(sel) = doc.try_select("script[type=\"application/ld+json\"]") {
-            for node in sel.nodes() {
-                let text = node.text();
-                let text = text
-                    .trim()
-                    .trim_start_matches("<![CDATA[")
-                    .trim_end_matches("]]>");
-                if let Ok(v) = serde_json::from_str::<Value>(text) {
-                    m.ld.absorb(&v, 0);
+        if m.ld.authors.is_empty() && m.meta_authors().is_empty() {
+            if let Some(sel) = doc.try_select(
+                "a[rel~=author], [itemprop=author], [class*=byline] a, [class*=author-name], [class*=byline__name]",
+            ) {
+                for node in sel.nodes() {
+                    let name = node
+                        .attr("content")
+                        .map(|c| collapse(&c))
+                        .unwrap_or_else(|| collapse(&node.text()));
+                    push_author(&mut m.byline_names, &name);
                 }
             }
         }
@@ -232,10 +246,7 @@ impl Meta {
             .or_else(|| self.time_datetime.clone())
     }
 
-    fn authors(&self) -> Vec<String> {
-        if !self.ld.authors.is_empty() {
-            return self.ld.authors.clone();
-        }
+    fn meta_authors(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (k, v) in &self.metas {
             if matches!(
@@ -247,8 +258,16 @@ impl Meta {
                 }
             }
         }
+        out
+    }
+
+    fn authors(&self) -> Vec<String> {
+        if !self.ld.authors.is_empty() {
+            return self.ld.authors.clone();
+        }
+        let out = self.meta_authors();
         if out.is_empty() {
-            out = self.byline_names.clone();
+            return self.byline_names.clone();
         }
         out
     }
@@ -434,6 +453,36 @@ fn host_of(url: &str) -> Option<String> {
 
 // ---------------------------------------------------------------- body
 
+/// Text length of all `<p>` elements of a page.
+fn paragraph_chars(doc: &Document) -> usize {
+    doc.try_select("p")
+        .map(|s| s.nodes().iter().map(|n| n.text().trim().len()).sum())
+        .unwrap_or(0)
+}
+
+/// Below this much text from the strict Readability pass, the relaxed
+/// passes are tried (Readability's own `char_threshold`).
+const MIN_STRICT_CHARS: usize = 500;
+
+/// Run Readability on `doc` with one `policy` (fast: no copy of the tree);
+/// blocks of the node it chose.
+fn readability_blocks(doc: Document, policy: ParsePolicy) -> Vec<Block> {
+    let cfg = Config {
+        // Our noise filter reads class names after extraction.
+        keep_classes: true,
+        // We read JSON-LD ourselves (`Meta`).
+        disable_json_ld: true,
+        ..Config::default()
+    };
+    let Ok(mut r) = Readability::with_document(doc, None, Some(cfg)) else {
+        return Vec::new();
+    };
+    match r.parse_with_policy(policy) {
+        Ok(_) => content_blocks(&r.doc),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// One paragraph-like block of text found by the walk.
 #[derive(Debug, Default, Clone)]
 struct Block {
@@ -456,13 +505,6 @@ fn collapse(s: &str) -> String {
         out.push_str(w);
     }
     out
-}
-
-/// Sum of text lengths of `<p>` elements in the page.
-fn paragraph_chars(doc: &Document) -> usize {
-    doc.try_select("p")
-        .map(|s| s.nodes().iter().map(|n| n.text().trim().len()).sum())
-        .unwrap_or(0)
 }
 
 /// Blocks of the node Readability chose (`#readability-page-1`).
@@ -537,8 +579,11 @@ impl Walker {
             if !child.is_element() {
                 continue;
             }
-            let name = child.node_name().unwrap_or_default().to_ascii_lowercase();
-            if SKIP_TAGS.contains(&name.as_str()) {
+            let Some(name) = child.qual_name_ref().map(|q| q.local.clone()) else {
+                continue;
+            };
+            let name: &str = &name;
+            if SKIP_TAGS.contains(&name) {
                 continue;
             }
             if is_noise(&child) && child.text().len() * 5 < self.root_len * 2 {
@@ -555,17 +600,17 @@ impl Walker {
                 self.flush();
                 continue;
             }
-            if BLOCK_TAGS.contains(&name.as_str()) {
+            if BLOCK_TAGS.contains(&name) {
                 self.flush();
-                let heading = matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-                let item = matches!(name.as_str(), "li" | "dt" | "dd");
+                let heading = matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+                let item = matches!(name, "li" | "dt" | "dd");
                 self.walk(&child, in_link);
                 self.heading |= heading;
                 self.item |= item;
                 self.flush();
             } else {
                 // Inline: keep word boundaries that markup implies.
-                if matches!(name.as_str(), "td" | "th") {
+                if matches!(name, "td" | "th") {
                     self.cur.push(' ');
                 }
                 self.walk(&child, in_link || name == "a");
@@ -576,8 +621,7 @@ impl Walker {
 
 /// Does `node` contain an element named `tag`?
 fn has_descendant(node: &NodeRef, tag: &str) -> bool {
-    node.descendants_it()
-        .any(|d| d.is_element() && d.node_name().is_some_and(|n| n.eq_ignore_ascii_case(tag)))
+    node.descendants_it().any(|d| d.has_name(tag))
 }
 
 /// Elements whose text is never article text.
@@ -820,6 +864,7 @@ fn is_boilerplate_line(text: &str) -> bool {
         "image:",
         "photograph:",
         "©",
+        "copyright",
         "updated:",
         "published:",
         "posted:",
