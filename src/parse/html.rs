@@ -814,23 +814,33 @@ fn is_noise(node: &NodeRef) -> bool {
 /// lists, bylines, date lines, calls to action.
 fn filter_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     let title_key = title.map(key_of).unwrap_or_default();
-    blocks.retain(|b| {
-        let words = b.text.split_whitespace().count();
+    let link_share = |b: &Block| {
         let chars = b.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
-        let link_share = b.link_chars as f64 / chars as f64;
-        if !title_key.is_empty() && key_of(&b.text) == title_key {
+        b.link_chars as f64 / chars as f64
+    };
+    // Link-heavy blocks next to each other are a link list (related
+    // stories, tag clouds) even when each is a `<p>`; a lone one inside
+    // prose ("Get it on Amazon for $39.99") is article text.
+    let linky: Vec<bool> = blocks.iter().map(|b| link_share(b) > 0.5).collect();
+    let mut i = 0;
+    blocks.retain(|b| {
+        let idx = i;
+        i += 1;
+        let words = b.text.split_whitespace().count();
+        if words <= 40 && !title_key.is_empty() && key_of(&b.text) == title_key {
             return false;
         }
-        if link_share > 0.5 && words < 40 {
+        if linky[idx] && words < 40 {
+            let run = (idx > 0 && linky[idx - 1]) || linky.get(idx + 1).copied().unwrap_or(false);
+            if run || b.item || b.heading || link_share(b) > 0.8 {
+                return false;
+            }
+        }
+        let lower = b.text.trim().to_lowercase();
+        if words <= 15 && is_boilerplate_line(&lower) {
             return false;
         }
-        if words <= 15 && is_boilerplate_line(&b.text) {
-            return false;
-        }
-        if is_noise_text(&b.text, words) {
-            return false;
-        }
-        true
+        !is_noise_text(&b.text, &lower, words)
     });
 }
 
@@ -844,8 +854,7 @@ fn key_of(s: &str) -> String {
 }
 
 /// Short lines that are calls to action, bylines or credits, by their shape.
-fn is_boilerplate_line(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
+fn is_boilerplate_line(t: &str) -> bool {
     const STARTS: &[&str] = &[
         "by ",
         "read more",
@@ -892,11 +901,39 @@ fn is_boilerplate_line(text: &str) -> bool {
 
 /// Phrases that mark a short block as a promo, credit or sign-off rather
 /// than reporting (newsletter pitches, photo credits, author plugs).
-static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+const PROMO: &[&str] = &[
+    "newsletter",
+    "sign up for",
+    "delivered to your inbox",
+    "follow him on",
+    "follow her on",
+    "follow them on",
+    "follow us on",
+    "follow me on",
+    "join our",
+    "contributed to this report",
+    "getty images",
+    "(ap photo",
+    "photo by ",
+    "may contain affiliate",
+    "contains affiliate",
+    "news tip",
+];
+
+/// Sign-offs that point readers at the author or the outlet elsewhere:
+/// "Write to Al Root at …", "Reach the reporters on Twitter at …",
+/// "Follow Newsbeat on Instagram, Facebook …".
+static SIGNOFF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)newsletter|sign up for|delivered to your inbox|follow (?:him|her|them|us|me) on|join our|contributed to this report|getty images|\(ap photo|photo by |this (?:post|article|page) (?:may )?contains? affiliate|news tip|^image \d+ of \d+$|^\(?(?:photo|image|picture)s?(?: credit)?:",
+        r"^(?:follow \S+(?: \S+){0,4} on (?:twitter|instagram|facebook|linkedin|youtube)|write to |(?:reach|contact|email) (?:the )?(?:reporter|writer|author|correspondent)s?\b)",
     )
     .expect("constant pattern compiles")
+});
+
+/// Caption shapes: "Image 2 of 5", "Photo: …", "(Image credit: …)".
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^image \d+ (?:of )?\d+$|^\(?(?:photo|image|picture)s?(?: credit)?:")
+        .expect("constant pattern compiles")
 });
 
 /// A line that is only a date/time stamp (any common language), the shape
@@ -943,10 +980,11 @@ const LABELS: &[&str] = &[
     "close",
     "loading",
     "tldr",
+    "text size",
 ];
 
 /// Is this block a short promo, a credit line, a bare date stamp or a label?
-fn is_noise_text(text: &str, words: usize) -> bool {
+fn is_noise_text(text: &str, lower: &str, words: usize) -> bool {
     // `___` is a section rule in wire copy and counts as a word; keep it.
     if !text.chars().any(|c| c.is_alphanumeric() || c == '_') {
         return true;
@@ -961,7 +999,11 @@ fn is_noise_text(text: &str, words: usize) -> bool {
             return true;
         }
     }
-    if words <= 40 && PROMO.is_match(text) {
+    if words <= 40
+        && (PROMO.iter().any(|p| lower.contains(p))
+            || CAPTION.is_match(lower)
+            || SIGNOFF.is_match(lower))
+    {
         return true;
     }
     // A stamp has a year or clock time, a month or numeric date, no
