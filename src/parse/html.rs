@@ -181,17 +181,18 @@ impl Meta {
                 _ => {}
             }
         }
-        if m.ld.authors.is_empty() && m.meta_authors().is_empty() {
-            if let Some(sel) = doc.try_select(
+        if m.ld.authors.is_empty()
+            && m.meta_authors().is_empty()
+            && let Some(sel) = doc.try_select(
                 "a[rel~=author], [itemprop=author], [class*=byline] a, [class*=author-name], [class*=byline__name]",
-            ) {
-                for node in sel.nodes() {
-                    let name = node
-                        .attr("content")
-                        .map(|c| collapse(&c))
-                        .unwrap_or_else(|| collapse(&node.text()));
-                    push_author(&mut m.byline_names, &name);
-                }
+            )
+        {
+            for node in sel.nodes() {
+                let name = node
+                    .attr("content")
+                    .map(|c| collapse(&c))
+                    .unwrap_or_else(|| collapse(&node.text()));
+                push_author(&mut m.byline_names, &name);
             }
         }
         m
@@ -329,10 +330,10 @@ impl LdMeta {
                         .map(|s| s.trim().to_string())
                         .filter(|s| !s.is_empty());
                 }
-                if self.authors.is_empty() {
-                    if let Some(a) = o.get("author").or_else(|| o.get("creator")) {
-                        ld_names(a, &mut self.authors, 0);
-                    }
+                if self.authors.is_empty()
+                    && let Some(a) = o.get("author").or_else(|| o.get("creator"))
+                {
+                    ld_names(a, &mut self.authors, 0);
                 }
                 if self.publisher.is_none() {
                     self.publisher = o
@@ -395,7 +396,7 @@ fn ld_names(v: &Value, out: &mut Vec<String>, depth: usize) {
 
 /// "Jane Doe and John Roe", "Jane Doe, John Roe" -> two names.
 fn split_names(s: &str) -> Vec<String> {
-    s.split(|c| c == ',' || c == ';' || c == '|')
+    s.split([',', ';', '|'])
         .flat_map(|p| p.split(" and "))
         .map(collapse)
         .filter(|p| !p.is_empty())
@@ -818,10 +819,8 @@ fn is_noise(node: &NodeRef) -> bool {
     if node.has_attr("hidden") {
         return true;
     }
-    if let Some(a) = node.attr("aria-hidden") {
-        if a.trim() == "true" {
-            return true;
-        }
+    if node.attr("aria-hidden").is_some_and(|a| a.trim() == "true") {
+        return true;
     }
     if let Some(style) = node.attr("style") {
         let s = style.to_ascii_lowercase().replace(' ', "");
@@ -829,13 +828,13 @@ fn is_noise(node: &NodeRef) -> bool {
             return true;
         }
     }
-    if let Some(role) = node.attr("role") {
-        if matches!(
+    if node.attr("role").is_some_and(|role| {
+        matches!(
             role.trim(),
             "navigation" | "complementary" | "banner" | "contentinfo" | "dialog"
-        ) {
-            return true;
-        }
+        )
+    }) {
+        return true;
     }
     let mut names = String::new();
     if let Some(c) = node.class() {
