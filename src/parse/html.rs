@@ -96,6 +96,7 @@ struct Meta {
     html_title: Option<String>,
     h1: Option<String>,
     time_datetime: Option<String>,
+    itemprop_published: Option<String>,
     byline_names: Vec<String>,
     ld: LdMeta,
 }
@@ -134,10 +135,12 @@ impl Meta {
                     if content.is_empty() {
                         continue;
                     }
+                    // `itemprop="datePublished dateCreated"` names two keys.
                     for key in ["property", "name", "itemprop"] {
                         if let Some(k) = node.attr(key) {
-                            m.metas
-                                .push((k.trim().to_ascii_lowercase(), content.clone()));
+                            for k in k.split_whitespace() {
+                                m.metas.push((k.to_ascii_lowercase(), content.clone()));
+                            }
                         }
                     }
                 }
@@ -178,7 +181,23 @@ impl Meta {
                         m.ld.absorb(&v, 0);
                     }
                 }
-                _ => {}
+                _ => {
+                    // Microdata on page elements: `<span itemprop="datePublished"
+                    // content="…">` or `<time itemprop=…>`.
+                    if m.itemprop_published.is_none()
+                        && node.attr("itemprop").is_some_and(|p| {
+                            p.split_whitespace()
+                                .any(|p| p.eq_ignore_ascii_case("datePublished"))
+                        })
+                    {
+                        m.itemprop_published = node
+                            .attr("content")
+                            .or_else(|| node.attr("datetime"))
+                            .map(|c| collapse(&c))
+                            .or_else(|| Some(collapse(&node.text())))
+                            .filter(|d| !d.is_empty() && d.len() < 80);
+                    }
+                }
             }
         }
         if m.ld.authors.is_empty()
@@ -232,7 +251,13 @@ impl Meta {
         self.ld
             .published
             .clone()
-            .or_else(|| self.get(&["article:published_time", "og:published_time"]))
+            .or_else(|| {
+                self.get(&[
+                    "article:published_time",
+                    "og:published_time",
+                    "article:published",
+                ])
+            })
             .or_else(|| {
                 self.get(&[
                     "datepublished",
@@ -249,8 +274,10 @@ impl Meta {
                     "published-date",
                     "og:pubdate",
                     "cxenseparse:recs:publishtime",
+                    "pdate",
                 ])
             })
+            .or_else(|| self.itemprop_published.clone())
             .or_else(|| self.time_datetime.clone())
     }
 
