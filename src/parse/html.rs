@@ -1002,6 +1002,12 @@ const PROMO: &[&str] = &[
     "may contain affiliate",
     "contains affiliate",
     "news tip",
+    "requires javascript",
+    "use the code",
+    "use code",
+    "photos ©",
+    "photo ©",
+    "[/button]",
 ];
 
 /// Sign-offs that point readers at the author or the outlet elsewhere:
@@ -1033,7 +1039,7 @@ static MONTHISH: LazyLock<Regex> = LazyLock::new(|| {
     .expect("constant pattern compiles")
 });
 
-/// One-to-three word labels left over from widgets ("Advert", "Tags",
+/// One-to-five word labels left over from widgets ("Advert", "Tags",
 /// "Comments", "Don't miss").
 const LABELS: &[&str] = &[
     "advert",
@@ -1065,6 +1071,11 @@ const LABELS: &[&str] = &[
     "loading",
     "tldr",
     "text size",
+    "related news",
+    "related stories",
+    "loading content",
+    "loading",
+    "read more",
 ];
 
 /// Is this block a short promo, a credit line, a bare date stamp or a label?
@@ -1073,7 +1084,7 @@ fn is_noise_text(text: &str, lower: &str, words: usize) -> bool {
     if !text.chars().any(|c| c.is_alphanumeric() || c == '_') {
         return true;
     }
-    if words <= 3 {
+    if words <= 5 {
         let k: String = text
             .chars()
             .filter(|c| c.is_alphanumeric() || c.is_whitespace())
