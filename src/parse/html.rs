@@ -28,6 +28,9 @@ pub fn parse(html: &str) -> Draft {
     let doc = Document::from(html);
     let meta = Meta::read(&doc);
     let title = meta.title();
+    for id in &meta.embeds {
+        NodeRef::new(*id, &doc.tree).set_attr("class", "embed");
+    }
 
     let mut extraction = Extraction::Ok;
     // Readability recurses over the tree; absurdly deep junk would overflow
@@ -97,6 +100,8 @@ struct Meta {
     h1: Option<String>,
     time_datetime: Option<String>,
     itemprop_published: Option<String>,
+    /// Elements whose class marks an embedded post (renamed before Readability).
+    embeds: Vec<dom_query::NodeId>,
     byline_names: Vec<String>,
     ld: LdMeta,
 }
@@ -182,6 +187,15 @@ impl Meta {
                     }
                 }
                 _ => {
+                    // Embedded posts are quoted article text, but their
+                    // wrappers often carry words (`social-media-embed`) that
+                    // make Readability purge them as unlikely content; a
+                    // neutral class keeps them in play.
+                    if let Some(class) = node.attr("class")
+                        && class.contains("embed")
+                    {
+                        m.embeds.push(node.id);
+                    }
                     // Microdata on page elements: `<span itemprop="datePublished"
                     // content="…">` or `<time itemprop=…>`.
                     if m.itemprop_published.is_none()
