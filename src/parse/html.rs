@@ -1,18 +1,28 @@
 //! Parser: HTML. A saved web page in, a [`Draft`] out: the main article text
 //! (paragraphs as blank-line separated blocks; headings and list items are
-//! paragraphs of their own) and the page's metadata (title, published,
-//! authors, source, canonical URL), all as raw strings.
+//! paragraphs of their own; entities decoded, whitespace collapsed) and the
+//! page's metadata (title, published, authors, source, canonical URL), all
+//! as raw strings.
 //!
-//! How: `dom_smoothie` (a Readability port) picks the content node; we then
-//! walk that node ourselves, skipping kinds of noise it keeps (share bars,
-//! newsletter boxes, related links, captions, bylines...) by tag, by
-//! class/id words and by link density. When Readability finds nothing, the
-//! page's visible text blocks are returned instead and the draft is flagged
-//! [`Extraction::Doubtful`].
+//! How: one parse with `dom_query`; one pass over the tree reads metadata
+//! (`<meta>`, canonical link, JSON-LD, microdata, `<time>`, `<h1>`,
+//! `<title>`). `dom_smoothie` (a Readability port) then picks the content
+//! node with its strict policy, retried once relaxed when that yields under
+//! 500 characters. We walk the chosen node ourselves, skipping the kinds of
+//! noise Readability keeps (share bars, newsletter boxes, related links,
+//! figures and captions, bylines, popups) by tag, class/id words and
+//! visibility, then drop blocks by their text: link lists, the headline
+//! repeated, date stamps, widget labels, promos, credits and sign-offs.
+//!
+//! [`Extraction::Doubtful`] when Readability yields nothing usable (the
+//! page's visible text blocks are returned instead, so a page with any
+//! visible text never gets an empty body) or when a short body leaves out
+//! most of the page's paragraph text.
 //!
 //! It does not normalize metadata (dates stay as written: that is
 //! `extract`), nor remove boilerplate *sentences* inside article paragraphs
-//! (that is `clean`). Total: never panics, whatever the input.
+//! (that is `clean`). Total: never panics, whatever the input (absurdly deep
+//! nesting skips Readability, whose recursion could exhaust the stack).
 
 use std::sync::LazyLock;
 
