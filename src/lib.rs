@@ -5,6 +5,7 @@ pub mod article;
 pub mod clean;
 pub mod decode;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod indexer;
 pub mod ingest;
