@@ -8,6 +8,7 @@ mod extract;
 mod ingest;
 mod search;
 mod show;
+mod similar;
 mod stats;
 
 use std::io::IsTerminal;
@@ -60,6 +61,8 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Print one stored article
     Show(show::ShowArgs),
+    /// Articles most like a stored one (copies excluded)
+    Similar(similar::SimilarArgs),
     /// Counts, sources, top people, date span, index size
     Stats,
     /// Every stored article as NDJSON
@@ -96,6 +99,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Search(args) => search::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
         Command::Show(args) => show::run(&global, args),
+        Command::Similar(args) => similar::run(&global, args),
         Command::Stats => stats::run(&global),
         Command::Export => export::run(&global),
     }
