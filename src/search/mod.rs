@@ -601,13 +601,14 @@ impl SearchEngine {
     }
 
     /// Collapse copies into their best-ranked one: exact duplicates (same
-    /// fingerprint) and syndicated near copies (close near prints and mostly
-    /// the same shingles). With `exclude`, copies of that body are dropped
+    /// fingerprint), syndicated near copies (close near prints and mostly
+    /// the same shingles) and revisions (same headline, the shorter body
+    /// mostly inside the longer one: an updated story whose print moved). With `exclude`, copies of that body are dropped
     /// altogether (for `similar`).
     fn collapse(&self, ranked: Vec<Ranked>, exclude: Option<(&str, u64)>) -> Vec<Ranked> {
         let mut out: Vec<Ranked> = Vec::new();
-        // Per kept hit: fingerprint, near print, body.
-        let mut kept: Vec<(String, u64, String)> = Vec::new();
+        // Per kept hit: fingerprint, near print, body, normalized title.
+        let mut kept: Vec<(String, u64, String, String)> = Vec::new();
         for r in ranked {
             let print = text_of(&r.doc, self.schema.fingerprint);
             let near_print = near_of(&self.schema, &r.doc);
@@ -617,14 +618,17 @@ impl SearchEngine {
             {
                 continue;
             }
-            let same = kept.iter().position(|(p, n, b)| {
-                (!p.is_empty() && *p == print) || near::is_near_duplicate(b, *n, &body, near_print)
+            let title = near::normalized_title(&text_of(&r.doc, self.schema.title));
+            let same = kept.iter().position(|(p, n, b, t)| {
+                (!p.is_empty() && *p == print)
+                    || near::is_near_duplicate(b, *n, &body, near_print)
+                    || (!title.is_empty() && *t == title && near::is_revision(b, &body))
             });
             if let Some(i) = same {
                 out[i].duplicates.push(r.key);
                 continue;
             }
-            kept.push((print, near_print, body));
+            kept.push((print, near_print, body, title));
             out.push(r);
         }
         out

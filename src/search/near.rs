@@ -2,7 +2,7 @@
 //! 64-bit SimHash of its word 3-shingles out ([`near_print`], stored in the
 //! index at ingest), plus the exact check used at search time
 //! ([`is_near_duplicate`]: shingle containment of the shorter body in the
-//! longer one).
+//! longer one), and [`is_revision`] for same-headline updates that grew.
 //!
 //! Why two steps: the print is cheap to compare (a popcount) but only says
 //! "probably similar"; containment is exact but needs both bodies, so it runs
@@ -110,6 +110,20 @@ pub fn is_near_duplicate(a: &str, print_a: u64, b: &str, print_b: u64) -> bool {
     }
     let (sa, sb) = (shingles(a), shingles(b));
     sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+}
+
+/// Whether one body is a revision of the other: most of the shorter one's
+/// shingles occur in the longer one, whatever the length difference (an
+/// updated story that grew). Callers pair it with an identical headline,
+/// since the print alone cannot see such pairs.
+pub fn is_revision(a: &str, b: &str) -> bool {
+    let (sa, sb) = (shingles(a), shingles(b));
+    sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+}
+
+/// A headline folded for comparison: lowercase words joined by one space.
+pub fn normalized_title(title: &str) -> String {
+    words(title).join(" ")
 }
 
 #[cfg(test)]

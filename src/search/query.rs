@@ -929,6 +929,7 @@ impl<'a> Builder<'a> {
         // -> "nonaggression"): each word also accepts the joined term, so an
         // article that wrote the compound counts as holding both words.
         let mut alts: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut pairs: Vec<(usize, (String, String))> = Vec::new();
         for i in 1..items.len() {
             if let (Some((sa, a)), Some((sb, b))) =
                 (plain_word(&items[i - 1]), plain_word(&items[i]))
@@ -939,6 +940,7 @@ impl<'a> Builder<'a> {
             {
                 alts.entry(i - 1).or_default().push(j.clone());
                 alts.entry(i).or_default().push(j);
+                pairs.push((i - 1, (a.to_string(), b.to_string())));
                 self.surfaces.push(Surface {
                     text: fold(&format!("{a} {b}")),
                     strict: false,
@@ -954,12 +956,61 @@ impl<'a> Builder<'a> {
             let Some(q) = self.node(&item.node, &extra, highlight) else {
                 continue;
             };
-            if item.presence == Presence::Should
-                && !matches!(item.node, Node::Published(..) | Node::Mentions(_))
-            {
+            let should = item.presence == Presence::Should;
+            if should && !matches!(item.node, Node::Published(..) | Node::Mentions(_)) {
                 coord.push(q.box_clone());
             }
+            // An optional word scores without the joined alternative: the
+            // joined term is scored once below, not once per word it joins.
+            let q = if should && !extra.is_empty() {
+                self.node(&item.node, &[], false).unwrap_or(q)
+            } else {
+                q
+            };
             out.push((occur(item.presence), q));
+        }
+        // A document that wrote the joined form ("nonaggression") scores
+        // for it as for the two words, but only where the split form is
+        // absent: "non-aggression" already scores through its parts.
+        for (i, (a, b)) in pairs {
+            if items[i].presence != Presence::Should || items[i + 1].presence != Presence::Should {
+                continue;
+            }
+            let Some((scope, _)) = plain_word(&items[i]) else {
+                continue;
+            };
+            let Some(term) = alts.get(&i).and_then(|v| v.last()).cloned() else {
+                continue;
+            };
+            let split: Vec<String> = [a, b]
+                .iter()
+                .filter_map(|w| {
+                    analyze(&mut self.analyzer, w)
+                        .first()
+                        .map(|t| t.term.clone())
+                })
+                .collect();
+            if split.len() != 2 {
+                continue;
+            }
+            let shoulds: Vec<(Occur, Box<dyn Query>)> = scope_fields(self.s, scope)
+                .into_iter()
+                .map(|(field, boost)| {
+                    let only_joined = BooleanQuery::new(vec![
+                        (
+                            Occur::Must,
+                            sequence_query(field, std::slice::from_ref(&term), 0),
+                        ),
+                        (Occur::MustNot, sequence_query(field, &split, 0)),
+                    ]);
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(only_joined), boost * 1.6))
+                            as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            out.push((Occur::Should, Box::new(BooleanQuery::new(shoulds))));
         }
         if coord.len() >= 2 {
             let all = BooleanQuery::new(coord.into_iter().map(|q| (Occur::Must, q)).collect());
