@@ -1012,6 +1012,30 @@ impl<'a> Builder<'a> {
                 .collect();
             out.push((Occur::Should, Box::new(BooleanQuery::new(shoulds))));
         }
+        // Plain words next to filters only (fields, dates, `--person`...)
+        // still have to match at least once: `pact source:x` means pact
+        // articles from x, not every article from x. Next to a required
+        // word or phrase they are optional and only rank.
+        let required_text = items.iter().any(|i| {
+            i.presence == Presence::Must
+                && match &i.node {
+                    Node::Text { scope, .. } => *scope == Scope::Text,
+                    Node::Group(_) | Node::Any(_) => true,
+                    Node::Published(..) | Node::Mentions(_) => false,
+                }
+        });
+        if !coord.is_empty() && !required_text {
+            let any = BooleanQuery::new(
+                coord
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect(),
+            );
+            out.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(any), 0.0)),
+            ));
+        }
         if coord.len() >= 2 {
             let all = BooleanQuery::new(coord.into_iter().map(|q| (Occur::Must, q)).collect());
             let bonus: Box<dyn Query> = if top {
