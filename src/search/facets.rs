@@ -190,17 +190,14 @@ impl SegmentCollector for FacetSegment {
         }
     }
 
-    fn harvest(self) -> SegmentFacets {
+    fn harvest(mut self) -> SegmentFacets {
         let mut by_print = Vec::with_capacity(self.firsts.len());
-        let mut buf = String::new();
-        for (ord, c) in self.firsts {
-            buf.clear();
-            let found = self
-                .prints
-                .as_ref()
-                .is_some_and(|col| col.ord_to_str(ord, &mut buf).unwrap_or(false));
-            if found {
-                by_print.push((buf.clone(), c));
+        if let Some(col) = &self.prints {
+            let ords: Vec<u64> = self.firsts.keys().copied().collect();
+            for (ord, print) in resolve_sorted(col, ords) {
+                if let Some(c) = self.firsts.remove(&ord) {
+                    by_print.push((print, c));
+                }
             }
         }
         // Segment-local order is a hash order; sort so which copy is counted
@@ -272,16 +269,42 @@ impl SegmentCollector for DistinctSegment {
     fn harvest(self) -> (HashSet<String>, u64) {
         let mut out = HashSet::with_capacity(self.ords.len());
         if let Some(col) = &self.prints {
-            let mut buf = String::new();
-            for ord in self.ords {
-                buf.clear();
-                if col.ord_to_str(ord, &mut buf).unwrap_or(false) {
-                    out.insert(buf.clone());
-                }
+            let ords: Vec<u64> = self.ords.into_iter().collect();
+            for (_, print) in resolve_sorted(col, ords) {
+                out.insert(print);
             }
         }
         (out, self.unprinted)
     }
+}
+
+/// `(ord, string)` for every ord, resolved in one sorted sweep of the
+/// dictionary: one `ord_to_str` per ord re-opens a block each time, which
+/// cost milliseconds on a result set of a few thousand documents.
+fn resolve_sorted(col: &StrColumn, mut ords: Vec<u64>) -> Vec<(u64, String)> {
+    ords.sort_unstable();
+    ords.dedup();
+    let mut strings: Vec<String> = Vec::with_capacity(ords.len());
+    let complete = col
+        .dictionary()
+        .sorted_ords_to_term_cb(&ords, |bytes| {
+            strings.push(String::from_utf8_lossy(bytes).into_owned())
+        })
+        .unwrap_or(false);
+    if !complete || strings.len() != ords.len() {
+        // Fall back to one lookup per ord rather than mis-pair them.
+        let mut buf = String::new();
+        return ords
+            .into_iter()
+            .filter_map(|o| {
+                buf.clear();
+                col.ord_to_str(o, &mut buf)
+                    .unwrap_or(false)
+                    .then(|| (o, buf.clone()))
+            })
+            .collect();
+    }
+    ords.into_iter().zip(strings).collect()
 }
 
 /// The `n` largest counts, ties by name.

@@ -241,16 +241,18 @@ impl SearchEngine {
         let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
         let built = query::Builder::new(&self.schema, &doc_freq).build(&parsed, filters);
         let q = built.query;
-        let (facet_counts, total) = if req.facets {
-            let c = searcher.search(&q, &facets::FacetCollector)?;
+        let matching = built.matching;
+        // One pass counts matches both raw (for fetching) and distinct.
+        let (facet_counts, total, raw_total) = if req.facets {
+            let (c, raw) = searcher.search(&matching, &(facets::FacetCollector, Count))?;
             let n = c.distinct;
-            (Some(c.facets), n)
+            (Some(c.facets), n, raw)
         } else {
-            (None, searcher.search(&q, &facets::DistinctCount)?)
+            let (n, raw) = searcher.search(&matching, &(facets::DistinctCount, Count))?;
+            (None, n, raw)
         };
         let wanted = req.offset + req.limit;
         // Fetch more than needed so collapsing duplicates still fills the page.
-        let raw_total = searcher.search(&q, &Count)?;
         let mut fetch = (wanted * 2 + 10).min(raw_total.max(1));
         let collapsed = loop {
             let mut ranked = self.ranked(&searcher, &*q, req.sort, fetch)?;
@@ -607,28 +609,25 @@ impl SearchEngine {
     /// altogether (for `similar`).
     fn collapse(&self, ranked: Vec<Ranked>, exclude: Option<(&str, u64)>) -> Vec<Ranked> {
         let mut out: Vec<Ranked> = Vec::new();
-        // Per kept hit: fingerprint, near print, body, normalized title.
-        let mut kept: Vec<(String, u64, String, String)> = Vec::new();
+        let mut kept: Vec<near::Copy> = Vec::new();
+        let exclude = exclude.map(|(body, print)| near::Copy::new(String::new(), print, body, ""));
         for r in ranked {
-            let print = text_of(&r.doc, self.schema.fingerprint);
-            let near_print = near_of(&self.schema, &r.doc);
-            let body = text_of(&r.doc, self.schema.body);
-            if let Some((src, src_print)) = exclude
-                && near::is_near_duplicate(src, src_print, &body, near_print)
+            let copy = near::Copy::new(
+                text_of(&r.doc, self.schema.fingerprint),
+                near_of(&self.schema, &r.doc),
+                &text_of(&r.doc, self.schema.body),
+                &text_of(&r.doc, self.schema.title),
+            );
+            if let Some(src) = &exclude
+                && copy.is_near(src)
             {
                 continue;
             }
-            let title = near::normalized_title(&text_of(&r.doc, self.schema.title));
-            let same = kept.iter().position(|(p, n, b, t)| {
-                (!p.is_empty() && *p == print)
-                    || near::is_near_duplicate(b, *n, &body, near_print)
-                    || (!title.is_empty() && *t == title && near::is_revision(b, &body))
-            });
-            if let Some(i) = same {
+            if let Some(i) = kept.iter().position(|k| copy.same_story(k)) {
                 out[i].duplicates.push(r.key);
                 continue;
             }
-            kept.push((print, near_print, body, title));
+            kept.push(copy);
             out.push(r);
         }
         out

@@ -27,20 +27,52 @@ pub const MIN_CONTAINMENT: f64 = 0.7;
 /// (two one-line briefs may share most words by chance).
 const MIN_SHINGLES: usize = 8;
 
-/// FNV-1a: stable across Rust versions and platforms, which matters because
-/// prints are stored in the index.
-fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    // Final avalanche (splitmix64) so nearby inputs differ in every bit.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// splitmix64's finalizer: spreads a combined hash over every bit.
+fn mix(mut h: u64) -> u64 {
     h ^= h >> 30;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^= h >> 27;
     h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
     h ^ (h >> 31)
+}
+
+/// FNV-1a hashes of the lowercased words of `body` (runs of letters and
+/// digits), computed without allocating. FNV is stable across Rust versions
+/// and platforms, which matters because prints are stored in the index.
+fn word_hashes(body: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(body.len() / 6);
+    let mut h = FNV_OFFSET;
+    let mut in_word = false;
+    let feed = |h: &mut u64, b: u8| {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(FNV_PRIME);
+    };
+    for c in body.chars() {
+        if c.is_alphanumeric() {
+            in_word = true;
+            if c.is_ascii() {
+                feed(&mut h, c.to_ascii_lowercase() as u8);
+            } else {
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    for &b in l.encode_utf8(&mut buf).as_bytes() {
+                        feed(&mut h, b);
+                    }
+                }
+            }
+        } else if in_word {
+            out.push(h);
+            h = FNV_OFFSET;
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(h);
+    }
+    out
 }
 
 /// Lowercased words of `body` (letters and digits only).
@@ -51,34 +83,34 @@ fn words(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Hashes of the word 3-shingles of `body` (single words for very short bodies).
-pub fn shingles(body: &str) -> HashSet<u64> {
-    let w = words(body);
+/// Hashes of the word 3-shingles of `body`, in text order (single words
+/// for bodies shorter than three words).
+fn shingle_list(body: &str) -> Vec<u64> {
+    let w = word_hashes(body);
     if w.len() < 3 {
-        return w.iter().map(|x| fnv1a(x.as_bytes(), 0)).collect();
+        return w.into_iter().map(mix).collect();
     }
     w.windows(3)
-        .map(|s| {
-            let joined = format!("{} {} {}", s[0], s[1], s[2]);
-            fnv1a(joined.as_bytes(), 0)
-        })
+        .map(|s| mix(s[0] ^ s[1].rotate_left(21) ^ s[2].rotate_left(42)))
         .collect()
+}
+
+/// Hashes of the word 3-shingles of `body` (single words for very short bodies).
+pub fn shingles(body: &str) -> HashSet<u64> {
+    shingle_list(body).into_iter().collect()
 }
 
 /// The SimHash of `body`'s word 3-shingles; `0` for an empty body.
 pub fn near_print(body: &str) -> u64 {
-    let set = shingles(body);
-    if set.is_empty() {
+    let list = shingle_list(body);
+    if list.is_empty() {
         return 0;
     }
-    let mut counts = [0i64; 64];
-    for h in &set {
+    let mut counts = [0i32; 64];
+    for h in &list {
         for (bit, c) in counts.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *c += 1;
-            } else {
-                *c -= 1;
-            }
+            // +1 for a set bit, -1 for a clear one, without a branch.
+            *c += ((h >> bit & 1) as i32) * 2 - 1;
         }
     }
     counts
@@ -119,6 +151,54 @@ pub fn is_near_duplicate(a: &str, print_a: u64, b: &str, print_b: u64) -> bool {
 pub fn is_revision(a: &str, b: &str) -> bool {
     let (sa, sb) = (shingles(a), shingles(b));
     sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+}
+
+/// One hit as the collapse step sees it; shingles are computed at most
+/// once, and only when a cheap test (close prints, same headline) asks.
+pub struct Copy {
+    fingerprint: String,
+    print: u64,
+    body: String,
+    title: String,
+    shingles: std::cell::OnceCell<HashSet<u64>>,
+}
+
+impl Copy {
+    /// A hit with its exact fingerprint, near print, body and headline.
+    pub fn new(fingerprint: String, print: u64, body: &str, title: &str) -> Copy {
+        Copy {
+            fingerprint,
+            print,
+            body: body.to_string(),
+            title: normalized_title(title),
+            shingles: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn shingles(&self) -> &HashSet<u64> {
+        self.shingles.get_or_init(|| shingles(&self.body))
+    }
+
+    fn contained(&self, other: &Copy) -> bool {
+        let (a, b) = (self.shingles(), other.shingles());
+        a.len().min(b.len()) >= MIN_SHINGLES && containment(a, b) >= MIN_CONTAINMENT
+    }
+
+    /// Near copies: close prints and mostly the same shingles.
+    pub fn is_near(&self, other: &Copy) -> bool {
+        self.print != 0
+            && other.print != 0
+            && distance(self.print, other.print) <= MAX_PRINT_DISTANCE
+            && self.contained(other)
+    }
+
+    /// One story: same fingerprint, a near copy, or a revision under the
+    /// same headline (the shorter body mostly inside the longer one).
+    pub fn same_story(&self, other: &Copy) -> bool {
+        (!self.fingerprint.is_empty() && self.fingerprint == other.fingerprint)
+            || self.is_near(other)
+            || (!self.title.is_empty() && self.title == other.title && self.contained(other))
+    }
 }
 
 /// A headline folded for comparison: lowercase words joined by one space.

@@ -791,8 +791,10 @@ pub struct Surface {
 
 /// A built query with its side products.
 pub struct Built {
-    /// The tantivy query.
+    /// The tantivy query, for ranking.
     pub query: Box<dyn Query>,
+    /// The same matches without ranking-only clauses, for counting.
+    pub matching: Box<dyn Query>,
     /// What snippets highlight.
     pub highlight: Highlight,
     /// Typed surface forms.
@@ -807,6 +809,8 @@ pub struct Builder<'a> {
     doc_freq: &'a dyn Fn(&Term) -> u64,
     highlight: Highlight,
     surfaces: Vec<Surface>,
+    /// Whether to add the clauses that only rank (tier, proximity, joined).
+    ranking: bool,
 }
 
 fn scope_fields(s: &NewsSchema, scope: Scope) -> Vec<(Field, f32)> {
@@ -855,25 +859,37 @@ pub fn fold(text: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
-    let push = |c: char, out: &mut String| {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if matches!(c, '-' | '\u{2010}' | '\u{2011}') {
-            out.push('-');
-        } else if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    };
+    let mut space = true;
     for c in text.chars() {
+        // ASCII first and without iterators: this runs over every fetched
+        // hit's text on every search.
         if c.is_ascii() {
-            push(c, &mut out);
-        } else {
-            for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
-                push(d, &mut out);
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+                space = false;
+            } else if c == '-' {
+                out.push('-');
+                space = false;
+            } else if !space {
+                out.push(' ');
+                space = true;
+            }
+            continue;
+        }
+        for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
+            if d.is_alphanumeric() {
+                out.extend(d.to_lowercase());
+                space = false;
+            } else if matches!(d, '\u{2010}' | '\u{2011}') {
+                out.push('-');
+                space = false;
+            } else if !space {
+                out.push(' ');
+                space = true;
             }
         }
     }
-    if !out.ends_with(' ') {
+    if !space {
         out.push(' ');
     }
     out
@@ -888,20 +904,33 @@ impl<'a> Builder<'a> {
             doc_freq,
             highlight: Highlight::default(),
             surfaces: Vec::new(),
+            ranking: true,
         }
     }
 
     /// Build the query for `parsed`, with `filters` required on top.
     pub fn build(mut self, parsed: &ParsedQuery, filters: Vec<Box<dyn Query>>) -> Built {
-        let mut clauses = self.items(&parsed.items, true);
-        for f in filters {
-            clauses.push((Occur::Must, f));
-        }
-        if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
+        let finish = |mut clauses: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
+            for f in &filters {
+                clauses.push((Occur::Must, f.box_clone()));
+            }
+            if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        // Counting and facets need only which documents match: without
+        // the tier, proximity and joined-only clauses (optional, each a
+        // subset of the words) a count does not read positions.
+        self.ranking = false;
+        let matching = finish(self.items(&parsed.items, true));
+        self.highlight = Highlight::default();
+        self.surfaces.clear();
+        self.ranking = true;
+        let query = finish(self.items(&parsed.items, true));
         Built {
-            query: Box::new(BooleanQuery::new(clauses)),
+            query,
+            matching,
             highlight: self.highlight,
             surfaces: self.surfaces,
         }
@@ -972,7 +1001,7 @@ impl<'a> Builder<'a> {
         // A document that wrote the joined form ("nonaggression") scores
         // for it as for the two words, but only where the split form is
         // absent: "non-aggression" already scores through its parts.
-        for (i, (a, b)) in pairs {
+        for (i, (a, b)) in pairs.into_iter().filter(|_| self.ranking) {
             if items[i].presence != Presence::Should || items[i + 1].presence != Presence::Should {
                 continue;
             }
@@ -1036,7 +1065,7 @@ impl<'a> Builder<'a> {
                 Box::new(ConstScoreQuery::new(Box::new(any), 0.0)),
             ));
         }
-        if coord.len() >= 2 {
+        if coord.len() >= 2 && self.ranking {
             let all = BooleanQuery::new(coord.into_iter().map(|q| (Occur::Must, q)).collect());
             let bonus: Box<dyn Query> = if top {
                 Box::new(ConstScoreQuery::new(Box::new(all), ALL_WORDS_TIER))
@@ -1047,7 +1076,10 @@ impl<'a> Builder<'a> {
             };
             out.push((Occur::Should, bonus));
         }
-        if top && let Some(q) = self.proximity(items) {
+        if top
+            && self.ranking
+            && let Some(q) = self.proximity(items)
+        {
             out.push((Occur::Should, q));
         }
         out
