@@ -9,7 +9,8 @@
 //! `YYYYMMDD` integer (ranges, sort, month histograms with one division);
 //! `mentions` holds every mentioned date at year, month and day precision;
 //! `near` is the SimHash of the body's shingles (version 2), so syndicated
-//! copies can be collapsed at search time without re-reading every body.
+//! copies can be collapsed at search time without re-reading every body;
+//! `print64` is the fingerprint as a number, for cheap distinct counts.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -73,6 +74,9 @@ pub struct NewsSchema {
     pub extraction: Field,
     /// Near-duplicate print of the body ([`crate::search::near::near_print`]).
     pub near: Field,
+    /// The fingerprint hashed to a u64 (fast only), so counting distinct
+    /// bodies over a large result set reads numbers, not a dictionary.
+    pub print64: Field,
 }
 
 impl NewsSchema {
@@ -110,6 +114,7 @@ impl NewsSchema {
         let fingerprint = b.add_text_field("fingerprint", STRING | STORED | FAST);
         let extraction = b.add_text_field("extraction", STRING | STORED);
         let near = b.add_u64_field("near", STORED | FAST);
+        let print64 = b.add_u64_field("print64", FAST);
         NewsSchema {
             schema: b.build(),
             key,
@@ -131,6 +136,7 @@ impl NewsSchema {
             fingerprint,
             extraction,
             near,
+            print64,
         }
     }
 
@@ -175,6 +181,9 @@ impl NewsSchema {
         d.add_text(self.fingerprint, &a.fingerprint);
         // Computed here from the body itself, so every ingest path fills it.
         d.add_u64(self.near, crate::search::near::near_print(&a.body));
+        if !a.fingerprint.is_empty() {
+            d.add_u64(self.print64, crate::search::near::print64(&a.fingerprint));
+        }
         d.add_text(
             self.extraction,
             match a.extraction {

@@ -1,6 +1,6 @@
 //! Facet counts over a whole result set: people, sources and publication
 //! months, read from fast fields (never from stored documents), and the
-//! number of distinct bodies (exact duplicates counted once, in the facet
+//! number of distinct bodies (by the `print64` fast field) (exact duplicates counted once, in the facet
 //! counts too, so they agree with the collapsed hit list).
 //!
 //! It does not rank or page; it counts every matching document.
@@ -50,7 +50,7 @@ struct Contribution {
 pub struct FacetSegment {
     people: Option<StrColumn>,
     sources: Option<StrColumn>,
-    prints: Option<StrColumn>,
+    prints: Column<u64>,
     published: Column<i64>,
     /// Print ord -> contribution of its first matching document.
     firsts: HashMap<u64, Contribution>,
@@ -62,7 +62,7 @@ pub struct FacetSegment {
 pub struct SegmentFacets {
     people: Option<StrColumn>,
     sources: Option<StrColumn>,
-    by_print: Vec<(String, Contribution)>,
+    by_print: Vec<(u64, Contribution)>,
     unprinted: Vec<Contribution>,
 }
 
@@ -101,7 +101,7 @@ impl Collector for FacetCollector {
         Ok(FacetSegment {
             people: ff.str("people_exact")?,
             sources: ff.str("source_exact")?,
-            prints: ff.str("fingerprint")?,
+            prints: ff.u64("print64")?,
             published: ff.i64("published")?,
             firsts: HashMap::new(),
             unprinted: Vec::new(),
@@ -114,7 +114,7 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, parts: Vec<SegmentFacets>) -> tantivy::Result<FacetCounts> {
         let mut out = FacetCounts::default();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<u64> = HashSet::new();
         let mut distinct = 0u64;
         for part in parts {
             let mut people = Resolver {
@@ -128,7 +128,7 @@ impl Collector for FacetCollector {
             let kept = part
                 .by_print
                 .into_iter()
-                .filter(|(print, _)| seen.insert(print.clone()))
+                .filter(|(print, _)| seen.insert(*print))
                 .map(|(_, c)| c)
                 .chain(part.unprinted);
             for c in kept {
@@ -168,7 +168,7 @@ impl SegmentCollector for FacetSegment {
     type Fruit = SegmentFacets;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let print = self.prints.as_ref().and_then(|c| c.term_ords(doc).next());
+        let print = self.prints.first(doc);
         if print.is_some_and(|p| self.firsts.contains_key(&p)) {
             return;
         }
@@ -190,19 +190,11 @@ impl SegmentCollector for FacetSegment {
         }
     }
 
-    fn harvest(mut self) -> SegmentFacets {
-        let mut by_print = Vec::with_capacity(self.firsts.len());
-        if let Some(col) = &self.prints {
-            let ords: Vec<u64> = self.firsts.keys().copied().collect();
-            for (ord, print) in resolve_sorted(col, ords) {
-                if let Some(c) = self.firsts.remove(&ord) {
-                    by_print.push((print, c));
-                }
-            }
-        }
+    fn harvest(self) -> SegmentFacets {
+        let mut by_print: Vec<(u64, Contribution)> = self.firsts.into_iter().collect();
         // Segment-local order is a hash order; sort so which copy is counted
         // never depends on it (the counts are the same either way).
-        by_print.sort_by(|a, b| a.0.cmp(&b.0));
+        by_print.sort_by_key(|(print, _)| *print);
         SegmentFacets {
             people: self.people,
             sources: self.sources,
@@ -218,8 +210,8 @@ pub struct DistinctCount;
 
 /// Per-segment state of [`DistinctCount`].
 pub struct DistinctSegment {
-    prints: Option<StrColumn>,
-    ords: HashSet<u64>,
+    prints: Column<u64>,
+    seen: HashSet<u64>,
     unprinted: u64,
 }
 
@@ -233,8 +225,8 @@ impl Collector for DistinctCount {
         reader: &SegmentReader,
     ) -> tantivy::Result<DistinctSegment> {
         Ok(DistinctSegment {
-            prints: reader.fast_fields().str("fingerprint")?,
-            ords: HashSet::new(),
+            prints: reader.fast_fields().u64("print64")?,
+            seen: HashSet::new(),
             unprinted: 0,
         })
     }
@@ -243,8 +235,8 @@ impl Collector for DistinctCount {
         false
     }
 
-    fn merge_fruits(&self, parts: Vec<(HashSet<String>, u64)>) -> tantivy::Result<u64> {
-        let mut all: HashSet<String> = HashSet::new();
+    fn merge_fruits(&self, parts: Vec<(HashSet<u64>, u64)>) -> tantivy::Result<u64> {
+        let mut all: HashSet<u64> = HashSet::new();
         let mut unprinted = 0;
         for (prints, n) in parts {
             all.extend(prints);
@@ -255,56 +247,20 @@ impl Collector for DistinctCount {
 }
 
 impl SegmentCollector for DistinctSegment {
-    type Fruit = (HashSet<String>, u64);
+    type Fruit = (HashSet<u64>, u64);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        match self.prints.as_ref().and_then(|c| c.term_ords(doc).next()) {
-            Some(o) => {
-                self.ords.insert(o);
+        match self.prints.first(doc) {
+            Some(p) => {
+                self.seen.insert(p);
             }
             None => self.unprinted += 1,
         }
     }
 
-    fn harvest(self) -> (HashSet<String>, u64) {
-        let mut out = HashSet::with_capacity(self.ords.len());
-        if let Some(col) = &self.prints {
-            let ords: Vec<u64> = self.ords.into_iter().collect();
-            for (_, print) in resolve_sorted(col, ords) {
-                out.insert(print);
-            }
-        }
-        (out, self.unprinted)
+    fn harvest(self) -> (HashSet<u64>, u64) {
+        (self.seen, self.unprinted)
     }
-}
-
-/// `(ord, string)` for every ord, resolved in one sorted sweep of the
-/// dictionary: one `ord_to_str` per ord re-opens a block each time, which
-/// cost milliseconds on a result set of a few thousand documents.
-fn resolve_sorted(col: &StrColumn, mut ords: Vec<u64>) -> Vec<(u64, String)> {
-    ords.sort_unstable();
-    ords.dedup();
-    let mut strings: Vec<String> = Vec::with_capacity(ords.len());
-    let complete = col
-        .dictionary()
-        .sorted_ords_to_term_cb(&ords, |bytes| {
-            strings.push(String::from_utf8_lossy(bytes).into_owned())
-        })
-        .unwrap_or(false);
-    if !complete || strings.len() != ords.len() {
-        // Fall back to one lookup per ord rather than mis-pair them.
-        let mut buf = String::new();
-        return ords
-            .into_iter()
-            .filter_map(|o| {
-                buf.clear();
-                col.ord_to_str(o, &mut buf)
-                    .unwrap_or(false)
-                    .then(|| (o, buf.clone()))
-            })
-            .collect();
-    }
-    ords.into_iter().zip(strings).collect()
 }
 
 /// The `n` largest counts, ties by name.

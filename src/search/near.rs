@@ -120,6 +120,16 @@ pub fn near_print(body: &str) -> u64 {
         .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
 }
 
+/// The exact-duplicate fingerprint (any string) as a u64, for fast fields.
+pub fn print64(fingerprint: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    for &b in fingerprint.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    mix(h)
+}
+
 /// Bits in which two prints differ.
 pub fn distance(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
