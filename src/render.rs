@@ -23,6 +23,13 @@ pub fn results_text(w: &mut dyn Write, r: &SearchResults, color: bool) -> io::Re
     if r.hits.is_empty() {
         writeln!(w, "no articles match {:?}", r.query)?;
     }
+    if !r.suggestions.is_empty() {
+        let quoted: Vec<String> = r.suggestions.iter().map(|s| format!("{s:?}")).collect();
+        writeln!(w, "did you mean: {}", quoted.join(" or "))?;
+        if !r.hits.is_empty() {
+            writeln!(w)?;
+        }
+    }
     for hit in &r.hits {
         let (b, d, x) = if color {
             (BOLD, DIM, RESET)

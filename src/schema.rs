@@ -7,7 +7,10 @@
 //! hyphen-aware tokens; `people`/`source` exist twice, tokenized for
 //! `person:putin` and raw+fast for exact filters and facets; `published` is a
 //! `YYYYMMDD` integer (ranges, sort, month histograms with one division);
-//! `mentions` holds every mentioned date at year, month and day precision.
+//! `mentions` holds every mentioned date at year, month and day precision;
+//! `near` is the SimHash of the body's shingles (version 2), so syndicated
+//! copies can be collapsed at search time without re-reading every body;
+//! `print64` is the fingerprint as a number, for cheap distinct counts.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -23,7 +26,7 @@ use crate::article::{Article, Extraction, Format};
 
 /// Bumped whenever fields or analyzers change; an index with another version
 /// is refused with a "re-ingest with --rebuild" message.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the analyzer for article text.
 pub const TEXT_ANALYZER: &str = "news";
@@ -69,6 +72,11 @@ pub struct NewsSchema {
     pub fingerprint: Field,
     /// `ok` or `doubtful`.
     pub extraction: Field,
+    /// Near-duplicate print of the body ([`crate::search::near::near_print`]).
+    pub near: Field,
+    /// The fingerprint hashed to a u64 (fast only), so counting distinct
+    /// bodies over a large result set reads numbers, not a dictionary.
+    pub print64: Field,
 }
 
 impl NewsSchema {
@@ -105,6 +113,8 @@ impl NewsSchema {
         let format = b.add_text_field("format", STRING | STORED);
         let fingerprint = b.add_text_field("fingerprint", STRING | STORED | FAST);
         let extraction = b.add_text_field("extraction", STRING | STORED);
+        let near = b.add_u64_field("near", STORED | FAST);
+        let print64 = b.add_u64_field("print64", FAST);
         NewsSchema {
             schema: b.build(),
             key,
@@ -125,6 +135,8 @@ impl NewsSchema {
             format,
             fingerprint,
             extraction,
+            near,
+            print64,
         }
     }
 
@@ -167,6 +179,11 @@ impl NewsSchema {
         }
         d.add_text(self.format, a.format.as_str());
         d.add_text(self.fingerprint, &a.fingerprint);
+        // Computed here from the body itself, so every ingest path fills it.
+        d.add_u64(self.near, crate::search::near::near_print(&a.body));
+        if !a.fingerprint.is_empty() {
+            d.add_u64(self.print64, crate::search::near::print64(&a.fingerprint));
+        }
         d.add_text(
             self.extraction,
             match a.extraction {

@@ -14,7 +14,10 @@ fn serve_page_in_headless_chromium() {
         eprintln!("skipping: {chromium} not installed (apt-get install -y chromium)");
         return;
     }
-    if !root.join("scripts/e2e/node_modules/playwright-core").exists() {
+    if !root
+        .join("scripts/e2e/node_modules/playwright-core")
+        .exists()
+    {
         eprintln!("skipping: playwright-core missing (cd scripts/e2e && npm ci)");
         return;
     }
@@ -27,6 +30,9 @@ fn serve_page_in_headless_chromium() {
         .expect("run scripts/e2e/run.sh");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "e2e failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        out.status.success(),
+        "e2e failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }

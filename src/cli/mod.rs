@@ -9,6 +9,7 @@ mod ingest;
 mod search;
 mod serve;
 mod show;
+mod similar;
 mod stats;
 
 use std::io::IsTerminal;
@@ -61,6 +62,8 @@ pub enum Command {
     Extract(extract::ExtractArgs),
     /// Print one stored article
     Show(show::ShowArgs),
+    /// Articles most like a stored one (copies excluded)
+    Similar(similar::SimilarArgs),
     /// Counts, sources, top people, date span, index size
     Stats,
     /// Every stored article as NDJSON
@@ -99,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Search(args) => search::run(&global, args),
         Command::Extract(args) => extract::run(&global, args),
         Command::Show(args) => show::run(&global, args),
+        Command::Similar(args) => similar::run(&global, args),
         Command::Stats => stats::run(&global),
         Command::Export => export::run(&global),
         Command::Serve(args) => serve::run(&global, args),

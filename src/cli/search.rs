@@ -1,5 +1,5 @@
 //! `newsidx search QUERY`: ranked hits with snippets, filters, sorting,
-//! facets. Exit code 1 when nothing matches.
+//! facets, "did you mean" suggestions. Exit code 1 when nothing matches.
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -7,14 +7,20 @@ use newsidx::search::{SearchEngine, SearchRequest, Sort};
 
 use super::{EXIT_NO_HITS, Global};
 
-/// Query language, short form (see the README for more):
-///   words            any may match; articles with all of them rank first
-///   +word  -word     require / exclude a word (also: a AND b, a OR b)
-///   "exact phrase"   phrase, "phrase"~3 allows 3 words between
-///   title:word  person:putin  source:guardian
-///   date:2020-09  date:2020-01..2020-06  mentions:2016
+/// The query language in short, shown by `newsidx search --help`.
+const QUERY_HELP: &str = "\
+Query language, short form (docs/QUERY.md has the whole of it):
+  words             articles with all of them first, then fewer; stemmed, accents folded
+  +word  -word      require / exclude a word (also: a AND b, NOT word)
+  a OR b   ( )      alternatives and grouping: sanctions (putin OR medvedev)
+  \"exact phrase\"    required phrase; \"phrase\"~3 allows 3 words between
+  title:word  title:\"a b\"  person:putin  source:guardian
+  date:2020-09  date:2020-01..2020-06  mentions:2016
+Hyphens: non-aggression, \"non aggression\" and nonaggression find each other.";
+
+/// Arguments of `search`.
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = QUERY_HELP)]
 pub struct SearchArgs {
     /// The query
     #[arg(required = true, value_name = "QUERY")]

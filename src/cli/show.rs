@@ -27,7 +27,7 @@ pub fn run(g: &Global, args: ShowArgs) -> anyhow::Result<u8> {
 }
 
 /// Keys are absolute paths: let the user type a relative one.
-fn resolve_key(key: &str) -> String {
+pub(super) fn resolve_key(key: &str) -> String {
     let (path, record) = match key.rsplit_once('#') {
         Some((p, r)) if !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()) => (p, Some(r)),
         _ => (key, None),

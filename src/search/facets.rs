@@ -1,6 +1,7 @@
 //! Facet counts over a whole result set: people, sources and publication
 //! months, read from fast fields (never from stored documents), and the
-//! number of distinct bodies (exact duplicates counted once).
+//! number of distinct bodies (by the `print64` fast field) (exact duplicates counted once, in the facet
+//! counts too, so they agree with the collapsed hit list).
 //!
 //! It does not rank or page; it counts every matching document.
 
@@ -33,30 +34,58 @@ pub struct FacetCounts {
     pub first_last: Option<(i64, i64)>,
 }
 
-/// Collects [`FacetCounts`].
+/// Collects [`FacetCounts`]. Exact duplicates (same fingerprint) are
+/// counted once, also when the copies sit in different segments, so facet
+/// counts agree with the collapsed hit list and `total`.
 pub struct FacetCollector;
+
+/// What one matching, first-in-its-segment document contributes.
+struct Contribution {
+    people: Vec<u64>,
+    sources: Vec<u64>,
+    day: Option<i64>,
+}
 
 /// Per-segment state of [`FacetCollector`].
 pub struct FacetSegment {
     people: Option<StrColumn>,
     sources: Option<StrColumn>,
-    prints: Option<StrColumn>,
+    prints: Column<u64>,
     published: Column<i64>,
-    people_ords: HashMap<u64, u64>,
-    source_ords: HashMap<u64, u64>,
-    print_ords: HashSet<u64>,
-    months: HashMap<i64, u64>,
-    first_last: Option<(i64, i64)>,
+    /// Print ord -> contribution of its first matching document.
+    firsts: HashMap<u64, Contribution>,
+    /// Documents without a fingerprint: never duplicates of anything.
+    unprinted: Vec<Contribution>,
 }
 
-/// What one segment found, with ords already resolved to strings.
-#[derive(Default)]
+/// What one segment found, ords kept so cross-segment copies can be taken back out.
 pub struct SegmentFacets {
-    people: HashMap<String, u64>,
-    sources: HashMap<String, u64>,
-    prints: HashSet<String>,
-    months: HashMap<i64, u64>,
-    first_last: Option<(i64, i64)>,
+    people: Option<StrColumn>,
+    sources: Option<StrColumn>,
+    by_print: Vec<(u64, Contribution)>,
+    unprinted: Vec<Contribution>,
+}
+
+/// Resolves ords to strings, once per ord.
+struct Resolver<'a> {
+    col: Option<&'a StrColumn>,
+    cache: HashMap<u64, Option<String>>,
+}
+
+impl Resolver<'_> {
+    fn get(&mut self, ord: u64) -> Option<String> {
+        let col = self.col?;
+        self.cache
+            .entry(ord)
+            .or_insert_with(|| {
+                let mut buf = String::new();
+                col.ord_to_str(ord, &mut buf)
+                    .ok()
+                    .filter(|found| *found)
+                    .map(|_| buf)
+            })
+            .clone()
+    }
 }
 
 impl Collector for FacetCollector {
@@ -72,13 +101,10 @@ impl Collector for FacetCollector {
         Ok(FacetSegment {
             people: ff.str("people_exact")?,
             sources: ff.str("source_exact")?,
-            prints: ff.str("fingerprint")?,
+            prints: ff.u64("print64")?,
             published: ff.i64("published")?,
-            people_ords: HashMap::new(),
-            source_ords: HashMap::new(),
-            print_ords: HashSet::new(),
-            months: HashMap::new(),
-            first_last: None,
+            firsts: HashMap::new(),
+            unprinted: Vec::new(),
         })
     }
 
@@ -88,24 +114,45 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, parts: Vec<SegmentFacets>) -> tantivy::Result<FacetCounts> {
         let mut out = FacetCounts::default();
-        let mut prints: HashSet<String> = HashSet::new();
-        for p in parts {
-            for (k, v) in p.people {
-                *out.facets.people.entry(k).or_default() += v;
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut distinct = 0u64;
+        for part in parts {
+            let mut people = Resolver {
+                col: part.people.as_ref(),
+                cache: HashMap::new(),
+            };
+            let mut sources = Resolver {
+                col: part.sources.as_ref(),
+                cache: HashMap::new(),
+            };
+            let kept = part
+                .by_print
+                .into_iter()
+                .filter(|(print, _)| seen.insert(*print))
+                .map(|(_, c)| c)
+                .chain(part.unprinted);
+            for c in kept {
+                distinct += 1;
+                for ord in c.people {
+                    if let Some(name) = people.get(ord) {
+                        *out.facets.people.entry(name).or_default() += 1;
+                    }
+                }
+                for ord in c.sources {
+                    if let Some(name) = sources.get(ord) {
+                        *out.facets.sources.entry(name).or_default() += 1;
+                    }
+                }
+                if let Some(day) = c.day {
+                    *out.facets
+                        .months
+                        .entry(format!("{:04}-{:02}", day / 10_000, day / 100 % 100))
+                        .or_default() += 1;
+                    out.first_last = merge_span(out.first_last, Some((day, day)));
+                }
             }
-            for (k, v) in p.sources {
-                *out.facets.sources.entry(k).or_default() += v;
-            }
-            for (m, v) in p.months {
-                *out.facets
-                    .months
-                    .entry(format!("{:04}-{:02}", m / 100, m % 100))
-                    .or_default() += v;
-            }
-            prints.extend(p.prints);
-            out.first_last = merge_span(out.first_last, p.first_last);
         }
-        out.distinct = prints.len() as u64;
+        out.distinct = distinct;
         Ok(out)
     }
 }
@@ -121,56 +168,98 @@ impl SegmentCollector for FacetSegment {
     type Fruit = SegmentFacets;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(col) = &self.people {
-            for ord in col.term_ords(doc) {
-                *self.people_ords.entry(ord).or_default() += 1;
+        let print = self.prints.first(doc);
+        if print.is_some_and(|p| self.firsts.contains_key(&p)) {
+            return;
+        }
+        let ords = |col: &Option<StrColumn>| -> Vec<u64> {
+            col.as_ref()
+                .map(|c| c.term_ords(doc).collect())
+                .unwrap_or_default()
+        };
+        let c = Contribution {
+            people: ords(&self.people),
+            sources: ords(&self.sources),
+            day: self.published.first(doc),
+        };
+        match print {
+            Some(p) => {
+                self.firsts.insert(p, c);
             }
-        }
-        if let Some(col) = &self.sources {
-            for ord in col.term_ords(doc) {
-                *self.source_ords.entry(ord).or_default() += 1;
-            }
-        }
-        if let Some(col) = &self.prints {
-            self.print_ords.extend(col.term_ords(doc));
-        }
-        if let Some(day) = self.published.first(doc) {
-            *self.months.entry(day / 100).or_default() += 1;
-            self.first_last = merge_span(self.first_last, Some((day, day)));
+            None => self.unprinted.push(c),
         }
     }
 
     fn harvest(self) -> SegmentFacets {
-        let resolve = |col: &Option<StrColumn>, ords: HashMap<u64, u64>| {
-            let mut out = HashMap::new();
-            if let Some(col) = col {
-                let mut buf = String::new();
-                for (ord, n) in ords {
-                    buf.clear();
-                    if col.ord_to_str(ord, &mut buf).unwrap_or(false) {
-                        out.insert(buf.clone(), n);
-                    }
-                }
-            }
-            out
-        };
-        let mut prints = HashSet::new();
-        if let Some(col) = &self.prints {
-            let mut buf = String::new();
-            for ord in &self.print_ords {
-                buf.clear();
-                if col.ord_to_str(*ord, &mut buf).unwrap_or(false) {
-                    prints.insert(buf.clone());
-                }
-            }
-        }
+        let mut by_print: Vec<(u64, Contribution)> = self.firsts.into_iter().collect();
+        // Segment-local order is a hash order; sort so which copy is counted
+        // never depends on it (the counts are the same either way).
+        by_print.sort_by_key(|(print, _)| *print);
         SegmentFacets {
-            people: resolve(&self.people, self.people_ords),
-            sources: resolve(&self.sources, self.source_ords),
-            prints,
-            months: self.months,
-            first_last: self.first_last,
+            people: self.people,
+            sources: self.sources,
+            by_print,
+            unprinted: self.unprinted,
         }
+    }
+}
+
+/// Counts matching documents with exact duplicates counted once: the
+/// `total` of a search without facets.
+pub struct DistinctCount;
+
+/// Per-segment state of [`DistinctCount`].
+pub struct DistinctSegment {
+    prints: Column<u64>,
+    seen: HashSet<u64>,
+    unprinted: u64,
+}
+
+impl Collector for DistinctCount {
+    type Fruit = u64;
+    type Child = DistinctSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<DistinctSegment> {
+        Ok(DistinctSegment {
+            prints: reader.fast_fields().u64("print64")?,
+            seen: HashSet::new(),
+            unprinted: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, parts: Vec<(HashSet<u64>, u64)>) -> tantivy::Result<u64> {
+        let mut all: HashSet<u64> = HashSet::new();
+        let mut unprinted = 0;
+        for (prints, n) in parts {
+            all.extend(prints);
+            unprinted += n;
+        }
+        Ok(all.len() as u64 + unprinted)
+    }
+}
+
+impl SegmentCollector for DistinctSegment {
+    type Fruit = (HashSet<u64>, u64);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        match self.prints.first(doc) {
+            Some(p) => {
+                self.seen.insert(p);
+            }
+            None => self.unprinted += 1,
+        }
+    }
+
+    fn harvest(self) -> (HashSet<u64>, u64) {
+        (self.seen, self.unprinted)
     }
 }
 

@@ -3,20 +3,25 @@
 //! index once and answers many requests; it reloads on new commits, so a
 //! long-running `serve` sees what a concurrent ingest adds.
 //!
-//! Exact duplicates (same fingerprint) collapse into the best-ranked copy,
-//! which lists the others in `duplicates`. It does not print anything.
+//! Exact duplicates (same fingerprint) and syndicated near copies (close
+//! near prints, mostly the same shingles) collapse into the best-ranked
+//! copy, which lists the others in `duplicates`; `total` counts exact
+//! duplicates once. Zero-hit or unknown words get "did you mean"
+//! suggestions from the index's own terms; [`SearchEngine::similar`] finds
+//! articles like a given one. It does not print anything.
 
 pub mod facets;
+pub mod near;
 pub mod query;
 pub mod snippet;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -128,6 +133,9 @@ pub struct SearchResults {
     /// Things the user should know about how the query was read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// Corrected queries ("did you mean") when a word is not in the index.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<String>,
 }
 
 /// Archive-wide numbers for `stats`.
@@ -188,6 +196,7 @@ impl SearchEngine {
     /// Run one search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let parsed = query::parse(&req.query)?;
+        let mut notices = parsed.notices.clone();
         let mut filters: Vec<Box<dyn Query>> = Vec::new();
         for p in &req.person {
             if let Some(q) = query::name_filter(&self.schema, true, p) {
@@ -200,11 +209,8 @@ impl SearchEngine {
             .filter_map(|s| query::name_filter(&self.schema, false, s))
             .collect();
         if !sources.is_empty() {
-            filters.push(Box::new(tantivy::query::BooleanQuery::new(
-                sources
-                    .into_iter()
-                    .map(|q| (tantivy::query::Occur::Should, q))
-                    .collect(),
+            filters.push(Box::new(BooleanQuery::new(
+                sources.into_iter().map(|q| (Occur::Should, q)).collect(),
             )));
         }
         if req.since.is_some() || req.until.is_some() {
@@ -216,61 +222,310 @@ impl SearchEngine {
                 Some(s) => query::date_bound(s, true)?,
                 None => 99_991_231,
             };
+            if lo > hi {
+                return Err(Error::Query(format!(
+                    "--since {} is after --until {}",
+                    req.since.as_deref().unwrap_or_default(),
+                    req.until.as_deref().unwrap_or_default()
+                )));
+            }
             filters.push(query::published_range(&self.schema, lo, hi));
         }
-        let q = query::build(&self.schema, &parsed, filters);
+        if parsed.is_empty() && !req.query.trim().is_empty() {
+            notices.push(format!(
+                "{:?} has no words to search for: showing every article that passes the filters",
+                req.query
+            ));
+        }
         let searcher = self.searcher();
-        let wanted = req.offset + req.limit;
-        let (counts, raw_total) = if req.facets {
-            let (c, n) = searcher.search(&q, &(facets::FacetCollector, Count))?;
-            (Some(c), n)
+        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let built = query::Builder::new(&self.schema, &doc_freq).build(&parsed, filters);
+        let q = built.query;
+        let matching = built.matching;
+        // One pass counts matches both raw (for fetching) and distinct.
+        let (facet_counts, total, raw_total) = if req.facets {
+            let (c, raw) = searcher.search(&matching, &(facets::FacetCollector, Count))?;
+            let n = c.distinct;
+            (Some(c.facets), n, raw)
         } else {
-            (None, searcher.search(&q, &Count)?)
+            let (n, raw) = searcher.search(&matching, &(facets::DistinctCount, Count))?;
+            (None, n, raw)
         };
+        let wanted = req.offset + req.limit;
         // Fetch more than needed so collapsing duplicates still fills the page.
         let mut fetch = (wanted * 2 + 10).min(raw_total.max(1));
         let collapsed = loop {
-            let ranked = self.ranked(&searcher, &*q, req.sort, fetch)?;
+            let mut ranked = self.ranked(&searcher, &*q, req.sort, fetch)?;
             let fetched = ranked.len();
-            let collapsed = self.collapse(&searcher, ranked)?;
+            if req.sort == Sort::Relevance {
+                rerank(&mut ranked, &built.surfaces, &self.schema);
+            }
+            let collapsed = self.collapse(ranked, None);
             if collapsed.len() >= wanted || fetched < fetch || fetch >= raw_total {
                 break collapsed;
             }
             fetch = (fetch * 2).min(raw_total);
         };
-        let plan = query::highlight(&parsed);
-        let mut hits = Vec::new();
-        for (i, (score, doc, dups)) in collapsed
-            .into_iter()
-            .enumerate()
-            .skip(req.offset)
-            .take(req.limit)
-        {
-            let a = self.schema.to_article(&doc);
-            hits.push(Hit {
-                rank: i + 1,
-                score,
-                snippets: snippet::snippets(&a.body, &plan, req.passages, req.snippet_len),
-                key: a.key,
-                path: a.path,
-                title: a.title,
-                source: a.source,
-                published: a.published,
-                people: a.people,
-                duplicates: dups,
-            });
-        }
-        let total = match &counts {
-            Some(c) => c.distinct,
-            None => raw_total as u64,
-        };
+        let hits = self.hits(collapsed, req, &built.highlight);
+        let suggestions = self.suggest(&searcher, &parsed, &req.query);
         Ok(SearchResults {
             query: req.query.clone(),
             total,
             hits,
-            facets: counts.map(|c| c.facets),
-            notices: parsed.notices,
+            facets: facet_counts,
+            notices,
+            suggestions,
         })
+    }
+
+    /// A page of collapsed documents as hits with snippets.
+    fn hits(
+        &self,
+        collapsed: Vec<Ranked>,
+        req: &SearchRequest,
+        plan: &query::Highlight,
+    ) -> Vec<Hit> {
+        collapsed
+            .into_iter()
+            .enumerate()
+            .skip(req.offset)
+            .take(req.limit)
+            .map(|(i, r)| {
+                let a = self.schema.to_article(&r.doc);
+                Hit {
+                    rank: i + 1,
+                    score: r.score,
+                    snippets: snippet::snippets(&a.body, plan, req.passages, req.snippet_len),
+                    key: a.key,
+                    path: a.path,
+                    title: a.title,
+                    source: a.source,
+                    published: a.published,
+                    people: a.people,
+                    duplicates: r.duplicates,
+                }
+            })
+            .collect()
+    }
+
+    /// What snippets of `query` would highlight (terms and phrase variants),
+    /// for callers that highlight a whole stored body, like the web page's
+    /// article view.
+    pub fn highlight_plan(&self, query_text: &str) -> Result<query::Highlight> {
+        let parsed = query::parse(query_text)?;
+        let searcher = self.searcher();
+        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        Ok(query::Builder::new(&self.schema, &doc_freq)
+            .build(&parsed, Vec::new())
+            .highlight)
+    }
+
+    /// Articles most like the one stored under `key`: its most telling terms
+    /// (tf·idf over title and body) as one weighted query, without the
+    /// article itself and its exact or near copies.
+    pub fn similar(&self, key: &str, req: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.searcher();
+        let (_, source_doc) = self.find(&searcher, key)?;
+        let source = self.schema.to_article(&source_doc);
+        let print = near_of(&self.schema, &source_doc);
+        let n_docs = searcher.num_docs().max(1) as f64;
+        let mut analyzer = crate::schema::text_analyzer();
+        let mut tf: HashMap<String, f64> = HashMap::new();
+        for (text, weight) in [(&source.title, 3.0), (&source.body, 1.0)] {
+            for t in query::analyze(&mut analyzer, text) {
+                if t.term.chars().count() >= 3 && !t.term.chars().all(|c| c.is_ascii_digit()) {
+                    *tf.entry(t.term).or_default() += weight;
+                }
+            }
+        }
+        let mut weighted: Vec<(f64, String)> = tf
+            .into_iter()
+            .filter_map(|(term, f)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(self.schema.body, &term))
+                    .unwrap_or(0) as f64;
+                // Terms in almost every article say nothing about this one.
+                (df >= 1.0 && df / n_docs < 0.2).then(|| (f.sqrt() * (n_docs / df).ln(), term))
+            })
+            .collect();
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted.truncate(25);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (w, term) in &weighted {
+            for (field, boost) in [(self.schema.title, 1.5f32), (self.schema.body, 1.0)] {
+                let tq = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(tq), *w as f32 * boost)),
+                ));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(SearchResults {
+                query: format!("similar:{key}"),
+                total: 0,
+                hits: Vec::new(),
+                facets: None,
+                notices: vec![format!("{key} has no distinctive words to compare")],
+                suggestions: Vec::new(),
+            });
+        }
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.schema.key, key),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        if !source.fingerprint.is_empty() {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.schema.fingerprint, &source.fingerprint),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let q = BooleanQuery::new(clauses);
+        let wanted = req.offset + req.limit;
+        let ranked = self.ranked(&searcher, &q, Sort::Relevance, wanted * 2 + 10)?;
+        let collapsed = self.collapse(ranked, Some((&source.body, print)));
+        let total = collapsed.len() as u64;
+        let plan = query::Highlight {
+            terms: weighted.iter().take(10).map(|(_, t)| t.clone()).collect(),
+            phrases: Vec::new(),
+        };
+        Ok(SearchResults {
+            query: format!("similar:{key}"),
+            total,
+            hits: self.hits(collapsed, req, &plan),
+            facets: None,
+            notices: Vec::new(),
+            suggestions: Vec::new(),
+        })
+    }
+
+    /// The address and stored document of `key`.
+    fn find(&self, searcher: &Searcher, key: &str) -> Result<(DocAddress, TantivyDocument)> {
+        let q = TermQuery::new(
+            Term::from_field_text(self.schema.key, key),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        let (_, addr) = top
+            .first()
+            .ok_or_else(|| Error::NotFound(key.to_string()))?;
+        Ok((*addr, searcher.doc(*addr)?))
+    }
+
+    /// "Did you mean": for each plain word the index does not know, the
+    /// closest indexed words (edit distance 1, else 2; most frequent first),
+    /// assembled into up to three corrected queries. Only computed when
+    /// nothing matched or a word is unknown.
+    fn suggest(&self, searcher: &Searcher, parsed: &query::ParsedQuery, text: &str) -> Vec<String> {
+        let mut analyzer = crate::schema::text_analyzer();
+        let mut fixes: Vec<(String, Vec<String>)> = Vec::new();
+        for word in parsed.plain_words() {
+            let toks = query::analyze(&mut analyzer, &word);
+            let [t] = toks.as_slice() else { continue };
+            let known = [self.schema.title, self.schema.body].iter().any(|&f| {
+                searcher
+                    .doc_freq(&Term::from_field_text(f, &t.term))
+                    .unwrap_or(0)
+                    > 0
+            });
+            if known || t.term.chars().count() < 3 {
+                continue;
+            }
+            let candidates = self.close_terms(searcher, &t.term);
+            let surfaces: Vec<String> = candidates
+                .into_iter()
+                .filter_map(|term| self.surface_of(searcher, &term))
+                .filter(|s| !s.eq_ignore_ascii_case(&word))
+                .map(|s| match_case(&word, &s))
+                .take(3)
+                .collect();
+            if !surfaces.is_empty() {
+                fixes.push((word, surfaces));
+            }
+        }
+        if fixes.is_empty() {
+            return Vec::new();
+        }
+        let most = fixes.iter().map(|(_, s)| s.len()).max().unwrap_or(0);
+        let mut out: Vec<String> = Vec::new();
+        for k in 0..most {
+            let mut q = text.to_string();
+            for (word, surfaces) in &fixes {
+                let s = surfaces.get(k).unwrap_or(&surfaces[0]);
+                q = q.replacen(word.as_str(), s, 1);
+            }
+            if !out.contains(&q) {
+                out.push(q);
+            }
+        }
+        out
+    }
+
+    /// Indexed title/body terms within edit distance 1 (else 2) of `term`,
+    /// most frequent first.
+    fn close_terms(&self, searcher: &Searcher, term: &str) -> Vec<String> {
+        let max = if term.chars().count() >= 6 { 2 } else { 1 };
+        for distance in 1..=max {
+            let mut df: HashMap<String, u64> = HashMap::new();
+            for field in [self.schema.title, self.schema.body] {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true);
+                for segment in searcher.segment_readers() {
+                    let (Ok(automaton), Ok(inverted)) =
+                        (fuzzy.automaton(), segment.inverted_index(field))
+                    else {
+                        continue;
+                    };
+                    let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+                        continue;
+                    };
+                    while stream.advance() {
+                        if let Ok(k) = std::str::from_utf8(stream.key()) {
+                            *df.entry(k.to_string()).or_default() +=
+                                u64::from(stream.value().doc_freq);
+                        }
+                    }
+                }
+            }
+            if !df.is_empty() {
+                let mut v: Vec<(u64, String)> = df.into_iter().map(|(k, n)| (n, k)).collect();
+                v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                return v.into_iter().take(5).map(|(_, k)| k).collect();
+            }
+        }
+        Vec::new()
+    }
+
+    /// A written form of an analyzed term, read from an article holding it
+    /// ("kentéris" is stored as `kenteri`; we show "kenteris").
+    fn surface_of(&self, searcher: &Searcher, term: &str) -> Option<String> {
+        let mut analyzer = crate::schema::text_analyzer();
+        for field in [self.schema.title, self.schema.body] {
+            let q = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic);
+            let top = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())
+                .ok()?;
+            let Some((_, addr)) = top.first() else {
+                continue;
+            };
+            let doc: TantivyDocument = searcher.doc(*addr).ok()?;
+            let text = doc.get_first(field).and_then(|v| v.as_str())?.to_string();
+            for t in query::analyze(&mut analyzer, &text) {
+                let surface = &text[t.from..t.to];
+                if t.term == term && !surface.contains(['-', '\u{2010}', '\u{2011}']) {
+                    return Some(surface.to_lowercase());
+                }
+            }
+        }
+        None
     }
 
     /// Top `n` documents in the requested order, ties broken by key.
@@ -280,13 +535,13 @@ impl SearchEngine {
         q: &dyn Query,
         sort: Sort,
         n: usize,
-    ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
+    ) -> Result<Vec<Ranked>> {
         let n = n.max(1);
-        let mut out: Vec<(f32, i64, DocAddress, TantivyDocument)> = Vec::new();
+        let mut out: Vec<(f32, i64, TantivyDocument)> = Vec::new();
         match sort {
             Sort::Relevance => {
                 for (score, addr) in searcher.search(q, &TopDocs::with_limit(n).order_by_score())? {
-                    out.push((score, 0, addr, searcher.doc(addr)?));
+                    out.push((score, 0, searcher.doc(addr)?));
                 }
             }
             Sort::Newest | Sort::Oldest => {
@@ -297,97 +552,102 @@ impl SearchEngine {
                 };
                 // Dated first, in date order; then undated ones.
                 let dated = query::published_range(&self.schema, 0, 99_991_231);
-                let dated_q = tantivy::query::BooleanQuery::new(vec![
-                    (tantivy::query::Occur::Must, q.box_clone()),
-                    (tantivy::query::Occur::Must, dated.box_clone()),
+                let dated_q = BooleanQuery::new(vec![
+                    (Occur::Must, q.box_clone()),
+                    (Occur::Must, dated.box_clone()),
                 ]);
                 let top = TopDocs::with_limit(n).order_by_fast_field::<i64>("published", order);
                 for (day, addr) in searcher.search(&dated_q, &top)? {
-                    out.push((0.0, day.unwrap_or(0), addr, searcher.doc(addr)?));
+                    out.push((0.0, day.unwrap_or(0), searcher.doc(addr)?));
                 }
                 if out.len() < n {
-                    let undated_q = tantivy::query::BooleanQuery::new(vec![
-                        (tantivy::query::Occur::Must, q.box_clone()),
-                        (tantivy::query::Occur::MustNot, dated),
+                    let undated_q = BooleanQuery::new(vec![
+                        (Occur::Must, q.box_clone()),
+                        (Occur::MustNot, dated),
                     ]);
-                    let mut rest = Vec::new();
                     for (_, addr) in searcher.search(
                         &undated_q,
                         &TopDocs::with_limit(n - out.len()).order_by_score(),
                     )? {
-                        rest.push((0.0, i64::MIN, addr, searcher.doc(addr)?));
+                        out.push((0.0, i64::MIN, searcher.doc(addr)?));
                     }
-                    out.extend(rest);
                 }
             }
         }
-        let key_of = |d: &TantivyDocument| -> String {
-            use tantivy::schema::Value;
-            d.get_first(self.schema.key)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let mut keyed: Vec<(f32, i64, String, DocAddress, TantivyDocument)> = out
+        let mut keyed: Vec<(f32, i64, Ranked)> = out
             .into_iter()
-            .map(|(s, d, a, doc)| (s, d, key_of(&doc), a, doc))
+            .map(|(raw, day, doc)| {
+                let key = text_of(&doc, self.schema.key);
+                // The all-words tier decides order but is not a score to show.
+                let tier = raw >= query::ALL_WORDS_TIER;
+                let score = if tier {
+                    raw - query::ALL_WORDS_TIER
+                } else {
+                    raw
+                };
+                (
+                    raw,
+                    day,
+                    Ranked {
+                        score,
+                        tier,
+                        exact: 0,
+                        split_only: 0,
+                        key,
+                        doc,
+                        duplicates: Vec::new(),
+                    },
+                )
+            })
             .collect();
         keyed.sort_by(|x, y| match sort {
-            Sort::Relevance => y.0.total_cmp(&x.0).then_with(|| x.2.cmp(&y.2)),
+            Sort::Relevance => y.0.total_cmp(&x.0).then_with(|| x.2.key.cmp(&y.2.key)),
             Sort::Newest => (x.1 == i64::MIN)
                 .cmp(&(y.1 == i64::MIN))
                 .then(y.1.cmp(&x.1))
-                .then_with(|| x.2.cmp(&y.2)),
+                .then_with(|| x.2.key.cmp(&y.2.key)),
             Sort::Oldest => (x.1 == i64::MIN)
                 .cmp(&(y.1 == i64::MIN))
                 .then(x.1.cmp(&y.1))
-                .then_with(|| x.2.cmp(&y.2)),
+                .then_with(|| x.2.key.cmp(&y.2.key)),
         });
-        Ok(keyed.into_iter().map(|(s, _, _, a, d)| (s, a, d)).collect())
+        Ok(keyed.into_iter().map(|(_, _, r)| r).collect())
     }
 
-    /// Collapse exact duplicates into their best-ranked copy.
-    fn collapse(
-        &self,
-        _searcher: &Searcher,
-        ranked: Vec<(f32, DocAddress, TantivyDocument)>,
-    ) -> Result<Vec<(f32, TantivyDocument, Vec<String>)>> {
-        use tantivy::schema::Value;
-        let mut seen: Vec<String> = Vec::new();
-        let mut out: Vec<(f32, TantivyDocument, Vec<String>)> = Vec::new();
-        for (score, _, doc) in ranked {
-            let print = doc
-                .get_first(self.schema.fingerprint)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            let key = doc
-                .get_first(self.schema.key)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            if let Some(i) = seen.iter().position(|p| !p.is_empty() && *p == print) {
-                out[i].2.push(key);
+    /// Collapse copies into their best-ranked one: exact duplicates (same
+    /// fingerprint), syndicated near copies (close near prints and mostly
+    /// the same shingles) and revisions (same headline, the shorter body
+    /// mostly inside the longer one: an updated story whose print moved). With `exclude`, copies of that body are dropped
+    /// altogether (for `similar`).
+    fn collapse(&self, ranked: Vec<Ranked>, exclude: Option<(&str, u64)>) -> Vec<Ranked> {
+        let mut out: Vec<Ranked> = Vec::new();
+        let mut kept: Vec<near::Copy> = Vec::new();
+        let exclude = exclude.map(|(body, print)| near::Copy::new(String::new(), print, body, ""));
+        for r in ranked {
+            let copy = near::Copy::new(
+                text_of(&r.doc, self.schema.fingerprint),
+                near_of(&self.schema, &r.doc),
+                &text_of(&r.doc, self.schema.body),
+                &text_of(&r.doc, self.schema.title),
+            );
+            if let Some(src) = &exclude
+                && copy.is_near(src)
+            {
                 continue;
             }
-            seen.push(print);
-            out.push((score, doc, Vec::new()));
+            if let Some(i) = kept.iter().position(|k| copy.same_story(k)) {
+                out[i].duplicates.push(r.key);
+                continue;
+            }
+            kept.push(copy);
+            out.push(r);
         }
-        Ok(out)
+        out
     }
 
     /// The stored article with this key.
     pub fn article(&self, key: &str) -> Result<Article> {
-        let searcher = self.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.schema.key, key),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        let (_, addr) = top
-            .first()
-            .ok_or_else(|| Error::NotFound(key.to_string()))?;
-        let doc: TantivyDocument = searcher.doc(*addr)?;
+        let (_, doc) = self.find(&self.searcher(), key)?;
         Ok(self.schema.to_article(&doc))
     }
 
@@ -438,10 +698,90 @@ impl SearchEngine {
         Ok(())
     }
 
-    /// Close spellings from the index's own terms, for zero-hit queries.
+    /// The index directory.
     pub fn index_dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// One ranked document on its way to becoming a [`Hit`].
+struct Ranked {
+    /// Score to show (without the all-words tier bonus).
+    score: f32,
+    /// Whether it holds every plain word of the query.
+    tier: bool,
+    /// How many strict surface forms (quoted phrases, compounds) it has verbatim.
+    exact: usize,
+    /// How many typed words it has only as a hyphenated compound.
+    split_only: usize,
+    key: String,
+    doc: TantivyDocument,
+    /// Keys of copies collapsed into it.
+    duplicates: Vec<String>,
+}
+
+/// Exact forms above variants: within the all-words tier, documents holding
+/// more of the typed phrases and compounds verbatim (case and accents aside)
+/// come first, e.g. "non-aggression pact" above "nonaggression pact" for a
+/// query typed with the hyphen; plain words typed in a form the document
+/// uses verbatim nudge the score by up to 10%. Only the fetched window is
+/// reordered, which is where the stored text is at hand anyway.
+fn rerank(ranked: &mut [Ranked], surfaces: &[query::Surface], schema: &NewsSchema) {
+    if surfaces.is_empty() {
+        return;
+    }
+    let soft_total = surfaces.iter().filter(|s| !s.strict).count().max(1) as f32;
+    for r in ranked.iter_mut() {
+        let text = format!(
+            "{} \n {}",
+            text_of(&r.doc, schema.title),
+            text_of(&r.doc, schema.body)
+        );
+        let folded = query::fold(&text);
+        let found = |s: &&query::Surface| folded.contains(s.text.as_str());
+        r.exact = surfaces.iter().filter(|s| s.strict).filter(found).count();
+        if surfaces.iter().any(|s| s.word) {
+            let joined = folded.replace('-', "");
+            r.split_only = surfaces
+                .iter()
+                .filter(|s| s.word && !found(s) && joined.contains(s.text.as_str()))
+                .count();
+        }
+        let soft = surfaces.iter().filter(|s| !s.strict).filter(found).count() as f32;
+        r.score *= 1.0 + 0.1 * soft / soft_total;
+    }
+    ranked.sort_by(|a, b| {
+        b.tier
+            .cmp(&a.tier)
+            .then(b.exact.cmp(&a.exact))
+            .then(a.split_only.cmp(&b.split_only))
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+}
+
+/// `suggestion` capitalized like `typed` ("Mulller" -> "Müller").
+fn match_case(typed: &str, suggestion: &str) -> String {
+    let mut chars = suggestion.chars();
+    match (typed.chars().next(), chars.next()) {
+        (Some(t), Some(first)) if t.is_uppercase() => first.to_uppercase().chain(chars).collect(),
+        _ => suggestion.to_string(),
+    }
+}
+
+/// The first text value of `field`, or "".
+fn text_of(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The stored near print, 0 when absent.
+fn near_of(schema: &NewsSchema, doc: &TantivyDocument) -> u64 {
+    doc.get_first(schema.near)
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0)
 }
 
 fn dir_size(dir: &Path) -> u64 {

@@ -1,17 +1,33 @@
-//! Query language: the user's query text in, a [`ParsedQuery`] out (clauses
-//! with their occurrence and field), then a tantivy query built against the
-//! [`NewsSchema`]. Also reports what snippets should highlight.
+//! Query language: the user's query text in, a [`ParsedQuery`] out (a tree
+//! of [`Item`]s: words, phrases, fields, groups, alternatives), then a
+//! tantivy query built against the [`NewsSchema`] together with the
+//! [`Highlight`] plan for snippets and the surface forms used to rank exact
+//! forms above variants.
 //!
-//! Supported: plain words (any may match; more matches rank higher), `+word`
-//! (required), `-word` (excluded), `"exact phrase"` and `"phrase"~N`
-//! (required), `OR`/`AND` between words, `title:`, `person:`, `source:`,
-//! `date:2020-09` / `date:2020-01..2020-06` (publication), `mentions:2016`.
-//! A malformed query degrades to plain words with a notice, or is refused
-//! with what is wrong where it cannot mean anything sensible.
+//! Grammar (whitespace separates items; `OR` binds tighter than juxtaposition,
+//! `AND` marks both neighbours required):
+//!
+//! ```text
+//! group   := item*
+//! item    := unary (OR unary)*  |  item AND item
+//! unary   := ("+" | "-" | "NOT ") primary  |  primary
+//! primary := "(" group ")" | "\"" phrase "\"" ["~" N] | field ":" value | word
+//! field   := title | person | source | date | mentions      value := word | "\"...\"" | "(" group ")"
+//! ```
+//!
+//! Plain words are optional, but a document holding all of them gets a
+//! constant tier bonus, so "all words first, then fewer" holds strictly; quoted
+//! phrases and field clauses are required unless negated. A malformed query
+//! degrades with a notice (unclosed quote or bracket, stray operator) or is
+//! refused with [`Error::Query`] naming what is wrong and at which character
+//! (an empty `person:`, an impossible date). It does not run the query.
+
+use std::collections::HashMap;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -19,7 +35,20 @@ use tantivy::tokenizer::TextAnalyzer;
 use crate::error::{Error, Result};
 use crate::schema::{NewsSchema, text_analyzer};
 
-/// Whether a clause must, may or must not match.
+/// Score added to documents that contain every plain word of the query.
+/// Larger than any BM25 sum we produce, so the tier decides first; it is
+/// subtracted again before a score is shown.
+pub const ALL_WORDS_TIER: f32 = 10_000.0;
+
+/// Slop of the whole-query proximity phrase: words typed together and found
+/// within a few words of each other rank above scattered mentions.
+const PROXIMITY_SLOP: u32 = 4;
+
+/// Deepest bracket nesting we follow; deeper brackets are ignored (with a
+/// notice) so hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 16;
+
+/// Whether an item must, may or must not match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
     /// Ranks higher when present.
@@ -30,9 +59,9 @@ pub enum Presence {
     MustNot,
 }
 
-/// What a clause searches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+/// Which fields a word or phrase searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
     /// Title, body, people and source.
     Text,
     /// Headline only.
@@ -41,261 +70,591 @@ pub enum Target {
     Person,
     /// The source field.
     Source,
+}
+
+/// One node of a parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// A word (or a quoted phrase) searched in `scope`.
+    Text {
+        /// Field family.
+        scope: Scope,
+        /// Text as typed (without quotes).
+        text: String,
+        /// Whether the user quoted it.
+        phrase: bool,
+        /// Phrase slop (`"a b"~3`).
+        slop: u32,
+    },
     /// Publication date in an inclusive `YYYYMMDD` range.
     Published(i64, i64),
     /// A mentioned date at some precision (`2016`, `2020-09`, `2020-09-09`).
     Mentions(String),
+    /// A bracketed group: its items combine like a whole query.
+    Group(Vec<Item>),
+    /// Alternatives joined by `OR`: any may match.
+    Any(Vec<Item>),
 }
 
-/// One clause of a query.
+/// A node with its presence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clause {
+pub struct Item {
     /// Must, should or must not.
     pub presence: Presence,
-    /// Field family.
-    pub target: Target,
-    /// Text as typed (without quotes); empty for date targets.
-    pub text: String,
-    /// Whether the user quoted it.
-    pub phrase: bool,
-    /// Phrase slop (`"a b"~3`).
-    pub slop: u32,
+    /// What it matches.
+    pub node: Node,
 }
 
 /// A parsed query and anything the user should be told about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedQuery {
-    /// Clauses in the order typed.
-    pub clauses: Vec<Clause>,
+    /// Top-level items in the order typed.
+    pub items: Vec<Item>,
     /// Notices, e.g. a quote that was never closed.
     pub notices: Vec<String>,
 }
 
-/// Parse query text. Errors only for clauses that cannot mean anything
-/// (an empty `person:`, an impossible date); the rest degrades with notices.
-pub fn parse(text: &str) -> Result<ParsedQuery> {
-    let mut out = ParsedQuery::default();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    let mut and_next = false;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let _ = start;
-        if c.is_whitespace() || c == '(' || c == ')' {
-            i += 1;
-            continue;
+impl ParsedQuery {
+    /// Whether the query has anything that selects documents (else every
+    /// document matches, narrowed only by filters).
+    pub fn is_empty(&self) -> bool {
+        !self.items.iter().any(|i| i.presence != Presence::MustNot)
+    }
+
+    /// The plain words (scope text, not quoted, not excluded) in order, as
+    /// typed: the words "did you mean" may correct.
+    pub fn plain_words(&self) -> Vec<String> {
+        fn walk(items: &[Item], out: &mut Vec<String>) {
+            for i in items {
+                match &i.node {
+                    Node::Text {
+                        scope: Scope::Text | Scope::Title,
+                        text,
+                        phrase: false,
+                        ..
+                    } if i.presence != Presence::MustNot => out.push(text.clone()),
+                    Node::Group(g) | Node::Any(g) if i.presence != Presence::MustNot => {
+                        walk(g, out)
+                    }
+                    _ => {}
+                }
+            }
         }
-        let mut presence = Presence::Should;
-        let mut j = i;
-        if c == '+' || c == '-' {
-            presence = if c == '+' {
+        let mut out = Vec::new();
+        walk(&self.items, &mut out);
+        out
+    }
+}
+
+// ---------------------------------------------------------------- lexing
+
+#[derive(Debug, Clone, PartialEq)]
+enum FieldName {
+    Title,
+    Person,
+    Source,
+    Date,
+    Mentions,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    Or,
+    And,
+    Not,
+    Sign(Presence),
+    Phrase(String, u32),
+    Word(String),
+    /// `name:value`; `None` value means a bracketed group follows.
+    Field(FieldName, Option<(String, bool, u32)>),
+}
+
+fn field_name(name: &str) -> Option<FieldName> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "title" => FieldName::Title,
+        "person" | "people" => FieldName::Person,
+        "source" => FieldName::Source,
+        "date" | "published" => FieldName::Date,
+        "mentions" | "mentioned" => FieldName::Mentions,
+        _ => return None,
+    })
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{201e}')
+}
+
+fn example(name: &FieldName) -> &'static str {
+    match name {
+        FieldName::Title => "title:pact or title:\"cyber pact\"",
+        FieldName::Person => "person:putin or person:\"Vladimir Putin\"",
+        FieldName::Source => "source:guardian",
+        FieldName::Date => "date:2020-09 or date:2020-01..2020-06",
+        FieldName::Mentions => "mentions:2016",
+    }
+}
+
+fn field_label(name: &FieldName) -> &'static str {
+    match name {
+        FieldName::Title => "title",
+        FieldName::Person => "person",
+        FieldName::Source => "source",
+        FieldName::Date => "date",
+        FieldName::Mentions => "mentions",
+    }
+}
+
+/// A quoted string starting at `chars[open]` (a quote): its text, the index
+/// after it (and after `~N`), its slop; `None` when it is never closed.
+fn lex_quoted(
+    chars: &[char],
+    open: usize,
+    notices: &mut Vec<String>,
+) -> Option<(String, usize, u32)> {
+    let close = chars[open + 1..].iter().position(|&c| is_quote(c))? + open + 1;
+    let text: String = chars[open + 1..close].iter().collect();
+    let mut next = close + 1;
+    let mut slop = 0;
+    if chars.get(next) == Some(&'~') {
+        let digits: String = chars[next + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if digits.is_empty() {
+            notices.push(format!(
+                "\"~\" at character {} needs a number, e.g. \"a b\"~3: searched the exact phrase",
+                next + 1
+            ));
+        }
+        slop = digits.parse::<u32>().unwrap_or(0).min(50);
+        next += 1 + digits.chars().count();
+    }
+    Some((text, next, slop))
+}
+
+fn lex(text: &str, notices: &mut Vec<String>) -> Result<Vec<(usize, Tok)>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let pos = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '(' {
+            out.push((pos, Tok::Open));
+            i += 1;
+        } else if c == ')' {
+            out.push((pos, Tok::Close));
+            i += 1;
+        } else if is_quote(c) {
+            match lex_quoted(&chars, i, notices) {
+                Some((phrase, next, slop)) => {
+                    out.push((pos, Tok::Phrase(phrase, slop)));
+                    i = next;
+                }
+                None => {
+                    notices.push(format!(
+                        "unclosed quote at character {pos}: searched the rest as plain words"
+                    ));
+                    i += 1;
+                }
+            }
+        } else if (c == '+' || c == '-')
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| !n.is_whitespace() && !matches!(n, ')' | '+' | '-'))
+        {
+            let p = if c == '+' {
                 Presence::Must
             } else {
                 Presence::MustNot
             };
-            j += 1;
-        }
-        if j < chars.len() && chars[j].1 == '"' {
-            let open = chars[j].0;
-            let close = chars[j + 1..]
-                .iter()
-                .position(|&(_, c)| c == '"')
-                .map(|p| p + j + 1);
-            let (inner, next) = match close {
-                Some(k) => (&text[chars[j].0 + 1..chars[k].0], k + 1),
-                None => {
-                    out.notices.push(format!(
-                        "unclosed quote at character {}: searched the rest as plain words",
-                        text[..open].chars().count() + 1
-                    ));
-                    let rest = &text[open + 1..];
-                    for w in rest.split_whitespace() {
-                        push_word(&mut out, w, Presence::Should);
-                    }
-                    break;
-                }
-            };
-            let mut next = next;
-            let mut slop = 0;
-            if next < chars.len() && chars[next].1 == '~' {
-                let digits: String = chars[next + 1..]
-                    .iter()
-                    .take_while(|(_, c)| c.is_ascii_digit())
-                    .map(|&(_, c)| c)
-                    .collect();
-                slop = digits.parse().unwrap_or(0).min(50);
-                next += 1 + digits.len();
+            out.push((pos, Tok::Sign(p)));
+            i += 1;
+        } else if c == '+' || c == '-' {
+            // A lone sign means nothing; skipping it is what the user expects.
+            i += 1;
+        } else {
+            let mut j = i;
+            while j < chars.len()
+                && !chars[j].is_whitespace()
+                && !matches!(chars[j], '(' | ')')
+                && !is_quote(chars[j])
+            {
+                j += 1;
             }
-            if !inner.trim().is_empty() {
-                out.clauses.push(Clause {
-                    presence: if presence == Presence::Should {
-                        Presence::Must
+            let word: String = chars[i..j].iter().collect();
+            i = j;
+            match word.as_str() {
+                "OR" | "|" | "||" => out.push((pos, Tok::Or)),
+                "AND" | "&&" => out.push((pos, Tok::And)),
+                "NOT" => out.push((pos, Tok::Not)),
+                _ => {
+                    let field = word
+                        .split_once(':')
+                        .and_then(|(name, rest)| Some((field_name(name)?, rest)));
+                    let Some((name, rest)) = field else {
+                        out.push((pos, Tok::Word(word)));
+                        continue;
+                    };
+                    if !rest.is_empty() {
+                        out.push((pos, Tok::Field(name, Some((rest.to_string(), false, 0)))));
+                    } else if chars.get(i).is_some_and(|&c| is_quote(c)) {
+                        match lex_quoted(&chars, i, notices) {
+                            Some((v, next, slop)) if !v.trim().is_empty() => {
+                                out.push((pos, Tok::Field(name, Some((v, true, slop)))));
+                                i = next;
+                            }
+                            Some(_) => {
+                                return Err(Error::Query(format!(
+                                    "{}: at character {pos} has empty quotes; give a value, e.g. {}",
+                                    field_label(&name),
+                                    example(&name)
+                                )));
+                            }
+                            None => {
+                                return Err(Error::Query(format!(
+                                    "{}: at character {pos}: the quote after it is never closed",
+                                    field_label(&name)
+                                )));
+                            }
+                        }
+                    } else if chars.get(i) == Some(&'(') {
+                        out.push((pos, Tok::Field(name, None)));
                     } else {
-                        presence
-                    },
-                    target: Target::Text,
-                    text: inner.trim().to_string(),
-                    phrase: true,
-                    slop,
-                });
-            }
-            i = next;
-            continue;
-        }
-        // A bare token up to whitespace (a field value may be quoted).
-        let mut k = j;
-        while k < chars.len()
-            && !chars[k].1.is_whitespace()
-            && chars[k].1 != '('
-            && chars[k].1 != ')'
-        {
-            if chars[k].1 == ':' && k + 1 < chars.len() && chars[k + 1].1 == '"' {
-                // field:"quoted value"
-                if let Some(p) = chars[k + 2..].iter().position(|&(_, c)| c == '"') {
-                    k = k + 2 + p + 1;
-                    continue;
+                        return Err(Error::Query(format!(
+                            "{}: at character {pos} needs a value, e.g. {}",
+                            field_label(&name),
+                            example(&name)
+                        )));
+                    }
                 }
             }
-            k += 1;
         }
-        let end = if k < chars.len() {
-            chars[k].0
-        } else {
-            text.len()
-        };
-        let token_start = if j < chars.len() {
-            chars[j].0
-        } else {
-            text.len()
-        };
-        let token = &text[token_start.min(end)..end];
-        i = k;
-        match token {
-            // Plain words already match any of them; OR only documents it.
-            "OR" => continue,
-            "AND" => {
-                // `a AND b`: both required.
-                if let Some(last) = out.clauses.last_mut()
-                    && last.presence == Presence::Should
-                {
-                    last.presence = Presence::Must;
-                }
-                and_next = true;
-                continue;
-            }
-            _ => {}
-        }
-        if and_next && presence == Presence::Should {
-            presence = Presence::Must;
-        }
-        and_next = false;
-        if let Some((field, value)) = token.split_once(':')
-            && let Some(target) = field_target(field, value)?
-        {
-            let value = value.trim_matches('"');
-            let is_text = matches!(target, Target::Title | Target::Person | Target::Source);
-            out.clauses.push(Clause {
-                // A field clause is a filter: required unless excluded.
-                presence: if presence == Presence::MustNot {
-                    Presence::MustNot
-                } else {
-                    Presence::Must
-                },
-                target,
-                text: if is_text {
-                    value.to_string()
-                } else {
-                    String::new()
-                },
-                phrase: is_text && value.contains(char::is_whitespace),
-                slop: 0,
-            });
-            continue;
-        }
-        push_word(&mut out, token, presence);
     }
-    out.clauses
-        .retain(|c| !(c.target == Target::Text && c.text.is_empty()));
     Ok(out)
 }
 
-fn push_word(out: &mut ParsedQuery, word: &str, presence: Presence) {
-    let word = word.trim_matches(|c: char| c == '"' || c == '+');
-    if word.chars().any(char::is_alphanumeric) {
-        out.clauses.push(Clause {
-            presence,
-            target: Target::Text,
-            text: word.to_string(),
-            phrase: false,
-            slop: 0,
-        });
+// ---------------------------------------------------------------- parsing
+
+struct Parser<'a> {
+    toks: Vec<(usize, Tok)>,
+    at: usize,
+    notices: &'a mut Vec<String>,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.at).map(|(_, t)| t)
+    }
+
+    fn pos(&self) -> usize {
+        self.toks.get(self.at).map(|(p, _)| *p).unwrap_or(0)
+    }
+
+    fn group(&mut self, scope: Scope, depth: usize) -> Result<Vec<Item>> {
+        let mut items: Vec<Item> = Vec::new();
+        let mut and_pending = false;
+        // Whether the last item is an OR chain built here (so `a OR b OR c`
+        // stays one flat list, but `(a OR b) OR c` keeps the group).
+        let mut last_is_chain = false;
+        loop {
+            let pos = self.pos();
+            match self.peek() {
+                None => break,
+                Some(Tok::Close) => {
+                    if depth > 0 {
+                        break;
+                    }
+                    self.notices
+                        .push(format!("unmatched \")\" at character {pos}: ignored"));
+                    self.at += 1;
+                }
+                Some(Tok::Or) => {
+                    self.at += 1;
+                    if items.is_empty() {
+                        self.notices.push(format!(
+                            "OR at character {pos} has nothing before it: ignored"
+                        ));
+                        continue;
+                    }
+                    let Some(rhs) = self.unary(scope, depth)? else {
+                        self.notices.push(format!(
+                            "OR at character {pos} has nothing after it: ignored"
+                        ));
+                        continue;
+                    };
+                    let rhs = alternative(rhs);
+                    let lhs = items.pop().expect("checked non-empty above");
+                    let merged = match lhs.node {
+                        Node::Any(mut alts) if last_is_chain => {
+                            alts.push(rhs);
+                            Item {
+                                presence: lhs.presence,
+                                node: Node::Any(alts),
+                            }
+                        }
+                        node => Item {
+                            presence: if lhs.presence == Presence::Must {
+                                Presence::Must
+                            } else {
+                                Presence::Should
+                            },
+                            node: Node::Any(vec![
+                                alternative(Item {
+                                    presence: lhs.presence,
+                                    node,
+                                }),
+                                rhs,
+                            ]),
+                        },
+                    };
+                    items.push(merged);
+                    last_is_chain = true;
+                }
+                Some(Tok::And) => {
+                    self.at += 1;
+                    match items.last_mut() {
+                        Some(last) => {
+                            if last.presence == Presence::Should {
+                                last.presence = Presence::Must;
+                            }
+                            and_pending = true;
+                        }
+                        None => self.notices.push(format!(
+                            "AND at character {pos} has nothing before it: ignored"
+                        )),
+                    }
+                }
+                _ => {
+                    if let Some(mut item) = self.unary(scope, depth)? {
+                        if and_pending && item.presence == Presence::Should {
+                            item.presence = Presence::Must;
+                        }
+                        items.push(item);
+                        last_is_chain = false;
+                    }
+                    and_pending = false;
+                }
+            }
+        }
+        if and_pending {
+            self.notices
+                .push("AND at the end has nothing after it: ignored".to_string());
+        }
+        Ok(items)
+    }
+
+    fn unary(&mut self, scope: Scope, depth: usize) -> Result<Option<Item>> {
+        let pos = self.pos();
+        let (sign, word) = match self.peek() {
+            Some(Tok::Sign(Presence::Must)) => (Some(Presence::Must), "+"),
+            Some(Tok::Sign(p)) => (Some(*p), "-"),
+            Some(Tok::Not) => (Some(Presence::MustNot), "NOT"),
+            _ => (None, ""),
+        };
+        if sign.is_some() {
+            self.at += 1;
+        }
+        let Some((node, default)) = self.primary(scope, depth)? else {
+            if sign.is_some() {
+                self.notices.push(format!(
+                    "{word} at character {pos} has nothing after it: ignored"
+                ));
+            }
+            return Ok(None);
+        };
+        Ok(Some(Item {
+            presence: sign.unwrap_or(default),
+            node,
+        }))
+    }
+
+    /// The next primary and its default presence.
+    fn primary(&mut self, scope: Scope, depth: usize) -> Result<Option<(Node, Presence)>> {
+        let pos = self.pos();
+        let Some(tok) = self.peek().cloned() else {
+            return Ok(None);
+        };
+        match tok {
+            Tok::Open => {
+                self.at += 1;
+                if depth >= MAX_DEPTH {
+                    self.notices.push(format!(
+                        "brackets nested deeper than {MAX_DEPTH} at character {pos}: ignored"
+                    ));
+                    return Ok(None);
+                }
+                Ok(self
+                    .bracketed(scope, depth, pos)?
+                    .map(|n| (n, Presence::Should)))
+            }
+            Tok::Phrase(text, slop) => {
+                self.at += 1;
+                if text.trim().is_empty() || !text.chars().any(char::is_alphanumeric) {
+                    self.notices
+                        .push(format!("empty quotes at character {pos}: ignored"));
+                    return Ok(None);
+                }
+                Ok(Some((
+                    Node::Text {
+                        scope,
+                        text: text.trim().to_string(),
+                        phrase: true,
+                        slop,
+                    },
+                    Presence::Must,
+                )))
+            }
+            Tok::Word(w) => {
+                self.at += 1;
+                if !w.chars().any(char::is_alphanumeric) {
+                    return Ok(None);
+                }
+                Ok(Some((
+                    Node::Text {
+                        scope,
+                        text: w,
+                        phrase: false,
+                        slop: 0,
+                    },
+                    Presence::Should,
+                )))
+            }
+            Tok::Field(name, value) => {
+                self.at += 1;
+                let node = self.field(name, value, depth, pos)?;
+                // A field clause is a filter: required unless negated.
+                Ok(node.map(|n| (n, Presence::Must)))
+            }
+            // Operators and closing brackets belong to the caller's loop.
+            Tok::Close | Tok::Or | Tok::And | Tok::Not | Tok::Sign(_) => Ok(None),
+        }
+    }
+
+    fn bracketed(&mut self, scope: Scope, depth: usize, pos: usize) -> Result<Option<Node>> {
+        let items = self.group(scope, depth + 1)?;
+        if self.peek() == Some(&Tok::Close) {
+            self.at += 1;
+        } else {
+            self.notices.push(format!(
+                "unclosed \"(\" at character {pos}: closed at the end"
+            ));
+        }
+        Ok(if items.is_empty() {
+            None
+        } else {
+            Some(Node::Group(items))
+        })
+    }
+
+    fn field(
+        &mut self,
+        name: FieldName,
+        value: Option<(String, bool, u32)>,
+        depth: usize,
+        pos: usize,
+    ) -> Result<Option<Node>> {
+        let scope = match name {
+            FieldName::Title => Some(Scope::Title),
+            FieldName::Person => Some(Scope::Person),
+            FieldName::Source => Some(Scope::Source),
+            FieldName::Date | FieldName::Mentions => None,
+        };
+        let Some((value, quoted, slop)) = value else {
+            // `title:( ... )`
+            let Some(scope) = scope else {
+                return Err(Error::Query(format!(
+                    "{}: at character {pos} takes one value, not a group, e.g. {}",
+                    field_label(&name),
+                    example(&name)
+                )));
+            };
+            if self.peek() == Some(&Tok::Open) {
+                self.at += 1;
+            }
+            if depth >= MAX_DEPTH {
+                self.notices.push(format!(
+                    "brackets nested deeper than {MAX_DEPTH} at character {pos}: ignored"
+                ));
+                return Ok(None);
+            }
+            return self.bracketed(scope, depth, pos);
+        };
+        if let Some(scope) = scope {
+            if !value.chars().any(char::is_alphanumeric) {
+                return Err(Error::Query(format!(
+                    "{}: at character {pos} needs a word, e.g. {}",
+                    field_label(&name),
+                    example(&name)
+                )));
+            }
+            return Ok(Some(Node::Text {
+                scope,
+                phrase: quoted || value.contains(char::is_whitespace),
+                text: value,
+                slop,
+            }));
+        }
+        let value = value.trim();
+        let at = |e: Error| match e {
+            Error::Query(m) => Error::Query(format!("{m} at character {pos}")),
+            other => other,
+        };
+        if name == FieldName::Mentions {
+            date_bound(value, false).map_err(at)?;
+            return Ok(Some(Node::Mentions(value.to_string())));
+        }
+        let (lo, hi) = match value.split_once("..") {
+            Some((a, b)) => (
+                if a.is_empty() {
+                    0
+                } else {
+                    date_bound(a, false).map_err(at)?
+                },
+                if b.is_empty() {
+                    99_991_231
+                } else {
+                    date_bound(b, true).map_err(at)?
+                },
+            ),
+            None => (
+                date_bound(value, false).map_err(at)?,
+                date_bound(value, true).map_err(at)?,
+            ),
+        };
+        if lo > hi {
+            return Err(Error::Query(format!(
+                "date:{value} at character {pos}: the range ends before it starts"
+            )));
+        }
+        Ok(Some(Node::Published(lo, hi)))
     }
 }
 
-/// The target of `field:value`, `None` when `field` is not one of ours
-/// (then the token is searched as a word, e.g. a time "10:30").
-fn field_target(field: &str, value: &str) -> Result<Option<Target>> {
-    let field = field.to_ascii_lowercase();
-    let needs_value = |name: &str| -> Result<()> {
-        if value.trim_matches('"').trim().is_empty() {
-            Err(Error::Query(format!(
-                "{name}: needs a value, e.g. {name}:{}",
-                match name {
-                    "person" => "putin",
-                    "source" => "guardian",
-                    "date" => "2020-09 or date:2020-01..2020-06",
-                    "mentions" => "2016",
-                    _ => "pact",
-                }
-            )))
-        } else {
-            Ok(())
-        }
+/// An `OR` operand: `+` means nothing inside alternatives.
+fn alternative(mut item: Item) -> Item {
+    if item.presence == Presence::Must {
+        item.presence = Presence::Should;
+    }
+    item
+}
+
+/// Parse query text. Errors only for clauses that cannot mean anything (an
+/// empty `person:`, an impossible date); the rest degrades with notices.
+pub fn parse(text: &str) -> Result<ParsedQuery> {
+    let mut notices = Vec::new();
+    let toks = lex(text, &mut notices)?;
+    let mut p = Parser {
+        toks,
+        at: 0,
+        notices: &mut notices,
     };
-    Ok(Some(match field.as_str() {
-        "title" => {
-            needs_value("title")?;
-            Target::Title
-        }
-        "person" | "people" => {
-            needs_value("person")?;
-            Target::Person
-        }
-        "source" => {
-            needs_value("source")?;
-            Target::Source
-        }
-        "date" | "published" => {
-            needs_value("date")?;
-            let (lo, hi) = match value.split_once("..") {
-                Some((a, b)) => (
-                    if a.is_empty() {
-                        0
-                    } else {
-                        date_bound(a, false)?
-                    },
-                    if b.is_empty() {
-                        99_991_231
-                    } else {
-                        date_bound(b, true)?
-                    },
-                ),
-                None => (date_bound(value, false)?, date_bound(value, true)?),
-            };
-            if lo > hi {
-                return Err(Error::Query(format!(
-                    "date:{value}: the range ends before it starts"
-                )));
-            }
-            Target::Published(lo, hi)
-        }
-        "mentions" | "mentioned" => {
-            needs_value("mentions")?;
-            date_bound(value, false)?;
-            Target::Mentions(value.to_string())
-        }
-        _ => return Ok(None),
-    }))
+    let items = p.group(Scope::Text, 0)?;
+    Ok(ParsedQuery { items, notices })
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, with `end`, the last)
@@ -307,7 +666,13 @@ pub fn date_bound(value: &str, end: bool) -> Result<i64> {
         ))
     };
     let parts: Vec<&str> = value.split('-').collect();
-    let num = |s: &str| s.parse::<i64>().map_err(|_| bad("not a number"));
+    let num = |s: &str| {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 4 {
+            Err(bad("not a number"))
+        } else {
+            s.parse::<i64>().map_err(|_| bad("not a number"))
+        }
+    };
     match parts.as_slice() {
         [y] if y.len() == 4 => {
             let y = num(y)?;
@@ -331,13 +696,17 @@ pub fn date_bound(value: &str, end: bool) -> Result<i64> {
     }
 }
 
-/// One analyzed token: position, byte offset of its start, term.
+// ---------------------------------------------------------------- analysis
+
+/// One analyzed token: position, byte range in the analyzed text, term.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analyzed {
     /// Token position (a joined compound shares its last part's position).
     pub position: usize,
     /// Byte offset where the token starts in the analyzed text.
     pub from: usize,
+    /// Byte offset where the token ends.
+    pub to: usize,
     /// The term.
     pub term: String,
 }
@@ -350,10 +719,21 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
         out.push(Analyzed {
             position: t.position,
             from: t.offset_from,
+            to: t.offset_to,
             term: t.text.clone(),
         });
     }
     out
+}
+
+/// The split parts of analyzed tokens (joined compounds left out).
+fn parts(tokens: &[Analyzed]) -> Vec<&Analyzed> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| *i == 0 || tokens[i - 1].position != t.position)
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// Token sequences a phrase may appear as: the split parts and, for
@@ -384,19 +764,66 @@ pub fn phrase_variants(tokens: &[Analyzed]) -> Vec<Vec<String>> {
     out
 }
 
-/// Term queries built for one field set with boosts.
-fn text_fields(s: &NewsSchema, target: &Target) -> Vec<(Field, f32)> {
-    match target {
-        Target::Text => vec![
+// ---------------------------------------------------------------- building
+
+/// What snippets should highlight: free terms, and phrases as sequences.
+#[derive(Debug, Clone, Default)]
+pub struct Highlight {
+    /// Analyzed terms of unquoted words.
+    pub terms: Vec<String>,
+    /// Analyzed sequences of quoted phrases and compounds (every variant).
+    pub phrases: Vec<Vec<String>>,
+}
+
+/// A surface form the user typed, for ranking exact forms above variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Surface {
+    /// Folded text ([`fold`]).
+    pub text: String,
+    /// Quoted phrases and hyphen compounds decide order within a tier;
+    /// plain words only nudge the score.
+    pub strict: bool,
+    /// A single unquoted word without hyphen: a document that has it only
+    /// split by a hyphen ("non-aggression" for "nonaggression") ranks below
+    /// one that has it as typed.
+    pub word: bool,
+}
+
+/// A built query with its side products.
+pub struct Built {
+    /// The tantivy query, for ranking.
+    pub query: Box<dyn Query>,
+    /// The same matches without ranking-only clauses, for counting.
+    pub matching: Box<dyn Query>,
+    /// What snippets highlight.
+    pub highlight: Highlight,
+    /// Typed surface forms.
+    pub surfaces: Vec<Surface>,
+}
+
+/// Builds tantivy queries; `doc_freq` answers how many documents hold a term
+/// (used to add joined-compound variants only when the index has them).
+pub struct Builder<'a> {
+    s: &'a NewsSchema,
+    analyzer: TextAnalyzer,
+    doc_freq: &'a dyn Fn(&Term) -> u64,
+    highlight: Highlight,
+    surfaces: Vec<Surface>,
+    /// Whether to add the clauses that only rank (tier, proximity, joined).
+    ranking: bool,
+}
+
+fn scope_fields(s: &NewsSchema, scope: Scope) -> Vec<(Field, f32)> {
+    match scope {
+        Scope::Text => vec![
             (s.title, 2.0),
             (s.body, 1.0),
             (s.people, 1.5),
             (s.source, 1.0),
         ],
-        Target::Title => vec![(s.title, 1.0)],
-        Target::Person => vec![(s.people, 1.0)],
-        Target::Source => vec![(s.source, 1.0)],
-        _ => Vec::new(),
+        Scope::Title => vec![(s.title, 1.0)],
+        Scope::Person => vec![(s.people, 1.0)],
+        Scope::Source => vec![(s.source, 1.0)],
     }
 }
 
@@ -415,79 +842,418 @@ fn sequence_query(field: Field, seq: &[String], slop: u32) -> Box<dyn Query> {
     Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 
-/// A text clause as a query over its fields: any field, any variant.
-fn text_clause_query(
-    s: &NewsSchema,
-    analyzer: &mut TextAnalyzer,
-    clause: &Clause,
-) -> Option<Box<dyn Query>> {
-    let tokens = analyze(analyzer, &clause.text);
-    if tokens.is_empty() {
-        return None;
+fn occur(p: Presence) -> Occur {
+    match p {
+        Presence::Should => Occur::Should,
+        Presence::Must => Occur::Must,
+        Presence::MustNot => Occur::MustNot,
     }
-    let variants = phrase_variants(&tokens);
-    let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, boost) in text_fields(s, &clause.target) {
-        for seq in &variants {
-            let q = sequence_query(field, seq, clause.slop);
-            shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
-        }
-    }
-    Some(Box::new(BooleanQuery::new(shoulds)))
 }
 
-/// Build the tantivy query for a parsed query plus extra required filters.
-pub fn build(s: &NewsSchema, parsed: &ParsedQuery, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    let mut analyzer = text_analyzer();
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for c in &parsed.clauses {
-        let occur = match c.presence {
-            Presence::Should => Occur::Should,
-            Presence::Must => Occur::Must,
-            Presence::MustNot => Occur::MustNot,
-        };
-        let q: Option<Box<dyn Query>> = match &c.target {
-            Target::Published(lo, hi) => Some(published_range(s, *lo, *hi)),
-            Target::Mentions(d) => Some(Box::new(TermQuery::new(
-                Term::from_field_text(s.mentions, d),
-                IndexRecordOption::Basic,
-            ))),
-            _ => text_clause_query(s, &mut analyzer, c),
-        };
-        if let Some(q) = q {
-            if occur == Occur::Should {
-                shoulds.push((occur, q));
-            } else {
-                clauses.push((occur, q));
+/// Text folded for surface comparison: lowercase, accents removed, runs of
+/// anything but letters, digits and hyphens as one space, padded with
+/// spaces so `" word "` finds whole words only. Hyphens stay: they are what
+/// tells "non-aggression" from "nonaggression" and "non aggression".
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    let mut space = true;
+    for c in text.chars() {
+        // ASCII first and without iterators: this runs over every fetched
+        // hit's text on every search.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+                space = false;
+            } else if c == '-' {
+                out.push('-');
+                space = false;
+            } else if !space {
+                out.push(' ');
+                space = true;
+            }
+            continue;
+        }
+        for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
+            if d.is_alphanumeric() {
+                out.extend(d.to_lowercase());
+                space = false;
+            } else if matches!(d, '\u{2010}' | '\u{2011}') {
+                out.push('-');
+                space = false;
+            } else if !space {
+                out.push(' ');
+                space = true;
             }
         }
     }
-    // Plain words: at least one must match, unless required words already
-    // decide the result set (then they only lift the ranking). Without this,
-    // a filter (`--source X`) would turn them optional and match everything.
-    if !shoulds.is_empty() {
-        let has_required_text = parsed
-            .clauses
+    if !space {
+        out.push(' ');
+    }
+    out
+}
+
+impl<'a> Builder<'a> {
+    /// A builder over `s`; `doc_freq` counts documents holding a term.
+    pub fn new(s: &'a NewsSchema, doc_freq: &'a dyn Fn(&Term) -> u64) -> Builder<'a> {
+        Builder {
+            s,
+            analyzer: text_analyzer(),
+            doc_freq,
+            highlight: Highlight::default(),
+            surfaces: Vec::new(),
+            ranking: true,
+        }
+    }
+
+    /// Build the query for `parsed`, with `filters` required on top.
+    pub fn build(mut self, parsed: &ParsedQuery, filters: Vec<Box<dyn Query>>) -> Built {
+        let finish = |mut clauses: Vec<(Occur, Box<dyn Query>)>| -> Box<dyn Query> {
+            for f in &filters {
+                clauses.push((Occur::Must, f.box_clone()));
+            }
+            if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        // Counting and facets need only which documents match: without
+        // the tier, proximity and joined-only clauses (optional, each a
+        // subset of the words) a count does not read positions.
+        self.ranking = false;
+        let matching = finish(self.items(&parsed.items, true));
+        self.highlight = Highlight::default();
+        self.surfaces.clear();
+        self.ranking = true;
+        let query = finish(self.items(&parsed.items, true));
+        Built {
+            query,
+            matching,
+            highlight: self.highlight,
+            surfaces: self.surfaces,
+        }
+    }
+
+    fn in_index(&self, term: &str) -> bool {
+        [self.s.title, self.s.body]
             .iter()
-            .any(|c| c.presence == Presence::Must && matches!(c.target, Target::Text));
-        let group: Box<dyn Query> = Box::new(BooleanQuery::new(shoulds));
-        clauses.push((
-            if has_required_text {
-                Occur::Should
+            .any(|&f| (self.doc_freq)(&Term::from_field_text(f, term)) > 0)
+    }
+
+    /// The single analyzed term of `a` and `b` written together, when the
+    /// index has it ("non" + "aggression" -> "nonaggress").
+    fn joined(&mut self, a: &str, b: &str) -> Option<String> {
+        let joined = format!("{a}{b}");
+        let toks = analyze(&mut self.analyzer, &joined);
+        match toks.as_slice() {
+            [t] if self.in_index(&t.term) => Some(t.term.clone()),
+            _ => None,
+        }
+    }
+
+    fn items(&mut self, items: &[Item], top: bool) -> Vec<(Occur, Box<dyn Query>)> {
+        // Adjacent plain words whose joined form is indexed ("non aggression"
+        // -> "nonaggression"): each word also accepts the joined term, so an
+        // article that wrote the compound counts as holding both words.
+        let mut alts: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut pairs: Vec<(usize, (String, String))> = Vec::new();
+        for i in 1..items.len() {
+            if let (Some((sa, a)), Some((sb, b))) =
+                (plain_word(&items[i - 1]), plain_word(&items[i]))
+                && sa == sb
+                && !a.contains('-')
+                && !b.contains('-')
+                && let Some(j) = self.joined(a, b)
+            {
+                alts.entry(i - 1).or_default().push(j.clone());
+                alts.entry(i).or_default().push(j);
+                pairs.push((i - 1, (a.to_string(), b.to_string())));
+                self.surfaces.push(Surface {
+                    text: fold(&format!("{a} {b}")),
+                    strict: false,
+                    word: false,
+                });
+            }
+        }
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut coord: Vec<Box<dyn Query>> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let highlight = item.presence != Presence::MustNot;
+            let extra = alts.get(&i).cloned().unwrap_or_default();
+            let Some(q) = self.node(&item.node, &extra, highlight) else {
+                continue;
+            };
+            let should = item.presence == Presence::Should;
+            if should && !matches!(item.node, Node::Published(..) | Node::Mentions(_)) {
+                coord.push(q.box_clone());
+            }
+            // An optional word scores without the joined alternative: the
+            // joined term is scored once below, not once per word it joins.
+            let q = if should && !extra.is_empty() {
+                self.node(&item.node, &[], false).unwrap_or(q)
             } else {
-                Occur::Must
-            },
-            group,
-        ));
+                q
+            };
+            out.push((occur(item.presence), q));
+        }
+        // A document that wrote the joined form ("nonaggression") scores
+        // for it as for the two words, but only where the split form is
+        // absent: "non-aggression" already scores through its parts.
+        for (i, (a, b)) in pairs.into_iter().filter(|_| self.ranking) {
+            if items[i].presence != Presence::Should || items[i + 1].presence != Presence::Should {
+                continue;
+            }
+            let Some((scope, _)) = plain_word(&items[i]) else {
+                continue;
+            };
+            let Some(term) = alts.get(&i).and_then(|v| v.last()).cloned() else {
+                continue;
+            };
+            let split: Vec<String> = [a, b]
+                .iter()
+                .filter_map(|w| {
+                    analyze(&mut self.analyzer, w)
+                        .first()
+                        .map(|t| t.term.clone())
+                })
+                .collect();
+            if split.len() != 2 {
+                continue;
+            }
+            let shoulds: Vec<(Occur, Box<dyn Query>)> = scope_fields(self.s, scope)
+                .into_iter()
+                .map(|(field, boost)| {
+                    let only_joined = BooleanQuery::new(vec![
+                        (
+                            Occur::Must,
+                            sequence_query(field, std::slice::from_ref(&term), 0),
+                        ),
+                        (Occur::MustNot, sequence_query(field, &split, 0)),
+                    ]);
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(only_joined), boost * 1.6))
+                            as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            out.push((Occur::Should, Box::new(BooleanQuery::new(shoulds))));
+        }
+        // Plain words next to filters only (fields, dates, `--person`...)
+        // still have to match at least once: `pact source:x` means pact
+        // articles from x, not every article from x. Next to a required
+        // word or phrase they are optional and only rank.
+        let required_text = items.iter().any(|i| {
+            i.presence == Presence::Must
+                && match &i.node {
+                    Node::Text { scope, .. } => *scope == Scope::Text,
+                    Node::Group(_) | Node::Any(_) => true,
+                    Node::Published(..) | Node::Mentions(_) => false,
+                }
+        });
+        if !coord.is_empty() && !required_text {
+            let any = BooleanQuery::new(
+                coord
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect(),
+            );
+            out.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(any), 0.0)),
+            ));
+        }
+        if coord.len() >= 2 && self.ranking {
+            let all = BooleanQuery::new(coord.into_iter().map(|q| (Occur::Must, q)).collect());
+            let bonus: Box<dyn Query> = if top {
+                Box::new(ConstScoreQuery::new(Box::new(all), ALL_WORDS_TIER))
+            } else {
+                // Inside brackets a tier would swamp the outer ranking; a
+                // plain boost keeps "more words first" as a tendency.
+                Box::new(BoostQuery::new(Box::new(all), 0.5))
+            };
+            out.push((Occur::Should, bonus));
+        }
+        if top
+            && self.ranking
+            && let Some(q) = self.proximity(items)
+        {
+            out.push((Occur::Should, q));
+        }
+        out
     }
-    for f in filters {
-        clauses.push((Occur::Must, f));
+
+    /// The plain words of `items`, in order, as one sloppy phrase over title
+    /// and body: articles where they sit close together rank higher.
+    fn proximity(&mut self, items: &[Item]) -> Option<Box<dyn Query>> {
+        let mut seq: Vec<String> = Vec::new();
+        for item in items {
+            if item.presence == Presence::MustNot {
+                continue;
+            }
+            if let Some((Scope::Text, w)) = plain_word(item) {
+                let toks = analyze(&mut self.analyzer, w);
+                seq.extend(parts(&toks).into_iter().map(|t| t.term.clone()));
+            }
+        }
+        if seq.len() < 2 || seq.len() > 12 {
+            return None;
+        }
+        let mut shoulds: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    sequence_query(self.s.title, &seq, PROXIMITY_SLOP),
+                    2.0,
+                )),
+            ),
+            (
+                Occur::Should,
+                sequence_query(self.s.body, &seq, PROXIMITY_SLOP),
+            ),
+        ];
+        // Adjacent pairs too: a long query rarely sits together whole, but
+        // two of its words often do ("Kelly Holmes", "hunting ban").
+        if seq.len() > 2 {
+            for pair in seq.windows(2) {
+                shoulds.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(sequence_query(self.s.body, pair, 1), 0.5)),
+                ));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(shoulds)))
     }
-    if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+
+    fn node(&mut self, node: &Node, extra: &[String], highlight: bool) -> Option<Box<dyn Query>> {
+        match node {
+            Node::Published(lo, hi) => Some(published_range(self.s, *lo, *hi)),
+            Node::Mentions(d) => Some(Box::new(TermQuery::new(
+                Term::from_field_text(self.s.mentions, d),
+                IndexRecordOption::Basic,
+            ))),
+            Node::Group(items) => {
+                let mut clauses = self.items(items, false);
+                if clauses.is_empty() {
+                    return None;
+                }
+                if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+            Node::Any(alts) => {
+                let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for alt in alts {
+                    let q = if alt.presence == Presence::MustNot {
+                        // `a OR -b`: "not b" as an alternative of its own.
+                        let inner = self.node(&alt.node, &[], false)?;
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                            (Occur::MustNot, inner),
+                        ])) as Box<dyn Query>
+                    } else {
+                        self.node(&alt.node, &[], highlight)?
+                    };
+                    shoulds.push((Occur::Should, q));
+                }
+                Some(Box::new(BooleanQuery::new(shoulds)))
+            }
+            Node::Text {
+                scope,
+                text,
+                phrase,
+                slop,
+            } => self.text(*scope, text, *phrase, *slop, extra, highlight),
+        }
     }
-    Box::new(BooleanQuery::new(clauses))
+
+    fn text(
+        &mut self,
+        scope: Scope,
+        text: &str,
+        phrase: bool,
+        slop: u32,
+        extra: &[String],
+        highlight: bool,
+    ) -> Option<Box<dyn Query>> {
+        let tokens = analyze(&mut self.analyzer, text);
+        if tokens.is_empty() {
+            return None;
+        }
+        // (sequence, boost): the typed form first and highest.
+        let mut variants: Vec<(Vec<String>, f32)> = phrase_variants(&tokens)
+            .into_iter()
+            .map(|v| (v, 1.0))
+            .collect();
+        let part_toks = parts(&tokens);
+        if part_toks.len() > 1 && part_toks.len() <= 8 {
+            // "non aggression pact" typed with a space also finds
+            // "nonaggression pact", when the index knows "nonaggression".
+            for k in 0..part_toks.len() - 1 {
+                let (a, b) = (part_toks[k], part_toks[k + 1]);
+                // Only words separated by whitespace: a hyphenated pair's
+                // joined form is already a variant.
+                if !text[a.to..b.from].chars().all(char::is_whitespace) {
+                    continue;
+                }
+                if let Some(j) = self.joined(&text[a.from..a.to], &text[b.from..b.to]) {
+                    let mut seq: Vec<String> =
+                        part_toks[..k].iter().map(|t| t.term.clone()).collect();
+                    seq.push(j);
+                    seq.extend(part_toks[k + 2..].iter().map(|t| t.term.clone()));
+                    variants.push((seq, 0.8));
+                }
+            }
+        }
+        for e in extra {
+            variants.push((vec![e.clone()], 0.8));
+        }
+        if highlight && matches!(scope, Scope::Text | Scope::Title) {
+            if phrase || variants.iter().any(|(v, _)| v.len() > 1) {
+                for (v, _) in &variants {
+                    if v.len() > 1 {
+                        self.highlight.phrases.push(v.clone());
+                    } else {
+                        self.highlight.terms.push(v[0].clone());
+                    }
+                }
+            } else {
+                self.highlight
+                    .terms
+                    .extend(variants.iter().map(|(v, _)| v[0].clone()));
+            }
+            let hyphen = text.contains(['-', '\u{2010}', '\u{2011}']);
+            self.surfaces.push(Surface {
+                text: fold(text),
+                strict: phrase || hyphen,
+                word: !phrase && !hyphen && part_toks.len() == 1,
+            });
+        }
+        let mut shoulds: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in scope_fields(self.s, scope) {
+            for (seq, vboost) in &variants {
+                let q = sequence_query(field, seq, slop);
+                shoulds.push((Occur::Should, Box::new(BoostQuery::new(q, boost * vboost))));
+            }
+        }
+        Some(Box::new(BooleanQuery::new(shoulds)))
+    }
+}
+
+/// `(scope, text)` of an unquoted single word item that is not excluded.
+fn plain_word(item: &Item) -> Option<(Scope, &str)> {
+    match &item.node {
+        Node::Text {
+            scope,
+            text,
+            phrase: false,
+            ..
+        } if item.presence != Presence::MustNot => Some((*scope, text.as_str())),
+        _ => None,
+    }
 }
 
 /// Publication dates in an inclusive `YYYYMMDD` range.
@@ -502,66 +1268,48 @@ pub fn published_range(s: &NewsSchema, lo: i64, hi: i64) -> Box<dyn Query> {
 /// A `--person`/`--source` filter: the analyzed name as a phrase in the
 /// tokenized field, so `--person putin` and `--person "Vladimir Putin"` both work.
 pub fn name_filter(s: &NewsSchema, field_is_person: bool, name: &str) -> Option<Box<dyn Query>> {
-    let clause = Clause {
-        presence: Presence::Must,
-        target: if field_is_person {
-            Target::Person
-        } else {
-            Target::Source
-        },
-        text: name.to_string(),
-        phrase: true,
-        slop: 0,
+    let no_df = |_: &Term| 0u64;
+    let mut b = Builder::new(s, &no_df);
+    let scope = if field_is_person {
+        Scope::Person
+    } else {
+        Scope::Source
     };
-    text_clause_query(s, &mut text_analyzer(), &clause)
-}
-
-/// What snippets should highlight: free terms, and phrases as sequences.
-#[derive(Debug, Clone, Default)]
-pub struct Highlight {
-    /// Analyzed terms of unquoted words.
-    pub terms: Vec<String>,
-    /// Analyzed sequences of quoted phrases (every variant).
-    pub phrases: Vec<Vec<String>>,
-}
-
-/// The highlight plan of a parsed query (excluded words are not highlighted).
-pub fn highlight(parsed: &ParsedQuery) -> Highlight {
-    let mut analyzer = text_analyzer();
-    let mut h = Highlight::default();
-    for c in &parsed.clauses {
-        if c.presence == Presence::MustNot || !matches!(c.target, Target::Text | Target::Title) {
-            continue;
-        }
-        let tokens = analyze(&mut analyzer, &c.text);
-        let positions: std::collections::HashSet<usize> =
-            tokens.iter().map(|t| t.position).collect();
-        if c.phrase || positions.len() > 1 {
-            h.phrases.extend(phrase_variants(&tokens));
-        } else {
-            h.terms.extend(tokens.into_iter().map(|t| t.term));
-        }
-    }
-    h
+    b.text(scope, name, true, 0, &[], false)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn texts(q: &str) -> Vec<(Presence, String, bool)> {
+    fn flat(q: &str) -> Vec<(Presence, String, bool)> {
         parse(q)
             .expect("parses")
-            .clauses
+            .items
             .into_iter()
-            .map(|c| (c.presence, c.text, c.phrase))
+            .filter_map(|i| match i.node {
+                Node::Text { text, phrase, .. } => Some((i.presence, text, phrase)),
+                _ => None,
+            })
             .collect()
+    }
+
+    fn word(p: Presence, w: &str) -> Item {
+        Item {
+            presence: p,
+            node: Node::Text {
+                scope: Scope::Text,
+                text: w.into(),
+                phrase: false,
+                slop: 0,
+            },
+        }
     }
 
     #[test]
     fn words_phrases_and_signs() {
         assert_eq!(
-            texts(r#"cyber +pact -trade "non-aggression pact""#),
+            flat(r#"cyber +pact -trade "non-aggression pact"~2"#),
             vec![
                 (Presence::Should, "cyber".into(), false),
                 (Presence::Must, "pact".into(), false),
@@ -569,37 +1317,79 @@ mod tests {
                 (Presence::Must, "non-aggression pact".into(), true),
             ]
         );
+        let p = parse(r#""a b"~3"#).expect("parses");
+        assert!(matches!(p.items[0].node, Node::Text { slop: 3, .. }));
     }
 
     #[test]
-    fn unclosed_quote_degrades_with_notice() {
+    fn or_groups_and_brackets() {
+        let p = parse("sanctions (putin OR medvedev) -trade").expect("parses");
+        assert_eq!(p.items.len(), 3);
+        let Node::Group(g) = &p.items[1].node else {
+            panic!("expected a group: {:?}", p.items[1]);
+        };
+        assert_eq!(
+            g[0].node,
+            Node::Any(vec![
+                word(Presence::Should, "putin"),
+                word(Presence::Should, "medvedev")
+            ])
+        );
+        let p = parse("a OR b OR c d").expect("parses");
+        assert_eq!(p.items.len(), 2);
+        assert!(matches!(&p.items[0].node, Node::Any(v) if v.len() == 3));
+    }
+
+    #[test]
+    fn and_not_and_field_groups() {
+        let t = flat("putin AND biden");
+        assert_eq!(t[0].0, Presence::Must);
+        assert_eq!(t[1].0, Presence::Must);
+        assert_eq!(flat("pact NOT trade")[1].0, Presence::MustNot);
+        let p = parse(r#"title:(cyber OR pact) title:"a b""#).expect("parses");
+        assert_eq!(p.items[0].presence, Presence::Must);
+        assert!(matches!(
+            &p.items[1].node,
+            Node::Text {
+                scope: Scope::Title,
+                phrase: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn unclosed_quote_and_bracket_degrade_with_notice() {
         let p = parse(r#"putin "cyber pact"#).expect("degrades");
-        assert_eq!(p.clauses.len(), 3);
-        assert!(p.notices[0].contains("unclosed quote"));
+        assert_eq!(p.items.len(), 3);
+        assert!(p.notices[0].contains("unclosed quote at character 7"));
+        let p = parse("(putin OR biden").expect("degrades");
+        assert!(p.notices[0].contains("unclosed \"(\""));
+        let p = parse("putin)").expect("degrades");
+        assert!(p.notices[0].contains("unmatched"));
     }
 
     #[test]
     fn fields_and_errors() {
         let p = parse("person:putin date:2020-09 mentions:2016").expect("parses");
-        assert_eq!(p.clauses[0].target, Target::Person);
-        assert_eq!(p.clauses[1].target, Target::Published(20200901, 20200931));
-        assert_eq!(p.clauses[2].target, Target::Mentions("2016".into()));
-        assert!(parse("person:").is_err());
-        assert!(
-            parse("date:2020-13")
-                .unwrap_err()
-                .to_string()
-                .contains("month")
-        );
+        assert!(matches!(
+            p.items[0].node,
+            Node::Text {
+                scope: Scope::Person,
+                ..
+            }
+        ));
+        assert_eq!(p.items[1].node, Node::Published(20200901, 20200931));
+        assert_eq!(p.items[2].node, Node::Mentions("2016".into()));
+        let e = parse("cyber person:").unwrap_err().to_string();
+        assert!(e.contains("person:") && e.contains("character 7"), "{e}");
+        let e = parse("date:2020-13").unwrap_err().to_string();
+        assert!(e.contains("month") && e.contains("character 1"), "{e}");
         assert!(parse("date:2020-01..2020-06").is_ok());
         assert!(parse("date:2021..2020").is_err());
-    }
-
-    #[test]
-    fn and_makes_both_required() {
-        let t = texts("putin AND biden");
-        assert_eq!(t[0].0, Presence::Must);
-        assert_eq!(t[1].0, Presence::Must);
+        assert!(parse("date:2020-1x").is_err());
+        // Unknown prefixes are words, e.g. a time.
+        assert_eq!(flat("10:30")[0].1, "10:30");
     }
 
     #[test]
@@ -615,11 +1405,66 @@ mod tests {
     }
 
     #[test]
+    fn spaced_phrase_gets_joined_variant_when_indexed() {
+        let s = NewsSchema::new();
+        let df = |t: &Term| u64::from(t.value().as_str() == Some("nonaggress"));
+        let p = parse(r#""non aggression pact""#).expect("parses");
+        let built = Builder::new(&s, &df).build(&p, Vec::new());
+        assert!(
+            built
+                .highlight
+                .phrases
+                .contains(&vec!["nonaggress".to_string(), "pact".to_string()])
+        );
+        let none = |_: &Term| 0u64;
+        let built = Builder::new(&s, &none).build(&p, Vec::new());
+        assert_eq!(built.highlight.phrases.len(), 1);
+    }
+
+    #[test]
+    fn fold_keeps_hyphens_and_drops_accents() {
+        assert_eq!(
+            fold("Müller's  Non-Aggression!"),
+            " muller s non-aggression "
+        );
+        assert_eq!(fold("Mélenchon"), " melenchon ");
+    }
+
+    #[test]
     fn never_panics_on_odd_input() {
         for q in [
             "", "\"", "+", "-", "~", "\"\"~", "a:b:c", "(((", "date:..", "é\"ü", "OR", "AND AND",
+            "NOT", "()", ")(", "title:(", "title:\"", "\"a\"~", "-(", "+-a", "a OR", "OR OR a",
         ] {
-            let _ = parse(q);
+            if let Ok(p) = parse(q) {
+                let s = NewsSchema::new();
+                let df = |_: &Term| 1u64;
+                let _ = Builder::new(&s, &df).build(&p, Vec::new());
+            }
+        }
+        let deep = "(".repeat(5000) + "a" + &")".repeat(5000);
+        assert!(parse(&deep).is_ok());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_and_build_never_panic(q in "\\PC{0,60}") {
+            if let Ok(p) = parse(&q) {
+                let s = NewsSchema::new();
+                let df = |_: &Term| 1u64;
+                let _ = Builder::new(&s, &df).build(&p, Vec::new());
+            }
+        }
+
+        #[test]
+        fn parse_and_build_never_panic_on_query_alphabet(
+            q in "[a-c \"()+~:\\-0-9]{0,40}|(title|person|date|mentions|OR|AND|NOT|[a-z\"()~+-]| ){0,12}"
+        ) {
+            if let Ok(p) = parse(&q) {
+                let s = NewsSchema::new();
+                let df = |_: &Term| 1u64;
+                let _ = Builder::new(&s, &df).build(&p, Vec::new());
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Snippets: a stored body and the query's [`Highlight`] plan in, up to N
-//! [`Snippet`]s out: passages cut at sentence boundaries, chosen where the
-//! query's terms are densest, with whole phrase matches highlighted as one
-//! span (byte offsets into the passage text).
+//! [`Snippet`]s out: passages cut at sentence boundaries (and at clause
+//! boundaries inside a long sentence), chosen where the query's terms are
+//! densest and closest, with whole phrase matches highlighted as one span
+//! (byte offsets into the passage text). Only sentences a cheap byte scan
+//! finds a query term in are analyzed, never the whole body.
 //!
 //! It does not decide which documents match; it only explains a hit.
 
@@ -32,12 +34,24 @@ struct Span {
 }
 
 /// Build up to `passages` snippets of about `max_len` characters each.
+///
+/// Only sentences that can hold a query term are analyzed: a cheap
+/// lowercase scan for each term's stem prefix picks them (issue 6: analyzing
+/// every whole body per hit was the cost of a results page on a 1 GB index).
 pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -> Vec<Snippet> {
     if body.is_empty() || passages == 0 {
         return Vec::new();
     }
-    let spans = find_spans(body, plan);
     let sentences = sentences(body);
+    let needles = needles(plan);
+    let mut analyzer = text_analyzer();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut scratch = String::new();
+    for &(a, b) in &sentences {
+        if is_candidate(&body[a..b], &needles, &mut scratch) {
+            spans.extend(find_spans(&mut analyzer, &body[a..b], a, plan));
+        }
+    }
     if spans.is_empty() {
         // Nothing to show in the body (the match was in the title or a
         // field): the lead is the most useful context.
@@ -46,7 +60,8 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
             .map(|&(a, b)| vec![cut(body, a, b, &[], max_len)])
             .unwrap_or_default();
     }
-    // Score sentences: distinct things matched weigh most, phrases double.
+    // Score sentences: distinct things matched weigh most, phrases more,
+    // and different query terms sitting close together add to it.
     let mut scored: Vec<(f32, usize)> = Vec::new();
     for (i, &(a, b)) in sentences.iter().enumerate() {
         let inside: Vec<&Span> = spans.iter().filter(|s| s.from >= a && s.to <= b).collect();
@@ -55,7 +70,15 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
         }
         let distinct: HashSet<usize> = inside.iter().map(|s| s.what).collect();
         let phrases = inside.iter().filter(|s| s.phrase).count();
-        let score = distinct.len() as f32 * 2.0 + inside.len() as f32 * 0.5 + phrases as f32 * 3.0
+        let closeness: f32 = inside
+            .windows(2)
+            .filter(|w| w[0].what != w[1].what)
+            .map(|w| 1.0 / (1.0 + w[1].from.saturating_sub(w[0].to) as f32 / 20.0))
+            .sum();
+        let score = distinct.len() as f32 * 2.0
+            + inside.len() as f32 * 0.5
+            + phrases as f32 * 3.0
+            + closeness
             - i as f32 * 0.001;
         scored.push((score, i));
     }
@@ -76,15 +99,61 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
         .collect()
 }
 
-/// Every match of the plan's terms and phrases in `body`, by byte range.
-/// Free terms inside a phrase match are not reported twice.
-fn find_spans(body: &str, plan: &Highlight) -> Vec<Span> {
-    let mut analyzer = text_analyzer();
-    let mut stream = analyzer.token_stream(body);
+/// Lowercase ASCII prefixes every surface form of the plan's terms
+/// contains: the stem minus its last letter ("happi" comes from "happy").
+fn needles(plan: &Highlight) -> Vec<String> {
+    let mut out: Vec<String> = plan
+        .terms
+        .iter()
+        .chain(plan.phrases.iter().flatten())
+        .map(|t| {
+            let n = t.chars().count();
+            let keep = if n <= 3 { n } else { n - 1 };
+            t.chars().take(keep).collect::<String>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `sentence` may hold a term: one of the needles occurs in it
+/// (lowercased, hyphens dropped so "non-aggression" shows "nonaggress"),
+/// or it has non-ASCII letters, whose folded forms a byte scan cannot see.
+fn is_candidate(sentence: &str, needles: &[String], scratch: &mut String) -> bool {
+    if sentence.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+        return true;
+    }
+    scratch.clear();
+    scratch.extend(
+        sentence
+            .chars()
+            .filter(|&c| c != '-')
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    needles.iter().any(|n| scratch.contains(n.as_str()))
+}
+
+/// Every match of the plan's terms and phrases in `text` (a sentence that
+/// starts at byte `base` of the body), by body byte range. Free terms
+/// inside a phrase match are not reported twice.
+fn find_spans(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+    base: usize,
+    plan: &Highlight,
+) -> Vec<Span> {
+    let mut stream = analyzer.token_stream(text);
     // (position, from, to, term)
     let mut tokens: Vec<(usize, usize, usize, String)> = Vec::new();
     while let Some(t) = stream.next() {
-        tokens.push((t.position, t.offset_from, t.offset_to, t.text.clone()));
+        tokens.push((
+            t.position,
+            base + t.offset_from,
+            base + t.offset_to,
+            t.text.clone(),
+        ));
     }
     let mut by_pos: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, t) in tokens.iter().enumerate() {
@@ -203,28 +272,84 @@ fn trim_range(body: &str, a: usize, b: usize) -> (usize, usize) {
     (a + lead, b - trail)
 }
 
-/// The passage `[a, b)` as a snippet, shortened to about `max_len` chars
-/// around its first highlight at word boundaries.
+/// Byte offsets just after each clause boundary in `body[a..b]`: a comma,
+/// semicolon, colon or dash followed by a space, or an opening bracket.
+fn clause_starts(body: &str, a: usize, b: usize) -> Vec<usize> {
+    let text = &body[a..b];
+    let mut out = Vec::new();
+    for (i, c) in text.char_indices() {
+        let after = i + c.len_utf8();
+        let spaced = text[after..].starts_with(' ');
+        match c {
+            ',' | ';' | ':' if spaced => out.push(a + after + 1),
+            '\u{2014}' | '\u{2013}' if spaced => out.push(a + after + 1),
+            '-' if spaced && i > 0 && text[..i].ends_with(' ') => out.push(a + after + 1),
+            '(' => out.push(a + i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The passage `[a, b)` as a snippet. A sentence longer than about
+/// `max_len` bytes is cut around its first highlight, preferably at clause
+/// boundaries (after a comma, semicolon, colon or dash), else between words.
 fn cut(body: &str, a: usize, b: usize, spans: &[Span], max_len: usize) -> Snippet {
     let (mut from, mut to) = (a, b);
     let max_bytes = max_len.max(40);
     if to - from > max_bytes {
         let anchor = spans.first().map(|s| s.from).unwrap_or(from);
-        // Keep some context before the first match.
-        let lead = max_bytes / 4;
-        from = floor_boundary(body, anchor.saturating_sub(lead).max(a));
-        to = floor_boundary(body, (from + max_bytes).min(b));
-        // Move to word boundaries.
-        if from > a
-            && let Some(sp) = body[from..to].find(' ')
+        let clauses = clause_starts(body, a, b);
+        // Start: the last clause start at or before the anchor that leaves
+        // room for it, else a little context before the anchor.
+        let earliest = anchor.saturating_sub(max_bytes / 2).max(a);
+        from = match clauses
+            .iter()
+            .rev()
+            .find(|&&c| c <= anchor && c >= earliest)
         {
-            from += sp + 1;
-        }
-        if to < b
-            && let Some(sp) = body[from..to].rfind(' ')
-        {
-            to = from + sp;
-        }
+            Some(&c) => c,
+            None => {
+                let mut f = floor_boundary(body, anchor.saturating_sub(max_bytes / 4).max(a));
+                if f > a
+                    && let Some(sp) = body[f..anchor.max(f)].find(' ')
+                {
+                    f += sp + 1;
+                }
+                f
+            }
+        };
+        let limit = floor_boundary(body, (from + max_bytes).min(b));
+        // End: the last clause boundary that keeps at least half the room
+        // (and every highlight that starts there), else the last space.
+        let must_reach = spans
+            .iter()
+            .filter(|s| s.from < limit)
+            .map(|s| s.to)
+            .filter(|&t| t <= limit)
+            .max()
+            .unwrap_or(from)
+            .max(from + max_bytes / 2);
+        to = if limit >= b {
+            b
+        } else {
+            match clauses
+                .iter()
+                .rev()
+                .find(|&&c| c <= limit && c > must_reach)
+            {
+                // Cut before the boundary's punctuation and space.
+                Some(&c) => body[..c]
+                    .trim_end_matches([' ', ',', ';', ':'])
+                    .len()
+                    .max(from),
+                None => match body[from..limit].rfind(' ') {
+                    Some(sp) if from + sp > from => from + sp,
+                    _ => limit,
+                },
+            }
+        };
+        to = floor_boundary(body, to.max(from));
     }
     let mut text = String::new();
     let prefix = if from > a { "…" } else { "" };
@@ -306,6 +431,46 @@ mod tests {
         let s = snippets(BODY, &plan(&["zzz"], &[]), 3, 200);
         assert_eq!(s[0].text, "The pact was signed.");
         assert!(s[0].highlights.is_empty());
+    }
+
+    #[test]
+    fn long_sentence_is_cut_at_a_clause_boundary() {
+        let body = "After a long night of talks in the Egyptian resort, which ran well past the official close of the summit, delegates agreed a loss and damage fund, a victory for poorer nations that had pressed for it for three decades.";
+        let s = snippets(
+            body,
+            &plan(&[], &[&["loss", "and", "damag", "fund"]]),
+            1,
+            90,
+        );
+        let sn = &s[0];
+        assert!(sn.text.starts_with("…delegates agreed"), "{}", sn.text);
+        let [a, b] = sn.highlights[0];
+        assert_eq!(&sn.text[a..b], "loss and damage fund");
+    }
+
+    #[test]
+    fn scan_finds_compounds_accents_and_stems() {
+        let body =
+            "Unrelated opening line. Müller signed a non-aggression deal. The countries met.";
+        let s = snippets(
+            body,
+            &plan(&["muller", "nonaggress", "countri"], &[]),
+            3,
+            200,
+        );
+        let lit: Vec<&str> = s
+            .iter()
+            .flat_map(|sn| sn.highlights.iter().map(move |[a, b]| &sn.text[*a..*b]))
+            .collect();
+        assert_eq!(lit, ["Müller", "non-aggression", "countries"]);
+    }
+
+    #[test]
+    fn closest_terms_win() {
+        let body =
+            "Putin spoke first. Much later, far away, there was a pact. Putin signed the pact.";
+        let s = snippets(body, &plan(&["putin", "pact"], &[]), 1, 200);
+        assert_eq!(s[0].text, "Putin signed the pact.");
     }
 
     #[test]

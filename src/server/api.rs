@@ -273,7 +273,7 @@ pub(super) async fn article(
             other => other?,
         };
         let highlights = match query_text.as_deref().filter(|q| !q.trim().is_empty()) {
-            Some(q) => Some(body_highlights(&article.body, q)?),
+            Some(q) => Some(body_highlights(&engine, &article.body, q)?),
             None => None,
         };
         Ok(ArticleView {
@@ -291,8 +291,12 @@ pub(super) async fn article(
 /// sentence uncut and place each back into the body. A passage that cannot
 /// be placed (should the snippeter ever rewrite text) is skipped: a missing
 /// highlight is better than a wrong one.
-fn body_highlights(body: &str, q: &str) -> Result<Vec<[usize; 2]>, Error> {
-    let plan = query::highlight(&query::parse(q)?);
+fn body_highlights(
+    engine: &crate::search::SearchEngine,
+    body: &str,
+    q: &str,
+) -> Result<Vec<[usize; 2]>, Error> {
+    let plan = engine.highlight_plan(q)?;
     let passages: Vec<Snippet> = snippet::snippets(body, &plan, usize::MAX, body.len());
     let mut out = Vec::new();
     let mut at = 0;

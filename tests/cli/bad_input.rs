@@ -133,7 +133,7 @@ fn malformed_query_says_what_is_wrong() {
     let run = env.run(&["search", "person:"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("person: needs a value"),
+        run.stderr.contains("person: at character 1 needs a value"),
         "{}",
         run.stderr
     );

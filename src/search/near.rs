@@ -1,0 +1,258 @@
+//! Near-duplicate detection for syndicated copies: an article body in, a
+//! 64-bit SimHash of its word 3-shingles out ([`near_print`], stored in the
+//! index at ingest), plus the exact check used at search time
+//! ([`is_near_duplicate`]: shingle containment of the shorter body in the
+//! longer one), and [`is_revision`] for same-headline updates that grew.
+//!
+//! Why two steps: the print is cheap to compare (a popcount) but only says
+//! "probably similar"; containment is exact but needs both bodies, so it runs
+//! only on pairs whose prints are close. A wire story republished with an
+//! extra intro paragraph, a dateline or a footer keeps most of its shingles,
+//! so containment stays high where Jaccard similarity would not.
+//!
+//! Pure and total: no I/O, never panics. It does not decide which copy is
+//! shown (the best-ranked one is).
+
+use std::collections::HashSet;
+
+/// Prints further apart than this many bits are never compared in full.
+/// Unrelated texts sit around 32 bits apart (σ ≈ 4); copies with an extra
+/// paragraph a few bits apart.
+pub const MAX_PRINT_DISTANCE: u32 = 16;
+
+/// Share of the shorter body's shingles that must occur in the longer one.
+pub const MIN_CONTAINMENT: f64 = 0.7;
+
+/// Bodies with fewer shingles than this are too short to call near copies
+/// (two one-line briefs may share most words by chance).
+const MIN_SHINGLES: usize = 8;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// splitmix64's finalizer: spreads a combined hash over every bit.
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// FNV-1a hashes of the lowercased words of `body` (runs of letters and
+/// digits), computed without allocating. FNV is stable across Rust versions
+/// and platforms, which matters because prints are stored in the index.
+fn word_hashes(body: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(body.len() / 6);
+    let mut h = FNV_OFFSET;
+    let mut in_word = false;
+    let feed = |h: &mut u64, b: u8| {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(FNV_PRIME);
+    };
+    for c in body.chars() {
+        if c.is_alphanumeric() {
+            in_word = true;
+            if c.is_ascii() {
+                feed(&mut h, c.to_ascii_lowercase() as u8);
+            } else {
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    for &b in l.encode_utf8(&mut buf).as_bytes() {
+                        feed(&mut h, b);
+                    }
+                }
+            }
+        } else if in_word {
+            out.push(h);
+            h = FNV_OFFSET;
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(h);
+    }
+    out
+}
+
+/// Lowercased words of `body` (letters and digits only).
+fn words(body: &str) -> Vec<String> {
+    body.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Hashes of the word 3-shingles of `body`, in text order (single words
+/// for bodies shorter than three words).
+fn shingle_list(body: &str) -> Vec<u64> {
+    let w = word_hashes(body);
+    if w.len() < 3 {
+        return w.into_iter().map(mix).collect();
+    }
+    w.windows(3)
+        .map(|s| mix(s[0] ^ s[1].rotate_left(21) ^ s[2].rotate_left(42)))
+        .collect()
+}
+
+/// Hashes of the word 3-shingles of `body` (single words for very short bodies).
+pub fn shingles(body: &str) -> HashSet<u64> {
+    shingle_list(body).into_iter().collect()
+}
+
+/// The SimHash of `body`'s word 3-shingles; `0` for an empty body.
+pub fn near_print(body: &str) -> u64 {
+    let list = shingle_list(body);
+    if list.is_empty() {
+        return 0;
+    }
+    let mut counts = [0i32; 64];
+    for h in &list {
+        for (bit, c) in counts.iter_mut().enumerate() {
+            // +1 for a set bit, -1 for a clear one, without a branch.
+            *c += ((h >> bit & 1) as i32) * 2 - 1;
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .fold(0u64, |acc, (bit, _)| acc | 1 << bit)
+}
+
+/// The exact-duplicate fingerprint (any string) as a u64, for fast fields.
+pub fn print64(fingerprint: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    for &b in fingerprint.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    mix(h)
+}
+
+/// Bits in which two prints differ.
+pub fn distance(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+/// Share of the smaller shingle set contained in the larger one.
+pub fn containment(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0.0;
+    }
+    small.iter().filter(|h| large.contains(h)).count() as f64 / small.len() as f64
+}
+
+/// Whether two bodies are copies of one story: prints close, and most of the
+/// shorter body's shingles found in the longer one.
+pub fn is_near_duplicate(a: &str, print_a: u64, b: &str, print_b: u64) -> bool {
+    if print_a == 0 || print_b == 0 || distance(print_a, print_b) > MAX_PRINT_DISTANCE {
+        return false;
+    }
+    let (sa, sb) = (shingles(a), shingles(b));
+    sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+}
+
+/// Whether one body is a revision of the other: most of the shorter one's
+/// shingles occur in the longer one, whatever the length difference (an
+/// updated story that grew). Callers pair it with an identical headline,
+/// since the print alone cannot see such pairs.
+pub fn is_revision(a: &str, b: &str) -> bool {
+    let (sa, sb) = (shingles(a), shingles(b));
+    sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+}
+
+/// One hit as the collapse step sees it; shingles are computed at most
+/// once, and only when a cheap test (close prints, same headline) asks.
+pub struct Copy {
+    fingerprint: String,
+    print: u64,
+    body: String,
+    title: String,
+    shingles: std::cell::OnceCell<HashSet<u64>>,
+}
+
+impl Copy {
+    /// A hit with its exact fingerprint, near print, body and headline.
+    pub fn new(fingerprint: String, print: u64, body: &str, title: &str) -> Copy {
+        Copy {
+            fingerprint,
+            print,
+            body: body.to_string(),
+            title: normalized_title(title),
+            shingles: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn shingles(&self) -> &HashSet<u64> {
+        self.shingles.get_or_init(|| shingles(&self.body))
+    }
+
+    fn contained(&self, other: &Copy) -> bool {
+        let (a, b) = (self.shingles(), other.shingles());
+        a.len().min(b.len()) >= MIN_SHINGLES && containment(a, b) >= MIN_CONTAINMENT
+    }
+
+    /// Near copies: close prints and mostly the same shingles.
+    pub fn is_near(&self, other: &Copy) -> bool {
+        self.print != 0
+            && other.print != 0
+            && distance(self.print, other.print) <= MAX_PRINT_DISTANCE
+            && self.contained(other)
+    }
+
+    /// One story: same fingerprint, a near copy, or a revision under the
+    /// same headline (the shorter body mostly inside the longer one).
+    pub fn same_story(&self, other: &Copy) -> bool {
+        (!self.fingerprint.is_empty() && self.fingerprint == other.fingerprint)
+            || self.is_near(other)
+            || (!self.title.is_empty() && self.title == other.title && self.contained(other))
+    }
+}
+
+/// A headline folded for comparison: lowercase words joined by one space.
+pub fn normalized_title(title: &str) -> String {
+    words(title).join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "The Bank of England kept interest rates at a record low of 0.1% on Thursday but said the case for raising them had strengthened, sending sterling higher. The Monetary Policy Committee voted unanimously to leave Bank Rate unchanged. Two of its nine members voted to end the central bank's bond-buying programme early. Sterling rose as much as half a cent against the U.S. dollar after the announcement, and two-year gilt yields climbed to their highest level since March 2020. Governor Andrew Bailey has said repeatedly that the central bank will not overreact to price rises it considers temporary.";
+
+    #[test]
+    fn copy_with_extra_intro_and_footer_is_near() {
+        let copy = format!(
+            "Homeowners on tracker mortgages could face higher payments within months.\n\n{WIRE}\n\nSign up for our newsletter."
+        );
+        let (a, b) = (near_print(WIRE), near_print(&copy));
+        assert!(distance(a, b) <= MAX_PRINT_DISTANCE, "{}", distance(a, b));
+        assert!(is_near_duplicate(WIRE, a, &copy, b));
+    }
+
+    #[test]
+    fn different_stories_are_not_near() {
+        let other = "Manchester United have agreed to open their books to Malcolm Glazer, the American tycoon who wants to buy the club. The board said it would give him access to financial details so that he could firm up his bid, which fans oppose. Shareholders will meet next month to consider the approach and any revised offer from the Glazer family.";
+        assert!(!is_near_duplicate(
+            WIRE,
+            near_print(WIRE),
+            other,
+            near_print(other)
+        ));
+    }
+
+    #[test]
+    fn prints_are_stable_and_total() {
+        assert_eq!(near_print(""), 0);
+        assert_eq!(near_print(WIRE), near_print(WIRE));
+        let _ = near_print("é ü — …");
+        assert!(!is_near_duplicate(
+            "a b",
+            near_print("a b"),
+            "a b",
+            near_print("a b")
+        ));
+    }
+}
