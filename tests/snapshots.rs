@@ -13,7 +13,10 @@ fn sample_corpus_articles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
     let root_abs = std::fs::canonicalize(&root).expect("sample_corpus exists");
     let (articles, skipped) = extract_paths(&[root_abs.clone()], &IngestOptions::default());
-    assert!(skipped.is_empty(), "sample corpus must ingest cleanly: {skipped:?}");
+    assert!(
+        skipped.is_empty(),
+        "sample corpus must ingest cleanly: {skipped:?}"
+    );
     assert!(articles.len() >= 15);
     let prefix = format!("{}/", root_abs.display());
     for a in &articles {
