@@ -12,7 +12,8 @@ use newsidx::ingest::{IngestOptions, extract_paths};
 fn sample_corpus_articles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_corpus");
     let root_abs = std::fs::canonicalize(&root).expect("sample_corpus exists");
-    let (articles, skipped) = extract_paths(&[root_abs.clone()], &IngestOptions::default());
+    let (articles, skipped) =
+        extract_paths(std::slice::from_ref(&root_abs), &IngestOptions::default());
     assert!(
         skipped.is_empty(),
         "sample corpus must ingest cleanly: {skipped:?}"

@@ -213,7 +213,7 @@ fn is_name(s: &str) -> bool {
         if k == 0 && NOT_NAME_START.contains(&lw.as_str()) {
             return false;
         }
-        cap(w) || (k > 0 && k < last && PARTICLES.contains(&w))
+        cap(w) || (k > 0 && k < last && PARTICLES.contains(w))
     })
 }
 
