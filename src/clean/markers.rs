@@ -1,6 +1,7 @@
 //! Stage: clean, page-furniture rules. One [`Block`] goes in; `true` comes out
 //! when the whole block is a page fixture rather than prose: advertisement
-//! markers, image credits, comment counts, copyright and contact footers.
+//! markers, image credits, comment counts, copyright and contact footers,
+//! wire-service staff credits.
 //!
 //! These rules are anchored to the whole block (or its start) and cap its
 //! length, because the same words appear inside stories ("Reuters reported",
@@ -91,6 +92,28 @@ pub(crate) fn copyright_footer(b: &Block<'_>) -> bool {
     b.within(40) && CUE.is_match(b.text)
 }
 
+/// Wire-service staff credits at the foot of a story: "(Reporting by Helen
+/// Marsh and Owen Pryce; Editing by Ruth Calloway)", "Writing by Tom Ashworth
+/// in London". Every ";"-part must be "<role> by <names>" with names in
+/// capitals, so "Reporting by the BBC revealed the scandal." stays. The
+/// reporters are read back from the removed block by `extract::byline`.
+pub(crate) fn reporting_credit(b: &Block<'_>) -> bool {
+    static PART: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?x)^(?i:(?:additional\s+)?(?:reporting|writing|editing|compiled|graphics|research|fact-checking)(?:\s+and\s+(?:reporting|writing|editing))?\s+by)
+              \s+\p{Lu}[\p{L}'’.-]*
+              (?:(?:\s*,\s*|\s*&\s*|\s+)(?:(?:and|in)\s+)?(?:\p{Lu}[\p{L}'’.-]*|de|van|von|der|al|bin))*$",
+        )
+    });
+    let inner = b
+        .text
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(['.', ')'])
+        .trim();
+    b.words <= 40 && !inner.is_empty() && inner.split(';').all(|part| PART.is_match(part.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +188,35 @@ mod tests {
                 // Story sentences that must survive.
                 ("12 comments were received by the regulator.", false),
                 ("Comments from the minister sparked anger.", false),
+            ],
+        );
+    }
+
+    #[test]
+    fn reporting_credit_table() {
+        check(
+            reporting_credit,
+            &[
+                (
+                    "(Reporting by Helen Marsh and Owen Pryce; Editing by Ruth Calloway)",
+                    true,
+                ),
+                (
+                    "(Writing by Tom Ashworth in London; editing by Jane Merriman)",
+                    true,
+                ),
+                (
+                    "Reporting by Helen Marsh, Owen Pryce and Ruth Calloway",
+                    true,
+                ),
+                ("Additional reporting by Anna Karlsson in Moscow", true),
+                // Story sentences that must survive.
+                ("Reporting by the BBC revealed the scandal in 2019.", false),
+                ("(Editing by hand is slow, the archivist said.)", false),
+                (
+                    "Research by Oxford University found that rates had doubled since 2010.",
+                    false,
+                ),
             ],
         );
     }

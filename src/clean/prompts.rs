@@ -34,7 +34,48 @@ pub(crate) fn newsletter_prompt(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(60) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+    b.within(60) && (CUE.is_match(b.text) && !reads_as_reporting(b.text) || newsletter_pitch(b))
+}
+
+/// A newsletter pitch that never says "subscribe" or "our newsletter": "Sign
+/// up to The Ledger Morning — the day's essential stories, every weekday at
+/// 7am.", "Get our coronavirus newsletter: the latest science, explained, in
+/// your inbox every Tuesday." It must open as an imperative ("Sign up to/for",
+/// "Get our/the ... newsletter") and promise a delivery rhythm or an inbox,
+/// or end in "in your inbox every <day>". Taglines use "explained" as an
+/// adjective, so the guard here is the narrow one: a quote or a verb of
+/// saying keeps the block.
+fn newsletter_pitch(b: &Block<'_>) -> bool {
+    static OPENING: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)^(?:
+              sign(?:ing)?[\s-]?up\s+(?:to|for)\s+\S
+            | get\s+(?:our|the)\s+[^.!?:]{0,40}?\b(?:newsletters?|briefings?|bulletins?|digest)\b
+            )",
+        )
+    });
+    static RHYTHM: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)
+            \bevery\s+(?:weekday|day|morning|evening|night|week|month|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b
+          | \b(?:daily|weekly|fortnightly|monthly)\b
+          | \bat\s+\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b
+          | \b(?:your|the)\s+inbox\b
+          | \bnewsletters?\b
+            ",
+        )
+    });
+    static INBOX_RHYTHM: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?ix)\bin\s+your\s+inbox\s+(?:every|each)\s+(?:weekday|day|morning|evening|week|month|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+        )
+    });
+    static SAYING: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?i)\b(?:said|says|told|tells|according\s+to|wrote)\b"));
+    b.within(40)
+        && (OPENING.is_match(b.text) && RHYTHM.is_match(b.text) || INBOX_RHYTHM.is_match(b.text))
+        && !b.text.starts_with(['"', '“', '‘', '«'])
+        && !SAYING.is_match(b.text)
 }
 
 /// Donation appeals: "we need your support, so please consider donating to
@@ -224,6 +265,41 @@ mod tests {
                 ("Sky's subscriber numbers grew to 7.8 million.", false),
                 (
                     "The newsletter, published weekly, reaches 40,000 farmers.",
+                    false,
+                ),
+                // Pitches without "subscribe" or "our newsletter".
+                (
+                    "Sign up to The Ledger Morning — the day's essential stories, every weekday at 7am.",
+                    true,
+                ),
+                (
+                    "Get our coronavirus newsletter: the latest science, explained, in your inbox every Tuesday.",
+                    true,
+                ),
+                ("Sign up for Climate Weekly.", true),
+                (
+                    "The best of the week's sport, in your inbox every Friday.",
+                    true,
+                ),
+                // Reporting about sign-ups and newsletters stays.
+                (
+                    "Sign up for the vaccine trial closed on Friday after 43,000 volunteers enrolled.",
+                    false,
+                ),
+                (
+                    "Sign up to the scheme has been slow every week since March, officials said.",
+                    false,
+                ),
+                (
+                    "Get the newsletter out daily, the editor told staff in a memo.",
+                    false,
+                ),
+                (
+                    "The newsletter lands in subscribers' inboxes every Tuesday and reaches 40,000 farmers.",
+                    false,
+                ),
+                (
+                    "Getting the vaccine every year is advised for people over 65.",
                     false,
                 ),
             ],

@@ -5,7 +5,7 @@
 //! Each rule lives with its unit tests in the file for its family:
 //! `prompts` (reader prompts: newsletters, donations, tips, shares, cookies,
 //! "click here"), `markers` (page furniture: adverts, credits, comment counts,
-//! copyright footers), `lists` (headings that introduce something removable:
+//! copyright footers, wire staff credits), `lists` (headings that introduce something removable:
 //! "Read more" link lists, "Before you go..." appeals).
 //!
 //! The rules combine a cue phrase with the block's shape (short, imperative,
@@ -43,6 +43,8 @@ pub enum Rule {
     CommentCount,
     /// "© 2020 ...", "All rights reserved", "Contact us | Privacy policy".
     CopyrightFooter,
+    /// "(Reporting by ...; Editing by ...)" wire staff credits.
+    ReportingCredit,
     /// "Read more", "Related", "More on this story", "Most read" headings.
     LinkListHeading,
     /// A headline line listed under such a heading.
@@ -69,6 +71,7 @@ impl Rule {
             Rule::ImageCredit => "image_credit",
             Rule::CommentCount => "comment_count",
             Rule::CopyrightFooter => "copyright_footer",
+            Rule::ReportingCredit => "reporting_credit",
             Rule::LinkListHeading => "link_list_heading",
             Rule::LinkListItem => "link_list_item",
             Rule::InlineLink => "inline_link",
@@ -154,6 +157,7 @@ pub(crate) fn judge(block: &Block<'_>, expect: Expect) -> Option<(Rule, Expect)>
         (Rule::CommentCount, markers::comment_count),
         (Rule::InlineLink, lists::inline_link),
         (Rule::CopyrightFooter, markers::copyright_footer),
+        (Rule::ReportingCredit, markers::reporting_credit),
         (Rule::NewsletterPrompt, prompts::newsletter_prompt),
         (Rule::DonationAppeal, prompts::donation_appeal),
         (Rule::NewsTipRequest, prompts::news_tip_request),

@@ -1,10 +1,13 @@
 //! Stage: extract. A parsed [`Draft`] and its [`Cleaned`] body in, an
 //! [`Article`] out: title, people, mentioned dates, publication date, source
-//! and fingerprint, one module per field family. Pure and total.
+//! and fingerprint, one module per field family. A byline paragraph at the
+//! top of the body (plain text, Markdown) is taken out of the body first and
+//! gives authors, outlet and date when the metadata has none. Pure and total.
 //!
 //! It does not read files or clean text; it decides fields from what the
 //! earlier stages produced.
 
+pub mod byline;
 pub mod dates;
 pub mod people;
 pub mod source;
@@ -28,12 +31,16 @@ const MAX_DERIVED_TITLE: usize = 120;
 
 /// Build the article for one record.
 pub fn assemble(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Article {
+    // The byline goes before anything reads the body: its names are writers,
+    // not people in the story, and its role ("Climate Reporter") no name.
+    let (body, byline) = byline::split_body(&cleaned.body);
+    let byline = byline.unwrap_or_default();
     let title = draft
         .title
         .as_deref()
         .map(crate::clean::normalize_text)
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| derived_title(&cleaned.body, origin.path));
+        .unwrap_or_else(|| derived_title(&body, origin.path));
     let file_name = std::path::Path::new(origin.path)
         .file_name()
         .and_then(|n| n.to_str())
@@ -42,37 +49,52 @@ pub fn assemble(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Article
         .published
         .as_deref()
         .and_then(dates::parse_published)
-        .or_else(|| dates::from_dateline(&cleaned.body))
+        .or(byline.date)
+        .or_else(|| dates::from_dateline(&body))
         .or_else(|| dates::from_file_name(file_name));
     let source = draft
         .source
         .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map(str::to_string)
-        .or_else(|| source::from_text(&cleaned.body, &cleaned.removed))
+        .or_else(|| byline.outlet.clone())
+        .or_else(|| source::from_text(&body, &cleaned.removed))
         .or_else(|| draft.url.as_deref().and_then(host_of).map(str::to_string))
         .or_else(|| origin.default_source.map(str::to_string))
         .map(|s| source::normalize(&s));
-    let mut people = people::people(&title, &cleaned.body);
+    let authors = if !draft.authors.is_empty() {
+        draft.authors.clone()
+    } else if !byline.authors.is_empty() {
+        byline.authors
+    } else {
+        // A wire credit ("(Reporting by ...)") that cleaning cut off the end.
+        cleaned
+            .removed
+            .iter()
+            .map(|b| byline::credit_authors(b))
+            .find(|a| !a.is_empty())
+            .unwrap_or_default()
+    };
+    let mut people = people::people(&title, &body);
     for p in &draft.people {
         if !people.iter().any(|q| q.eq_ignore_ascii_case(p)) {
             people.push(p.clone());
         }
     }
-    let dates = dates::mentioned(&cleaned.body, published);
+    let dates = dates::mentioned(&body, published);
     Article {
         key: origin.key.to_string(),
         path: origin.path.to_string(),
         title,
-        body: cleaned.body.clone(),
+        fingerprint: fingerprint(&body),
+        body,
         people,
         dates,
         published: published.map(|d| d.format("%Y-%m-%d").to_string()),
         source,
         url: draft.url.clone(),
-        authors: draft.authors.clone(),
+        authors,
         format: draft.format,
-        fingerprint: fingerprint(&cleaned.body),
         extraction: draft.extraction,
     }
 }

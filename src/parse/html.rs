@@ -340,8 +340,13 @@ impl Meta {
             .or_else(|| self.canonical.clone())
     }
 
+    /// The publication: `og:site_name`, the JSON-LD publisher, the site name
+    /// the `<title>` ends with ("... | Harbour Gazette"), then the URL host.
+    /// The title suffix beats the host because it is the name the site gives
+    /// itself: the host "harbourgazette.example" would become "Harbourgazette".
     fn source(&self) -> Option<String> {
         self.site_name()
+            .or_else(|| self.html_title.as_deref().and_then(title_site_name))
             .or_else(|| self.url().as_deref().and_then(host_of))
     }
 }
@@ -506,6 +511,29 @@ fn strip_site_suffix(title: &str, site: Option<&str>, loose: bool) -> String {
         }
     }
     title
+}
+
+/// The site name a `<title>` ends with: "Headline | Site", "Headline - Site",
+/// "Headline — Site" give "Site". Only a capitalised tail of at most four
+/// words after a head of at least three counts, so a headline that holds a
+/// dash ("Germany 5-1 Scotland", "Putin — a profile of the man") gives none.
+fn title_site_name(title: &str) -> Option<String> {
+    let title = collapse(title);
+    let (pos, sep) = [" | ", " - ", " — ", " – "]
+        .iter()
+        .filter_map(|sep| title.rfind(sep).map(|p| (p, *sep)))
+        .max_by_key(|&(p, _)| p)?;
+    let (head, tail) = (title[..pos].trim(), title[pos + sep.len()..].trim());
+    let tail_words: Vec<&str> = tail.split_whitespace().collect();
+    let capitalised = tail_words.iter().all(|w| {
+        w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+            || matches!(*w, "of" | "and" | "the" | "&")
+    });
+    (head.split_whitespace().count() >= 3
+        && (1..=4).contains(&tail_words.len())
+        && capitalised
+        && tail.starts_with(char::is_uppercase))
+    .then(|| tail.to_string())
 }
 
 /// Host of an absolute URL without `www.`.
@@ -1351,6 +1379,48 @@ mod tests {
             r#"<time datetime="2019-11-18T10:00">Nov 18</time>"#,
         ));
         assert_eq!(d.published.as_deref(), Some("2019-11-18T10:00"));
+    }
+
+    #[test]
+    fn title_suffix_names_the_source_before_the_host() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "Interest rate rise edges closer | Harbour Gazette",
+                Some("Harbour Gazette"),
+            ),
+            ("Council passes budget - Example News", Some("Example News")),
+            (
+                "Council passes budget — The Daily Post",
+                Some("The Daily Post"),
+            ),
+            (
+                "Images reveal the universe | Science | The Guardian",
+                Some("The Guardian"),
+            ),
+            // Headlines with dashes, and bare titles, name no site.
+            ("Germany 5-1 Scotland: Hosts thrash ten-man Scots", None),
+            ("Putin — a profile of the man who rules Russia", None),
+            ("Council passes budget - and then leaves early", None),
+            ("Budget | News", None),
+            ("Council passes budget", None),
+        ];
+        for (title, want) in cases {
+            assert_eq!(title_site_name(title).as_deref(), *want, "{title}");
+        }
+        // In a page: the title suffix beats the canonical host, and
+        // og:site_name beats the title.
+        let head = r#"<title>Rates held again | Harbour Gazette</title>
+            <link rel="canonical" href="https://www.harbourgazette.example/x">"#;
+        assert_eq!(
+            parse(&page(head, "")).source.as_deref(),
+            Some("Harbour Gazette")
+        );
+        let head = r#"<title>Rates held again | Harbour Gazette</title>
+            <meta property="og:site_name" content="The Gazette">"#;
+        assert_eq!(
+            parse(&page(head, "")).source.as_deref(),
+            Some("The Gazette")
+        );
     }
 
     #[test]

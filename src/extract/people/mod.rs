@@ -10,9 +10,12 @@
 //! words, weekdays and months, and leading nationalities; each piece is
 //! accepted as a person on evidence (a known given name first, a title or
 //! honorific before it, an initial as in scorecards, a "said"/age cue), and
-//! rejected when an organisation or place word shows it is not one. Then
+//! rejected when an organisation, event, object or place word shows it is not
+//! one ("Storm Daniel", "Golden Boot", "James Webb Space Telescope"). Then
 //! document-level propagation: once "Phil Simmons" is a person, a bare
-//! "Simmons" (also "SIMMONS" in an all-caps headline) is a mention of him.
+//! "Simmons" (also "SIMMONS" in an all-caps headline) is a mention of him,
+//! and in [`people`] a bare "Phil" folds into him too when he is the only
+//! Phil in the article.
 
 mod lexicon;
 mod tokens;
@@ -35,6 +38,13 @@ pub fn people(title: &str, body: &str) -> Vec<String> {
             by_last.entry(l.to_lowercase()).or_default().push(f);
         }
     }
+    // Multi-word forms by lowercased first word: "Sir Keir" and "Dr Tedros"
+    // are the bare given names of "Keir Starmer" and "Tedros Adhanom
+    // Ghebreyesus".
+    let mut by_first: HashMap<String, Vec<&Found>> = HashMap::new();
+    for f in forms.iter().filter(|f| f.len() >= 2 && !is_caps_form(f)) {
+        by_first.entry(f[0].to_lowercase()).or_default().push(f);
+    }
     let mut out: Vec<String> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for m in &forms {
@@ -42,13 +52,49 @@ pub fn people(title: &str, body: &str) -> Vec<String> {
             .last()
             .and_then(|l| by_last.get(&l.to_lowercase()))
             .map_or(&[][..], Vec::as_slice);
-        if let Some(canon) = canonical(m, same_last)
+        let canon = match canonical(m, same_last) {
+            Some(c) if m.len() == 1 && c == m[0] => Some(given_name_owner(m, &by_first, &by_last)),
+            other => other,
+        };
+        if let Some(canon) = canon
             && seen.insert(canon.clone())
         {
             out.push(canon);
         }
     }
     out
+}
+
+/// The full name a bare one-word form belongs to when it is the first word
+/// of exactly one person's fullest name in the article ("Keir" with "Keir
+/// Starmer"); otherwise the word itself. Two people sharing the given name
+/// ("Ralf" with Ralf Schumacher and Ralf Little) keep it unfolded.
+fn given_name_owner(
+    m: &Found,
+    by_first: &HashMap<String, Vec<&Found>>,
+    by_last: &HashMap<String, Vec<&Found>>,
+) -> String {
+    let word = &m[0];
+    let Some(cands) = by_first.get(&word.to_lowercase()) else {
+        return word.clone();
+    };
+    // Each candidate stands for its own fullest form.
+    let mut owners: Vec<String> = cands
+        .iter()
+        .filter_map(|f| {
+            let same_last = f
+                .last()
+                .and_then(|l| by_last.get(&l.to_lowercase()))
+                .map_or(&[][..], Vec::as_slice);
+            canonical(f, same_last)
+        })
+        .collect();
+    owners.sort();
+    owners.dedup();
+    match owners.as_slice() {
+        [one] => one.clone(),
+        _ => word.clone(),
+    }
 }
 
 /// Mentions with repeats removed, first occurrence kept.
@@ -86,6 +132,59 @@ const SAID: &[&str] = &[
     "argued",
     "warned",
     "admitted",
+];
+
+/// Title abbreviations that may be written with a full stop ("Mr. Frolov",
+/// "Dr. Rigby"). A full title word before a full stop ends a sentence: in
+/// "the president. Speaking to supporters" the next word is no name.
+const ABBREVIATED_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm", "gov",
+    "sen", "rep", "rev", "fr", "st", "supt", "insp", "det", "cllr", "pres", "hon", "brig", "cmdr",
+    "cdr", "messrs", "mme", "mlle", "sec", "amb", "pte", "cpt",
+];
+
+/// Job titles that follow a name in a byline or caption ("Priya Raman,
+/// Climate Reporter"): a capitalised run ending in one is a role.
+const ROLE_NOUNS: &[&str] = &[
+    "reporter",
+    "reporters",
+    "correspondent",
+    "editor",
+    "writer",
+    "columnist",
+    "analyst",
+    "producer",
+    "presenter",
+    "commentator",
+    "photographer",
+    "journalist",
+];
+
+/// First words of named weather events: "Storm Daniel", "Hurricane Katrina",
+/// "Tropical Storm Alberto" name storms, not people.
+const EVENT_LEADS: &[&str] = &["storm", "hurricane", "typhoon", "cyclone", "tropical"];
+
+/// Words that, right after a name, make it part of an object's or award's
+/// name ("the James Webb telescope", "a Nobel prize"): the name is not a
+/// person mentioned in the story. Inside the run they are in `orgs.txt`.
+const THING_AFTER: &[&str] = &[
+    "telescope",
+    "prize",
+    "award",
+    "awards",
+    "trophy",
+    "cup",
+    "medal",
+    "observatory",
+    "spacecraft",
+];
+
+/// Endings of English common nouns, gerunds and adjectives ("Developing",
+/// "Gymnastics", "Intelligence"). A lone capitalised word shaped so is the
+/// start or tail of a phrase, not a surname, unless a name list knows it
+/// ("Fleming", "Manning").
+const COMMON_WORD_ENDINGS: &[&str] = &[
+    "ing", "ics", "ence", "ance", "tion", "sion", "ment", "ness", "ity", "ism", "ship",
 ];
 
 /// Particles that may sit inside a name ("Ludwig van Beethoven").
@@ -289,7 +388,7 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
         if t.kind == Kind::Word && is_title(&lw) {
             let after_dot = toks.get(i + 1).is_some_and(|n| n.text == ".");
             let k = if after_dot { i + 2 } else { i + 1 };
-            if next_is_name(k) {
+            if next_is_name(k) && (!after_dot || ABBREVIATED_TITLES.contains(&lw.as_str())) {
                 flush(&mut cur, &mut out);
                 titled = true;
                 i = k;
@@ -434,9 +533,17 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
     if lw.iter().all(|w| is_place(w) || lex.stop.contains(w)) {
         return Verdict::Reject;
     }
+    // "Storm Daniel"; "Climate Reporter" after a byline comma.
+    if EVENT_LEADS.contains(&first.as_str()) || ROLE_NOUNS.contains(&last.as_str()) {
+        return Verdict::Reject;
+    }
 
     let before = seg.start.checked_sub(1).and_then(|k| toks.get(k));
     let after = toks.get(seg.end);
+    // "the James Webb telescope", "Nobel prize".
+    if after.is_some_and(|t| THING_AFTER.contains(&lower(t.text).as_str())) {
+        return Verdict::Reject;
+    }
     let said_after = after.is_some_and(|t| SAID.contains(&lower(t.text).as_str()));
     let said_before = before.is_some_and(|t| SAID.contains(&lower(t.text).as_str()));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
@@ -455,10 +562,17 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
             .get(seg.end + 1)
             .is_some_and(|t| lex.places.contains(&lower(t.text)))
         && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
+    // A sentence's first word is capitalised whatever it is, so there it is
+    // weaker evidence ("Developing countries...", "Speaking to supporters").
     let line_start = seg.start == 0
         || toks[..seg.start]
             .iter()
-            .all(|t| t.kind == Kind::Punct || t.kind == Kind::Number);
+            .all(|t| t.kind == Kind::Punct || t.kind == Kind::Number)
+        || toks[..seg.start]
+            .iter()
+            .rev()
+            .find(|t| !matches!(t.text, "\"" | "“" | "‘" | "'" | "(" | "[" | "—" | "–"))
+            .is_some_and(|t| matches!(t.text, "." | "!" | "?" | ":" | ";"));
     let last_place = is_place(last);
 
     if n >= 2 {
@@ -482,10 +596,15 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
     if is_place(first) || lex.stop.contains(first) || is_title(first) {
         return Verdict::Reject;
     }
+    let known_word = lex.surnames.contains(first) || lex.given.contains(first);
+    let common_shape =
+        first.chars().count() >= 7 && COMMON_WORD_ENDINGS.iter().any(|e| first.ends_with(e));
+    if common_shape && !known_word {
+        return Verdict::Reject;
+    }
     if seg.titled || country_after {
         return Verdict::Person;
     }
-    let known_word = lex.surnames.contains(first) || lex.given.contains(first);
     if (said_after || said_before || age) && (!line_start || known_word) {
         return Verdict::Person;
     }
