@@ -13,6 +13,10 @@
 //! figures and captions, bylines, popups) by tag, class/id words and
 //! visibility, then drop blocks by their text: link lists, the headline
 //! repeated, date stamps, widget labels, promos, credits and sign-offs.
+//! Class/id noise and image captions are also marked on the page as written
+//! before Readability runs, since it rewrites wrappers without their classes;
+//! quote attributions (`<footer>`/`<cite>` in a `<blockquote>`) are shielded
+//! from Readability, which deletes every `<footer>`.
 //!
 //! [`Extraction::Doubtful`] when Readability yields nothing usable (the
 //! page's visible text blocks are returned instead, so a page with any
@@ -24,9 +28,10 @@
 //! (that is `clean`). Total: never panics, whatever the input (absurdly deep
 //! nesting skips Readability, whose recursion could exhaust the stack).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeId, NodeRef};
 use dom_smoothie::{Config, ParsePolicy, Readability};
 use regex::Regex;
 use serde_json::Value;
@@ -568,13 +573,191 @@ fn readability_blocks(doc: Document, policy: ParsePolicy) -> Vec<Block> {
         disable_json_ld: true,
         ..Config::default()
     };
+    let noise = mark_page(&doc);
     let Ok(mut r) = Readability::with_document(doc, None, Some(cfg)) else {
         return Vec::new();
     };
     match r.parse_with_policy(policy) {
-        Ok(_) => content_blocks(&r.doc),
+        Ok(_) => content_blocks(&r.doc, noise),
         Err(_) => Vec::new(),
     }
+}
+
+/// Children of noise elements on the page as written, keyed by node id,
+/// with the noise element that held them: after Readability the element
+/// may be gone or unnamed, but its children (moved, never copied) are not.
+#[derive(Default)]
+struct NoiseText {
+    owner: HashMap<NodeId, NodeId>,
+    children: HashMap<NodeId, Vec<NodeId>>,
+    /// Text length of each owner hit so far (its children's text now).
+    len: HashMap<NodeId, usize>,
+}
+
+impl NoiseText {
+    fn mark(&mut self, node: &NodeRef) {
+        let kids: Vec<NodeId> = node.children_it(false).map(|c| c.id).collect();
+        for &k in &kids {
+            self.owner.insert(k, node.id);
+        }
+        self.children.insert(node.id, kids);
+    }
+
+    /// Text length of the noise element `child` sat in, if it sat in one.
+    fn owner_len(&mut self, child: &NodeRef) -> Option<usize> {
+        let owner = *self.owner.get(&child.id)?;
+        let kids = &self.children;
+        Some(*self.len.entry(owner).or_insert_with(|| {
+            kids.get(&owner).map_or(0, |ks| {
+                ks.iter()
+                    .map(|&k| text_len(&NodeRef::new(k, child.tree)))
+                    .sum()
+            })
+        }))
+    }
+}
+
+/// Read the page as written, before Readability rewrites it, and note the
+/// children of noise `<div>`s and image captions, which Readability may
+/// unname; quote attributions are made safe from Readability here too.
+///
+/// Why before: Readability collapses a `<div>` holding one paragraph into a
+/// bare `<p>` without the div's class and id, and wraps a lone `<img>` in a
+/// `<p>` of its own, so `<div class="story-image"><img><div
+/// class="caption">` reached our walk as two anonymous paragraphs and the
+/// caption opened the body. Node ids survive Readability (it moves nodes,
+/// and its tree copies keep the arena), so the noted children are found
+/// again in its output. Divs are what Readability unnames (besides that collapse,
+/// noise-named divs with more inside, such as related-story teaser boxes,
+/// lost their names on benchmark pages), so every noise-named `<div>` is
+/// marked; other elements keep their names and the walk judges them.
+///
+/// `<footer>` inside a `<blockquote>` is the quote's attribution ("— Dr
+/// Marina Orlova, senior fellow at …"), not a page footer, but Readability
+/// deletes every `<footer>` and its unlikely-candidate purge drops classes
+/// like `blockquote-footer`: such footers become a neutral `<div>`, and
+/// they and `<cite>` in a quote get a neutral class.
+fn mark_page(doc: &Document) -> NoiseText {
+    let mut noisy = Vec::new();
+    let mut images = Vec::new();
+    let mut attributions = Vec::new();
+    for node in doc.root().descendants_it() {
+        let Some(name) = node.qual_name_ref().map(|q| q.local.clone()) else {
+            continue;
+        };
+        match &*name {
+            "div" if is_noise(&node) => noisy.push(node),
+            "img" => images.push(node),
+            "footer" | "cite" if node.ancestors_it(None).any(|a| a.has_name("blockquote")) => {
+                attributions.push(node.id);
+            }
+            _ => {}
+        }
+    }
+    // From each picture up through the wrappers that hold nothing else
+    // (`<a><img></a>`, `<div class="story-image"><picture>`): their
+    // neighbours are the caption candidates.
+    for img in images {
+        let mut wrap = img;
+        for _ in 0..6 {
+            for side in [wrap.prev_element_sibling(), wrap.next_element_sibling()] {
+                if let Some(block) = side
+                    && is_image_caption(&block, &wrap)
+                {
+                    noisy.push(block);
+                }
+            }
+            match wrap.parent() {
+                Some(p) if p.is_element() && !has_text(&p) => wrap = p,
+                _ => break,
+            }
+        }
+    }
+    let mut noise = NoiseText::default();
+    for node in &noisy {
+        noise.mark(node);
+    }
+    // After the pass: the tree is borrowed while it is iterated.
+    for id in attributions {
+        let node = NodeRef::new(id, &doc.tree);
+        if node.has_name("footer") {
+            node.rename("div");
+        }
+        node.set_attr("class", "quote-attribution");
+        node.remove_attr("id");
+    }
+    noise
+}
+
+/// Does `node` hold any non-blank text? Stops at the first (a picture's
+/// wrapper is checked up to the article around it).
+fn has_text(node: &NodeRef) -> bool {
+    node.descendants_it()
+        .any(|d| d.is_text() && !d.text().trim().is_empty())
+}
+
+/// Bytes of text under `node`, without building the string.
+fn text_len(node: &NodeRef) -> usize {
+    node.descendants_it()
+        .filter(|d| d.is_text())
+        .map(|d| d.text().len())
+        .sum()
+}
+
+/// Class/id words of an image's caption or credit wrapper.
+const CAPTION_WORDS: &[&str] = &[
+    "caption", "credit", "image", "img", "photo", "picture", "figure", "media",
+];
+
+/// Is `block`, beside `image` (an element showing only a picture), its
+/// caption? A short text block, named like a caption (`<div
+/// class="caption">`), or in a small wrapper named like one (`<div
+/// class="story-image"><img><div>…</div></div>`), or alone with a bare
+/// picture in an unnamed wrapper. A story paragraph after an image in the
+/// running text has other siblings and no such name.
+fn is_image_caption(block: &NodeRef, image: &NodeRef) -> bool {
+    let is_block = block
+        .qual_name_ref()
+        .is_some_and(|q| BLOCK_TAGS.contains(&&*q.local) && &*q.local != "figure");
+    if !is_block || has_descendant(block, "img") {
+        return false;
+    }
+    let words = block.text().split_whitespace().count();
+    if words == 0 || words > 40 {
+        return false;
+    }
+    let Some(parent) = block.parent() else {
+        return false;
+    };
+    let siblings = parent.element_children().len();
+    if caption_named(block) || (siblings <= 3 && caption_named(&parent)) {
+        return true;
+    }
+    // Unnamed: a bare picture and the block are the wrapper's whole
+    // content. A picture in a paragraph of its own, or a quote's
+    // (`<blockquote><p><img></p><p>“Great show”</p></blockquote>`, a review
+    // page in the benchmark), is part of the running text, and so is the
+    // paragraph beside it.
+    let bare = image.has_name("img") || image.has_name("picture") || image.has_name("a");
+    bare && siblings == 2
+        && !parent.has_name("blockquote")
+        && parent
+            .children_it(false)
+            .all(|c| !c.is_text() || c.text().trim().is_empty())
+}
+
+/// Does the class or id of `node` name a caption, credit or picture?
+fn caption_named(node: &NodeRef) -> bool {
+    let mut names = String::new();
+    if let Some(c) = node.class() {
+        names.push_str(&c);
+    }
+    if let Some(i) = node.id_attr() {
+        names.push(' ');
+        names.push_str(&i);
+    }
+    let names = names.to_ascii_lowercase();
+    CAPTION_WORDS.iter().any(|w| names.contains(w))
 }
 
 /// One paragraph-like block of text found by the walk.
@@ -601,8 +784,9 @@ fn collapse(s: &str) -> String {
     out
 }
 
-/// Blocks of the node Readability chose (`#readability-page-1`).
-fn content_blocks(doc: &Document) -> Vec<Block> {
+/// Blocks of the node Readability chose (`#readability-page-1`); `noise`
+/// from [`mark_page`] on the same tree before Readability ran.
+fn content_blocks(doc: &Document, noise: NoiseText) -> Vec<Block> {
     let Some(sel) = doc.try_select("#readability-page-1") else {
         return Vec::new();
     };
@@ -611,6 +795,7 @@ fn content_blocks(doc: &Document) -> Vec<Block> {
     };
     let mut w = Walker {
         root_len: root.text().len(),
+        noise,
         ..Walker::default()
     };
     w.walk(root, false, 0);
@@ -620,9 +805,11 @@ fn content_blocks(doc: &Document) -> Vec<Block> {
 
 /// Visible text blocks of the whole page (the fallback).
 fn visible_blocks(doc: &Document) -> Vec<Block> {
+    let noise = mark_page(doc);
     let root = doc.body().unwrap_or_else(|| doc.root());
     let mut w = Walker {
         root_len: root.text().len(),
+        noise,
         ..Walker::default()
     };
     w.walk(&root, false, 0);
@@ -636,6 +823,8 @@ struct Walker {
     /// share of it is a wrapper with an unlucky class name
     /// (`hs_cos_wrapper_meta_field` around a whole post body), so it is kept.
     root_len: usize,
+    /// Children of noise on the page as written ([`mark_page`]).
+    noise: NoiseText,
     blocks: Vec<Block>,
     cur: String,
     cur_links: usize,
@@ -669,6 +858,15 @@ impl Walker {
             return;
         }
         for child in node.children_it(false) {
+            // A child of noise Readability unnamed: same size guard as
+            // for noise elements below.
+            if self
+                .noise
+                .owner_len(&child)
+                .is_some_and(|len| len * 5 < self.root_len * 2)
+            {
+                continue;
+            }
             if child.is_text() {
                 let t = child.text();
                 if in_link {
@@ -877,6 +1075,13 @@ const NOISE_PARTS: &[&str] = &[
     "copyright",
 ];
 
+/// Any of [`NOISE_PARTS`]: one scan per class token instead of one per part
+/// (the check runs on every `<div>` of a page).
+static NOISE_PART: LazyLock<Regex> = LazyLock::new(|| {
+    let parts: Vec<String> = NOISE_PARTS.iter().map(|p| regex::escape(p)).collect();
+    Regex::new(&parts.join("|")).expect("escaped literals compile")
+});
+
 /// Class prefixes that carry the post's own taxonomy or type.
 const TAXONOMY_PREFIXES: &[&str] = &[
     "tag-",
@@ -939,8 +1144,7 @@ fn is_noise(node: &NodeRef) -> bool {
         if token.contains("embed") {
             return false;
         }
-        NOISE_PARTS.iter().any(|p| token.contains(p))
-            || token.split(['-', '_']).any(|w| NOISE_WORDS.contains(&w))
+        NOISE_PART.is_match(token) || token.split(['-', '_']).any(|w| NOISE_WORDS.contains(&w))
     })
 }
 
@@ -1494,6 +1698,69 @@ mod tests {
             let lower = line.to_lowercase();
             let words = line.split_whitespace().count();
             assert!(!is_noise_text(line, &lower, words), "{line:?} dropped");
+        }
+    }
+
+    #[test]
+    fn quote_attribution_kept_page_footer_dropped() {
+        // Readability deletes every `<footer>` and purges `*footer*`
+        // classes; inside a quote the footer is the speaker.
+        let d = parse(&page(
+            "",
+            r#"<blockquote><p>"The offer is designed to be rejected," she wrote in her report.</p>
+               <footer>— Dr Marina Orlova, senior fellow at the Baltic Security Institute</footer></blockquote>
+               <blockquote class="pull"><p>"We will not sign anything we cannot verify," the minister said.</p>
+               <footer class="blockquote-footer"><cite class="quote-author">Anna Berg, foreign minister</cite></footer></blockquote>
+               <blockquote><p>"Nobody reads the small print," he told the inquiry.</p><cite>John Roe, auditor</cite></blockquote>"#,
+        ));
+        let paras: Vec<&str> = d.body.split("\n\n").collect();
+        for want in [
+            "— Dr Marina Orlova, senior fellow at the Baltic Security Institute",
+            "Anna Berg, foreign minister",
+            "John Roe, auditor",
+        ] {
+            assert!(paras.contains(&want), "{want:?} missing: {}", d.body);
+        }
+        assert!(d.body.contains("designed to be rejected"));
+        // The page's own footer is still dropped.
+        assert!(!d.body.contains("Copyright"), "{}", d.body);
+        assert!(!d.body.contains("All rights reserved"), "{}", d.body);
+    }
+
+    #[test]
+    fn image_captions_dropped_story_beside_images_kept() {
+        // `div.caption` holds one line of text, so Readability collapses it
+        // into a bare `<p>`: the class must be read before Readability.
+        let d = parse(&page(
+            "",
+            r#"<div class="story-image"><img src="a.jpg" alt=""><div class="caption">Negotiators worked through the night at the Council building. <span class="photo-credit">Photo: Olivier Hoslet/EPA</span></div></div>
+               <div class="lead-media"><div class="caption-text"><p>Delegates leave the chamber after the vote.</p></div><picture><img src="b.jpg"></picture></div>
+               <div><img src="c.jpg"><div>A crowd gathers outside the town hall on Tuesday evening.</div></div>"#,
+        ));
+        for noise in [
+            "Negotiators worked",
+            "Hoslet",
+            "Delegates leave",
+            "A crowd gathers",
+        ] {
+            assert!(!d.body.contains(noise), "{noise:?} leaked: {}", d.body);
+        }
+        for story in ["First paragraph.", "Fourth paragraph."] {
+            assert!(d.body.contains(story), "{story:?} lost: {}", d.body);
+        }
+
+        // A paragraph after an image in the running text, or beside a
+        // picture in a paragraph of its own, is story text.
+        let d = parse(&page(
+            "",
+            r#"<img src="d.jpg"><p>Residents lined up outside the town hall before dawn, hoping to speak during the public comment period.</p>
+               <blockquote><p><img src="e.jpg"></p><p>“A gorgeous evening, and the staff could not have been kinder,” one reviewer wrote.</p></blockquote>"#,
+        ));
+        for story in [
+            "Residents lined up outside the town hall before dawn",
+            "A gorgeous evening",
+        ] {
+            assert!(d.body.contains(story), "{story:?} lost: {}", d.body);
         }
     }
 
