@@ -35,13 +35,11 @@ pub struct StoredFile {
     pub articles: usize,
 }
 
-/// The already-indexed state: files and body fingerprints.
+/// The already-indexed state of the source files.
 #[derive(Debug, Default)]
 pub struct Manifest {
     /// Source files by path.
     pub files: HashMap<String, StoredFile>,
-    /// Fingerprint -> number of stored articles with it.
-    pub fingerprints: HashMap<String, usize>,
 }
 
 /// The index, opened for writing.
@@ -147,48 +145,99 @@ impl Indexer {
         &self.schema
     }
 
-    /// Read what is already indexed, from fast fields only.
-    pub fn manifest(&self) -> Result<Manifest> {
-        let reader = self
+    fn manifest_searcher(&self) -> Result<tantivy::Searcher> {
+        let reader: tantivy::IndexReader = self
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let searcher = reader.searcher();
+        Ok(reader.searcher())
+    }
+
+    /// Read what is already indexed, from fast fields only.
+    ///
+    /// Cost matters here: a no-op re-ingest of a 1 GB archive is this plus a
+    /// stat per file. Each segment's paths are collected as term ordinals
+    /// first and each distinct ordinal is turned into a string once, so a
+    /// 1,000-record `.sgm` file costs one string, not a thousand.
+    pub fn manifest(&self) -> Result<Manifest> {
+        let searcher = self.manifest_searcher()?;
         let mut manifest = Manifest::default();
         let mut buf = String::new();
         for segment in searcher.segment_readers() {
             let ff = segment.fast_fields();
-            let (Some(paths), Some(prints)) = (ff.str("path")?, ff.str("fingerprint")?) else {
+            let Some(paths) = ff.str("path")? else {
                 continue;
             };
             let modified = ff.i64("modified")?;
             let sizes = ff.u64("size")?;
             let alive = segment.alive_bitset();
+            // ord -> (modified, size, live articles) for this segment.
+            let mut by_ord: HashMap<u64, StoredFile> = HashMap::new();
             for doc in 0..segment.max_doc() {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
                     continue;
                 }
                 if let Some(ord) = paths.term_ords(doc).next() {
-                    buf.clear();
-                    paths
-                        .ord_to_str(ord, &mut buf)
-                        .map_err(|e| Error::Index(e.to_string()))?;
-                    let entry = manifest.files.entry(buf.clone()).or_default();
-                    entry.modified = modified.first(doc).unwrap_or(0);
-                    entry.size = sizes.first(doc).unwrap_or(0);
+                    let entry = by_ord.entry(ord).or_insert_with(|| StoredFile {
+                        modified: modified.first(doc).unwrap_or(0),
+                        size: sizes.first(doc).unwrap_or(0),
+                        articles: 0,
+                    });
                     entry.articles += 1;
                 }
-                if let Some(ord) = prints.term_ords(doc).next() {
-                    buf.clear();
-                    prints
-                        .ord_to_str(ord, &mut buf)
-                        .map_err(|e| Error::Index(e.to_string()))?;
-                    *manifest.fingerprints.entry(buf.clone()).or_default() += 1;
-                }
+            }
+            // Ascending ordinals walk the term dictionary front to back.
+            let mut by_ord: Vec<(u64, StoredFile)> = by_ord.into_iter().collect();
+            by_ord.sort_unstable_by_key(|&(ord, _)| ord);
+            for (ord, stored) in by_ord {
+                buf.clear();
+                paths
+                    .ord_to_str(ord, &mut buf)
+                    .map_err(|e| Error::Index(e.to_string()))?;
+                // tantivy's indexing threads share one queue, so the records
+                // of one file can land in several segments: add them up.
+                let entry = manifest.files.entry(buf.clone()).or_insert(StoredFile {
+                    articles: 0,
+                    ..stored
+                });
+                entry.articles += stored.articles;
             }
         }
         Ok(manifest)
+    }
+
+    /// How many stored articles carry each body fingerprint, keyed by
+    /// `key(fingerprint)` (ingest passes a compact hash to keep this small).
+    pub fn fingerprints(&self, key: impl Fn(&str) -> u64) -> Result<HashMap<u64, u32>> {
+        let searcher = self.manifest_searcher()?;
+        let mut out: HashMap<u64, u32> = HashMap::new();
+        let mut buf = String::new();
+        for segment in searcher.segment_readers() {
+            let Some(prints) = segment.fast_fields().str("fingerprint")? else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut by_ord: HashMap<u64, u32> = HashMap::new();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                if let Some(ord) = prints.term_ords(doc).next() {
+                    *by_ord.entry(ord).or_default() += 1;
+                }
+            }
+            let mut by_ord: Vec<(u64, u32)> = by_ord.into_iter().collect();
+            by_ord.sort_unstable_by_key(|&(ord, _)| ord);
+            for (ord, n) in by_ord {
+                buf.clear();
+                prints
+                    .ord_to_str(ord, &mut buf)
+                    .map_err(|e| Error::Index(e.to_string()))?;
+                *out.entry(key(&buf)).or_default() += n;
+            }
+        }
+        Ok(out)
     }
 
     /// Delete every article of a source file (all its records).
