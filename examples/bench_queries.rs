@@ -5,7 +5,8 @@
 //! each top 10 with snippets, once to warm the caches and once measured.
 //!
 //! Out: one `key=value` line on stdout (`queries p50_ms p90_ms p99_ms max_ms
-//! mean_ms hits`), and with `-v` every query with its time on stderr.
+//! mean_ms hits`, then the same quantiles over the queries without facets,
+//! `nofacet_*`), and with `-v` every query with its time on stderr.
 //!
 //! It does not start processes (that is hyperfine's part in `scripts/bench`)
 //! and does not assert anything: figures are reported, never tested.
@@ -107,6 +108,15 @@ fn request(i: usize) -> SearchRequest {
     req
 }
 
+/// The `p`-quantile of sorted times (nearest rank); 0 for an empty list.
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let n = sorted.len();
+    sorted[((n as f64 * p).ceil() as usize).clamp(1, n) - 1]
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next().map(PathBuf::from) else {
@@ -128,17 +138,23 @@ fn main() {
         }
     };
     let requests: Vec<SearchRequest> = (0..n).map(request).collect();
-    // Warm-up pass: page cache and tantivy's caches, as in a running server.
-    for r in &requests {
+    // Warm-up: page cache and tantivy's caches, as in a running server. The
+    // first 30 cover every query shape; warming all would double a run whose
+    // slow queries (facets over many matches) take seconds each.
+    for r in requests.iter().take(30) {
         let _ = engine.search(r);
     }
     let mut times: Vec<f64> = Vec::with_capacity(n);
+    let mut plain: Vec<f64> = Vec::with_capacity(n);
     let mut hits = 0usize;
     for r in &requests {
         let t = Instant::now();
         let res = engine.search(r);
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
+        if !r.facets {
+            plain.push(ms);
+        }
         match res {
             Ok(res) => {
                 hits += res.hits.len();
@@ -151,12 +167,16 @@ fn main() {
     }
     let mean = times.iter().sum::<f64>() / n as f64;
     times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((n as f64 * p).ceil() as usize).clamp(1, n) - 1];
+    plain.sort_by(f64::total_cmp);
     println!(
-        "queries={n} p50_ms={:.3} p90_ms={:.3} p99_ms={:.3} max_ms={:.3} mean_ms={mean:.3} hits={hits}",
-        pct(0.50),
-        pct(0.90),
-        pct(0.99),
-        times[n - 1]
+        "queries={n} p50_ms={:.3} p90_ms={:.3} p99_ms={:.3} max_ms={:.3} mean_ms={mean:.3} hits={hits} \
+         nofacet_queries={} nofacet_p50_ms={:.3} nofacet_p99_ms={:.3}",
+        pct(&times, 0.50),
+        pct(&times, 0.90),
+        pct(&times, 0.99),
+        times[n - 1],
+        plain.len(),
+        pct(&plain, 0.50),
+        pct(&plain, 0.99),
     );
 }
