@@ -44,6 +44,7 @@ pub struct Manifest {
 
 /// The index, opened for writing.
 pub struct Indexer {
+    dir: PathBuf,
     index: Index,
     writer: IndexWriter,
     schema: NewsSchema,
@@ -133,6 +134,7 @@ impl Indexer {
         NewsSchema::register(&index);
         let writer = index.writer(writer_bytes).map_err(|e| lock_error(dir, e))?;
         Ok(Indexer {
+            dir: dir.to_path_buf(),
             index,
             writer,
             schema,
@@ -250,7 +252,9 @@ impl Indexer {
     /// Add one article from a file with the given modification time and size.
     pub fn add(&mut self, article: &Article, modified: i64, size: u64) -> Result<()> {
         let doc = self.schema.to_document(article, modified, size);
-        self.writer.add_document(doc)?;
+        self.writer
+            .add_document(doc)
+            .map_err(|e| write_error(&self.dir, e))?;
         self.pending += 1;
         Ok(())
     }
@@ -263,7 +267,9 @@ impl Indexer {
     /// Make everything so far durable and visible to searchers, atomically.
     pub fn commit(&mut self) -> Result<()> {
         if self.pending > 0 {
-            self.writer.commit()?;
+            self.writer
+                .commit()
+                .map_err(|e| write_error(&self.dir, e))?;
             self.pending = 0;
         }
         Ok(())
@@ -272,9 +278,28 @@ impl Indexer {
     /// Commit, then wait for background merges so the directory is tidy.
     pub fn finish(mut self) -> Result<()> {
         self.commit()?;
-        self.writer.wait_merging_threads()?;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| write_error(&self.dir, e))?;
         Ok(())
     }
+}
+
+/// A failed index write, said so the user knows what to check and that
+/// nothing was lost. tantivy often reports a full disk only as "an index
+/// writer was killed" (the io::Error dies in its worker thread), so the
+/// likely causes are named here; the commit protocol (new segment files
+/// first, `meta.json` replaced atomically last) guarantees the last commit
+/// is intact.
+fn write_error(dir: &Path, e: TantivyError) -> Error {
+    if let TantivyError::LockFailure(..) = e {
+        return lock_error(dir, e);
+    }
+    Error::Index(format!(
+        "cannot write the index at {} ({e}); the disk may be full or the folder not writable. \
+         The index still holds its last commit: make room and run ingest again",
+        dir.display()
+    ))
 }
 
 /// Remove a newsidx index's files (only files tantivy or newsidx wrote).
