@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
-use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
@@ -40,6 +40,18 @@ pub struct StoredFile {
 pub struct Manifest {
     /// Source files by path.
     pub files: HashMap<String, StoredFile>,
+}
+
+/// An article already turned into an index document, so the expensive
+/// conversion runs on ingest's worker threads and the thread feeding the
+/// writer only moves it in.
+pub struct Prepared(TantivyDocument);
+
+impl Prepared {
+    /// Convert `article` from a file with the given modification time and size.
+    pub fn new(schema: &NewsSchema, article: &Article, modified: i64, size: u64) -> Prepared {
+        Prepared(schema.to_document(article, modified, size))
+    }
 }
 
 /// The index, opened for writing.
@@ -254,6 +266,15 @@ impl Indexer {
         let doc = self.schema.to_document(article, modified, size);
         self.writer
             .add_document(doc)
+            .map_err(|e| write_error(&self.dir, e))?;
+        self.pending += 1;
+        Ok(())
+    }
+
+    /// Add a document prepared by [`Prepared::new`].
+    pub fn add_prepared(&mut self, doc: Prepared) -> Result<()> {
+        self.writer
+            .add_document(doc.0)
             .map_err(|e| write_error(&self.dir, e))?;
         self.pending += 1;
         Ok(())
