@@ -1,6 +1,7 @@
-//! The one place the stages join: walk -> (per file, in parallel) read ->
-//! decode -> parse -> clean -> extract -> [`Article`]s -> the single
-//! [`Indexer`]. Decides what is new, changed, unchanged or vanished by
+//! The one place the stages join: walk -> (per file, in parallel on the
+//! rayon pool) read -> decode -> parse -> clean -> extract -> [`Article`]s
+//! -> index documents -> (bounded channel) -> the single [`Indexer`], whose
+//! tantivy writer indexes on its own threads and commits in batches. Decides what is new, changed, unchanged or vanished by
 //! comparing the walk with the index's manifest (size and mtime, so unchanged
 //! files are never read), and collects every skipped file with its reason.
 //!
@@ -19,8 +20,9 @@ use crate::clean;
 use crate::decode;
 use crate::error::Result;
 use crate::extract::{self, Origin};
-use crate::indexer::{DEFAULT_WRITER_BYTES, Indexer};
+use crate::indexer::{DEFAULT_WRITER_BYTES, Indexer, Prepared};
 use crate::parse;
+use crate::schema::NewsSchema;
 use crate::walk::{self, Skipped, SourceFile};
 
 /// Default cap on one file's size: larger files are skipped, not read.
@@ -37,8 +39,38 @@ pub struct IngestOptions {
     pub rebuild: bool,
     /// Commit after this many added articles (bounds the work a crash can lose).
     pub commit_every: usize,
+    /// Also commit after this many bytes of source files were added.
+    pub commit_bytes: u64,
     /// Memory budget of the index writer.
     pub writer_bytes: usize,
+}
+
+/// Articles between commits unless `NEWSIDX_COMMIT_EVERY` says otherwise.
+/// In practice [`DEFAULT_COMMIT_BYTES`] binds first; this caps commits of
+/// very short articles.
+pub const DEFAULT_COMMIT_EVERY: usize = 500_000;
+
+/// Source bytes between commits. A commit flushes every indexing thread's
+/// segment, so committing more often than the writer's budget fills makes
+/// many small segments that background merges then rewrite: with a commit
+/// every 50,000 articles, the 1 GB bench corpus ended in ~30 segments and
+/// merges that read them back (CPU, and ~250 MB of mapped segment pages on
+/// top of the budget). 256 MB of source is about one budget's worth of
+/// segments and, at the measured rate, under a minute of work lost to a crash.
+pub const DEFAULT_COMMIT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Environment variable overriding [`DEFAULT_COMMIT_EVERY`] (a positive
+/// integer). The crash tests use it to get many commits from a small corpus;
+/// it is read here rather than as a CLI flag because it is a tuning knob,
+/// not something a user should need.
+pub const COMMIT_EVERY_ENV: &str = "NEWSIDX_COMMIT_EVERY";
+
+fn commit_every_from_env() -> usize {
+    std::env::var(COMMIT_EVERY_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(DEFAULT_COMMIT_EVERY)
 }
 
 impl Default for IngestOptions {
@@ -47,7 +79,8 @@ impl Default for IngestOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             default_source: None,
             rebuild: false,
-            commit_every: 50_000,
+            commit_every: commit_every_from_env(),
+            commit_bytes: DEFAULT_COMMIT_BYTES,
             writer_bytes: DEFAULT_WRITER_BYTES,
         }
     }
@@ -79,9 +112,46 @@ pub enum Progress {
     FileDone,
 }
 
-/// Files taken in one parallel batch: big enough to keep every core busy,
-/// small enough that memory stays flat on any corpus size.
+/// Most files taken in one parallel batch: enough to keep every core busy
+/// and to even out per-file cost differences.
 const BATCH_FILES: usize = 256;
+
+/// Most source bytes in one batch. Counting files alone is not enough: a
+/// batch of 256 Reuters `.sgm` files (1.3 MB and 1,000 articles each) holds
+/// text, drafts and articles for 256,000 stories at once, over a gigabyte.
+/// 8 MB keeps a batch's memory around 40 MB on any corpus (three batches
+/// are alive at once, see `ingest`), and is still three big files per core.
+const BATCH_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Split `todo` into consecutive batches bounded by [`BATCH_FILES`] and
+/// [`BATCH_BYTES`] (a single file larger than the byte bound is a batch).
+fn batches<'a>(todo: &'a [&'a SourceFile]) -> impl Iterator<Item = &'a [&'a SourceFile]> + 'a {
+    let mut rest = todo;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0u64;
+        let mut n = 0usize;
+        while n < rest.len() && n < BATCH_FILES && (n == 0 || bytes + rest[n].size <= BATCH_BYTES) {
+            bytes += rest[n].size;
+            n += 1;
+        }
+        let (batch, tail) = rest.split_at(n);
+        rest = tail;
+        Some(batch)
+    })
+}
+
+/// Duplicate counting key of a fingerprint: 8 bytes instead of a 32-char
+/// string, so a million-article archive costs ~20 MB here, not ~100 MB. A
+/// collision only miscounts one duplicate in the summary.
+fn print_key(fingerprint: &str) -> u64 {
+    let h = blake3::hash(fingerprint.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(b)
+}
 
 /// Index `roots` into the index at `index_dir`.
 pub fn ingest(
@@ -132,51 +202,108 @@ pub fn ingest(
     }
 
     progress(Progress::Planned(todo.len() as u64));
-    let mut fingerprints: HashMap<String, usize> = manifest.fingerprints;
+    // Only a run with something to add needs the stored fingerprints; a no-op
+    // re-ingest of a big archive must not read a million of them.
+    let mut fingerprints: HashMap<u64, u32> = if todo.is_empty() {
+        HashMap::new()
+    } else {
+        indexer.fingerprints(print_key)?
+    };
+    let schema = indexer.schema().clone();
     let mut added_since_commit = 0usize;
-    for batch in todo.chunks(BATCH_FILES) {
-        let results: Vec<(&SourceFile, FileResult)> = batch
-            .par_iter()
-            .map(|file| {
-                let r = read_file(file, opts);
-                progress(Progress::FileDone);
-                (*file, r)
-            })
-            .collect();
-        for (file, result) in results {
-            let path = file.path.display().to_string();
-            let stored = manifest.files.get(&path);
-            for problem in result.problems {
-                summary.skipped.push(Skipped::new(&file.path, problem));
-            }
-            if result.articles.is_empty() {
-                continue;
-            }
-            if stored.is_some() {
-                indexer.delete_file(&path);
-            }
-            for article in &result.articles {
-                let count = fingerprints.entry(article.fingerprint.clone()).or_default();
-                if *count > 0 {
-                    summary.duplicates += 1;
+    let mut bytes_since_commit = 0u64;
+    std::thread::scope(|scope| -> Result<()> {
+        // The pipeline: a producer thread has the rayon pool read, decode,
+        // parse, clean, extract and turn into index documents one batch
+        // while this thread feeds the previous one to the writer (whose own
+        // threads do the indexing). The channel holds one batch, so at most
+        // three are alive: being prepared, waiting, being fed.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Ready<'_>>>(1);
+        let (todo, schema) = (&todo, &schema);
+        scope.spawn(move || {
+            for batch in batches(todo) {
+                let ready: Vec<Ready<'_>> = batch
+                    .par_iter()
+                    .map(|file| {
+                        let r = Ready::new(file, read_file(file, opts), schema);
+                        progress(Progress::FileDone);
+                        r
+                    })
+                    .collect();
+                // A send error means the feeding side stopped on an error.
+                if tx.send(ready).is_err() {
+                    break;
                 }
-                *count += 1;
-                indexer.add(article, file.modified, file.size)?;
+            }
+        });
+        for ready in rx {
+            for file in ready {
+                let path = file.file.path.display().to_string();
+                let stored = manifest.files.get(&path);
+                for problem in file.problems {
+                    summary.skipped.push(Skipped::new(&file.file.path, problem));
+                }
+                if file.docs.is_empty() {
+                    continue;
+                }
                 if stored.is_some() {
-                    summary.updated += 1;
-                } else {
-                    summary.new += 1;
+                    indexer.delete_file(&path);
+                }
+                added_since_commit += file.docs.len();
+                bytes_since_commit += file.file.size;
+                for (print, doc) in file.docs {
+                    let count = fingerprints.entry(print).or_default();
+                    if *count > 0 {
+                        summary.duplicates += 1;
+                    }
+                    *count += 1;
+                    indexer.add_prepared(doc)?;
+                    if stored.is_some() {
+                        summary.updated += 1;
+                    } else {
+                        summary.new += 1;
+                    }
                 }
             }
-            added_since_commit += result.articles.len();
+            if added_since_commit >= opts.commit_every || bytes_since_commit >= opts.commit_bytes {
+                indexer.commit()?;
+                added_since_commit = 0;
+                bytes_since_commit = 0;
+            }
         }
-        if added_since_commit >= opts.commit_every {
-            indexer.commit()?;
-            added_since_commit = 0;
-        }
-    }
+        Ok(())
+    })?;
     indexer.finish()?;
     Ok(summary)
+}
+
+/// One file's outcome as the writer needs it: documents built on a worker
+/// thread (with the duplicate key of each), so feeding the writer is only
+/// moves, and the articles' own strings are freed before the batch waits.
+struct Ready<'a> {
+    file: &'a SourceFile,
+    problems: Vec<String>,
+    docs: Vec<(u64, Prepared)>,
+}
+
+impl<'a> Ready<'a> {
+    fn new(file: &'a SourceFile, r: FileResult, schema: &NewsSchema) -> Ready<'a> {
+        let docs = r
+            .articles
+            .iter()
+            .map(|a| {
+                (
+                    print_key(&a.fingerprint),
+                    Prepared::new(schema, a, file.modified, file.size),
+                )
+            })
+            .collect();
+        Ready {
+            file,
+            problems: r.problems,
+            docs,
+        }
+    }
 }
 
 /// The articles of one file and the problems met reading it.

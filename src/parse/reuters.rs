@@ -1,7 +1,7 @@
 //! Parser: Reuters-21578 SGML (`.sgm`). A file of `<REUTERS>` records in,
 //! one [`Draft`] per record out, keyed by the record's `NEWID`. `TITLE`,
 //! `DATELINE` (kept as the body's first line, where `extract` reads it),
-//! `DATE`, `BODY` and `PEOPLE` become fields; `PLACES` are kept as metadata
+//! `DATE` (rewritten to ISO 8601), `BODY` and `PEOPLE` become fields; `PLACES` are kept as metadata
 //! people-free hints are not needed for. Records without a body (some are
 //! title-only briefs) fall back to their title as body.
 //!
@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Parsed {
         let draft = Draft {
             title,
             body,
-            published: element(record, "DATE").map(|d| d.trim().to_string()),
+            published: element(record, "DATE").map(iso_date),
             source: Some("Reuters".to_string()),
             people: element(record, "PEOPLE").map(items).unwrap_or_default(),
             format: Format::Reuters,
@@ -52,6 +52,42 @@ pub fn parse(text: &str) -> Parsed {
         out.records.push((id, draft));
     }
     out
+}
+
+/// `26-FEB-1987 15:01:01.79` -> `1987-02-26T15:01:01`, the ISO form
+/// `extract` reads; a date in another shape (the README warns of "extra
+/// text after the date") is passed on trimmed, for `extract` to judge.
+fn iso_date(raw: &str) -> String {
+    let raw = raw.trim();
+    let mut parts = raw.splitn(2, ' ');
+    let day = parts.next().unwrap_or_default();
+    let time = parts.next().unwrap_or_default().trim();
+    let mut dmy = day.split('-');
+    let (Some(d), Some(m), Some(y), None) = (dmy.next(), dmy.next(), dmy.next(), dmy.next()) else {
+        return raw.to_string();
+    };
+    const MONTHS: [&str; 12] = [
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+    ];
+    let month = MONTHS
+        .iter()
+        .position(|x| x.eq_ignore_ascii_case(m))
+        .map(|i| i + 1);
+    let (Some(month), Ok(d), true) = (
+        month,
+        d.parse::<u32>(),
+        y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()),
+    ) else {
+        return raw.to_string();
+    };
+    // Seconds carry a fraction (`01.79`); ISO needs whole `HH:MM:SS`.
+    let hms = time.split('.').next().unwrap_or_default();
+    let valid_time = hms.len() == 8 && hms.bytes().filter(|b| *b == b':').count() == 2;
+    if valid_time {
+        format!("{y}-{month:02}-{d:02}T{hms}")
+    } else {
+        format!("{y}-{month:02}-{d:02}")
+    }
 }
 
 fn attr(tag: &str, name: &str) -> Option<String> {
@@ -196,10 +232,19 @@ the dollar was stable.
             d.body,
             "WASHINGTON, Feb 26 -\n\nTreasury Secretary James Baker said the dollar was stable.\n\nHe said talks & meetings would go on."
         );
-        assert_eq!(d.published.as_deref(), Some("26-FEB-1987 15:01:01.79"));
+        assert_eq!(d.published.as_deref(), Some("1987-02-26T15:01:01"));
         assert_eq!(d.people, ["James Baker"]);
         assert_eq!(p.records[1].1.body, "BRIEF ONLY");
         assert_eq!(p.problems, ["record NEWID=9: no title and no body"]);
+    }
+
+    #[test]
+    fn dates_become_iso() {
+        assert_eq!(iso_date(" 5-MAR-1987 09:13:44.12"), "1987-03-05T09:13:44");
+        assert_eq!(iso_date("19-OCT-1987"), "1987-10-19");
+        assert_eq!(iso_date("31-XYZ-1987 junk"), "31-XYZ-1987 junk");
+        assert_eq!(iso_date("é-ü-1987"), "é-ü-1987");
+        assert_eq!(iso_date(""), "");
     }
 
     #[test]
