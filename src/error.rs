@@ -30,12 +30,14 @@ pub enum Error {
     #[error("bad query: {0}")]
     Query(String),
     /// A file or directory operation failed.
-    #[error("{path}: {source}")]
+    // The OS error is part of the message and deliberately not the error's
+    // `source`: anyhow's `{:#}` would print it a second time.
+    #[error("{path}: {error}")]
     Io {
         /// The path involved.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The search engine reported an error.
     #[error("index error: {0}")]

@@ -99,9 +99,9 @@ fn check_version(dir: &Path) -> Result<()> {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
+    move |error| Error::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 

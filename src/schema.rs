@@ -273,7 +273,7 @@ pub fn date_prefixes(date: &str) -> Vec<&str> {
 /// The analyzer for article text: hyphen-aware words, lowercased, accents
 /// folded (so "Müller" finds "Muller"), English-stemmed ("pacts" finds "pact").
 pub fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(HyphenTokenizer)
+    TextAnalyzer::builder(HyphenTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -287,30 +287,29 @@ pub fn text_analyzer() -> TextAnalyzer {
 /// `aggression`(1), `nonaggression`(1), `pact`(2). So the phrase
 /// "non-aggression pact" matches, and so does "nonaggression pact" against an
 /// article that wrote the hyphen.
+///
+/// It streams with one reused [`Token`] (no allocation per word): the
+/// analyzer runs over every body at ingest, where it is a large share of the
+/// indexing cost.
 #[derive(Clone, Default)]
-pub struct HyphenTokenizer;
-
-/// Token stream of [`HyphenTokenizer`]: tokens are computed up front.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+pub struct HyphenTokenizer {
+    token: Token,
 }
 
-impl TokenStream for VecTokenStream {
-    fn advance(&mut self) -> bool {
-        if self.index < self.tokens.len() {
-            self.index += 1;
-            true
-        } else {
-            false
-        }
-    }
-    fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
-    }
+/// Token stream of [`HyphenTokenizer`].
+pub struct HyphenTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where scanning resumes.
+    cursor: usize,
+    /// Position the next word gets.
+    position: usize,
+    /// End of the previous word, if any.
+    prev_end: Option<usize>,
+    /// Start of the current hyphen chain.
+    chain_start: usize,
+    /// A joined compound to emit next: `(from, to, position)`.
+    pending: Option<(usize, usize, usize)>,
+    token: &'a mut Token,
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -318,69 +317,93 @@ fn is_hyphen(c: char) -> bool {
 }
 
 impl Tokenizer for HyphenTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: hyphen_tokens(text),
-            index: 0,
+    type TokenStream<'a> = HyphenTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> HyphenTokenStream<'a> {
+        self.token.reset();
+        HyphenTokenStream {
+            text,
+            cursor: 0,
+            position: 0,
+            prev_end: None,
+            chain_start: 0,
+            pending: None,
+            token: &mut self.token,
         }
+    }
+}
+
+impl HyphenTokenStream<'_> {
+    fn set(&mut self, from: usize, to: usize, position: usize, joined: bool) {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = position;
+        self.token.position_length = 1;
+        self.token.text.clear();
+        if joined {
+            self.token
+                .text
+                .extend(self.text[from..to].chars().filter(|c| !is_hyphen(*c)));
+        } else {
+            self.token.text.push_str(&self.text[from..to]);
+        }
+    }
+}
+
+impl TokenStream for HyphenTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some((from, to, position)) = self.pending.take() {
+            self.set(from, to, position, true);
+            return true;
+        }
+        let rest = &self.text[self.cursor..];
+        let Some((rel_start, _)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        let start = self.cursor + rel_start;
+        let end = self.text[start..]
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(self.text.len(), |(i, _)| start + i);
+        // A word continues a chain when exactly one hyphen separates it from
+        // the previous word ("non-aggression"), not " - " or "--".
+        let continues = self.prev_end.is_some_and(|prev| {
+            let gap = &self.text[prev..start];
+            let mut chars = gap.chars();
+            matches!((chars.next(), chars.next()), (Some(c), None) if is_hyphen(c))
+        });
+        if !continues {
+            self.chain_start = start;
+        }
+        let position = self.position;
+        self.position += 1;
+        self.prev_end = Some(end);
+        self.cursor = end;
+        self.set(start, end, position, false);
+        if continues {
+            self.pending = Some((self.chain_start, end, position));
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
     }
 }
 
 /// The tokens of [`HyphenTokenizer`], with byte offsets into `text`.
 pub fn hyphen_tokens(text: &str) -> Vec<Token> {
-    let mut tokens: Vec<Token> = Vec::new();
-    let mut position = 0usize;
-    // Start index (in `tokens`) of the current hyphen chain, and whether the
-    // previous word ended right before a hyphen.
-    let mut chain_start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !c.is_alphanumeric() {
-            continue;
-        }
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                end = i + c.len_utf8();
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let continues_chain = chain_start.is_some()
-            && tokens
-                .last()
-                .map(|t| {
-                    let gap = &text[t.offset_to..start];
-                    gap.chars().count() == 1 && gap.chars().all(is_hyphen)
-                })
-                .unwrap_or(false);
-        if !continues_chain {
-            chain_start = Some(tokens.len());
-        }
-        tokens.push(Token {
-            offset_from: start,
-            offset_to: end,
-            position,
-            text: text[start..end].to_string(),
-            position_length: 1,
-        });
-        if continues_chain && let Some(s) = chain_start {
-            // Join every part of the chain so far (skipping joined tokens already emitted).
-            let from = tokens[s].offset_from;
-            let joined: String = text[from..end].chars().filter(|c| !is_hyphen(*c)).collect();
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: end,
-                position,
-                text: joined,
-                position_length: 1,
-            });
-        }
-        position += 1;
+    let mut tokenizer = HyphenTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
     }
-    tokens
+    out
 }
 
 #[cfg(test)]
@@ -408,6 +431,28 @@ mod tests {
                 (2, "pact".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn chains_join_every_part_so_far() {
+        let t: Vec<(usize, String)> = hyphen_tokens("state-of-the-art kit")
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect();
+        let want = [
+            (0, "state"),
+            (1, "of"),
+            (1, "stateof"),
+            (2, "the"),
+            (2, "stateofthe"),
+            (3, "art"),
+            (3, "stateoftheart"),
+            (4, "kit"),
+        ];
+        assert_eq!(t.len(), want.len());
+        for ((p, s), (wp, ws)) in t.iter().zip(want) {
+            assert_eq!((*p, s.as_str()), (wp, ws));
+        }
     }
 
     #[test]
