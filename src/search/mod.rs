@@ -15,7 +15,7 @@ pub mod near;
 pub mod query;
 pub mod snippet;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -794,12 +794,3 @@ fn dir_size(dir: &Path) -> u64 {
         .sum()
 }
 
-/// Distinct values helper used by tests and the CLI.
-pub fn distinct<T: Eq + std::hash::Hash + Clone>(items: &[T]) -> Vec<T> {
-    let mut seen = HashSet::new();
-    items
-        .iter()
-        .filter(|i| seen.insert((*i).clone()))
-        .cloned()
-        .collect()
-}
