@@ -793,4 +793,3 @@ fn dir_size(dir: &Path) -> u64 {
         .map(|m| m.len())
         .sum()
 }
-
