@@ -16,7 +16,8 @@ Query language, short form (docs/QUERY.md has the whole of it):
   \"exact phrase\"    required phrase; \"phrase\"~3 allows 3 words between
   title:word  title:\"a b\"  person:putin  source:guardian
   date:2020-09  date:2020-01..2020-06  mentions:2016
-Hyphens: non-aggression, \"non aggression\" and nonaggression find each other.";
+Hyphens: non-aggression, \"non aggression\" and nonaggression find each other.
+A query with -word goes in quotes (or after --), else it reads as an option: newsidx search 'pact -trade'";
 
 /// Arguments of `search`.
 #[derive(Debug, Args)]
