@@ -22,9 +22,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 pub use facets::Facets;
 pub use snippet::Snippet;
@@ -169,8 +167,6 @@ pub struct SearchEngine {
     dir: PathBuf,
     schema: NewsSchema,
     reader: IndexReader,
-    #[allow(dead_code)]
-    index: Index,
 }
 
 impl SearchEngine {
@@ -185,7 +181,6 @@ impl SearchEngine {
             dir: dir.to_path_buf(),
             schema,
             reader,
-            index,
         })
     }
 

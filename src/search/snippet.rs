@@ -43,15 +43,7 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
         return Vec::new();
     }
     let sentences = sentences(body);
-    let needles = needles(plan);
-    let mut analyzer = text_analyzer();
-    let mut spans: Vec<Span> = Vec::new();
-    let mut scratch = String::new();
-    for &(a, b) in &sentences {
-        if is_candidate(&body[a..b], &needles, &mut scratch) {
-            spans.extend(find_spans(&mut analyzer, &body[a..b], a, plan));
-        }
-    }
+    let spans = body_spans(body, plan, &sentences);
     if spans.is_empty() {
         // Nothing to show in the body (the match was in the title or a
         // field): the lead is the most useful context.
@@ -97,6 +89,30 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
             cut(body, a, b, &inside, max_len)
         })
         .collect()
+}
+
+/// Every match of the plan in a whole body as `[start, end)` byte ranges, in
+/// order: what the web page's article view highlights.
+pub fn highlights(body: &str, plan: &Highlight) -> Vec<[usize; 2]> {
+    body_spans(body, plan, &sentences(body))
+        .iter()
+        .map(|s| [s.from, s.to])
+        .collect()
+}
+
+/// The spans of every sentence that can hold a query term (a cheap byte
+/// scan decides), analyzed sentence by sentence.
+fn body_spans(body: &str, plan: &Highlight, sentences: &[(usize, usize)]) -> Vec<Span> {
+    let needles = needles(plan);
+    let mut analyzer = text_analyzer();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut scratch = String::new();
+    for &(a, b) in sentences {
+        if is_candidate(&body[a..b], &needles, &mut scratch) {
+            spans.extend(find_spans(&mut analyzer, &body[a..b], a, plan));
+        }
+    }
+    spans
 }
 
 /// Lowercase ASCII prefixes every surface form of the plan's terms

@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::{AppState, MAX_FILTERS, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS, MAX_VALUE_BYTES};
 use crate::article::Article;
 use crate::error::Error;
-use crate::search::{SearchRequest, Snippet, Sort, Stats, query, snippet};
+use crate::search::{SearchRequest, Sort, Stats, query, snippet};
 
 /// Query-string pairs in order; repeated names (`person=a&person=b`) kept.
 type Pairs = Vec<(String, String)>;
@@ -286,32 +286,12 @@ pub(super) async fn article(
 }
 
 /// Where the query's terms and phrases sit in a whole body.
-///
-/// The snippet module only exposes passages, so ask it for every matching
-/// sentence uncut and place each back into the body. A passage that cannot
-/// be placed (should the snippeter ever rewrite text) is skipped: a missing
-/// highlight is better than a wrong one.
 fn body_highlights(
     engine: &crate::search::SearchEngine,
     body: &str,
     q: &str,
 ) -> Result<Vec<[usize; 2]>, Error> {
-    let plan = engine.highlight_plan(q)?;
-    let passages: Vec<Snippet> = snippet::snippets(body, &plan, usize::MAX, body.len());
-    let mut out = Vec::new();
-    let mut at = 0;
-    for p in passages {
-        if p.highlights.is_empty() {
-            continue;
-        }
-        let Some(found) = body.get(at..).and_then(|rest| rest.find(&p.text)) else {
-            continue;
-        };
-        let start = at + found;
-        out.extend(p.highlights.iter().map(|[a, b]| [start + a, start + b]));
-        at = start + p.text.len();
-    }
-    Ok(out)
+    Ok(snippet::highlights(body, &engine.highlight_plan(q)?))
 }
 
 /// `GET /api/stats`: what `stats --json` prints.
