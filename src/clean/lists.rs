@@ -87,14 +87,8 @@ pub(crate) fn appeal_after_heading(b: &Block<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rules::check;
     use super::*;
-
-    fn check(rule: fn(&Block<'_>) -> bool, cases: &[(&str, bool)]) {
-        for &(text, expected) in cases {
-            let block = Block::new(text, false);
-            assert_eq!(rule(&block), expected, "{text}");
-        }
-    }
 
     #[test]
     fn link_list_heading_table() {

@@ -116,14 +116,8 @@ pub(crate) fn reporting_credit(b: &Block<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rules::check;
     use super::*;
-
-    fn check(rule: fn(&Block<'_>) -> bool, cases: &[(&str, bool)]) {
-        for &(text, expected) in cases {
-            let block = Block::new(text, false);
-            assert_eq!(rule(&block), expected, "{text}");
-        }
-    }
 
     #[test]
     fn advertisement_marker_table() {

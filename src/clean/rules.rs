@@ -209,6 +209,16 @@ pub(crate) fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("static regex is valid")
 }
 
+/// Test helper for the rule modules: each `(text, expected)` case, read as
+/// one block that is not the first, must be judged `expected` by `rule`.
+#[cfg(test)]
+pub(super) fn check(rule: fn(&Block<'_>) -> bool, cases: &[(&str, bool)]) {
+    for &(text, expected) in cases {
+        let block = Block::new(text, false);
+        assert_eq!(rule(&block), expected, "{text}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
