@@ -1,0 +1,132 @@
+//! Where ingest CPU goes, stage by stage, on one thread: read, decode +
+//! parse, clean, extract (with people, dates, source and the fingerprint
+//! timed again on their own), building the tantivy document, and running
+//! each analyzer (newsidx's and tantivy's `en_stem`) over title and body.
+//!
+//! In: one or more corpus folders. Out: a table of seconds and MB/s per
+//! stage on stdout. It does not index anything or use more than one core;
+//! `scripts/bench` measures the whole pipeline.
+//!
+//! ```sh
+//! cargo run --release --example stage_profile -- bench-out/corpus-1g/r001
+//! ```
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use newsidx::article::Article;
+use newsidx::schema::{NewsSchema, text_analyzer};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+#[derive(Default)]
+struct Clock(Vec<(&'static str, Duration)>);
+
+impl Clock {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        let d = t.elapsed();
+        match self.0.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, total)) => *total += d,
+            None => self.0.push((stage, d)),
+        }
+        out
+    }
+}
+
+fn count_tokens(analyzer: &mut TextAnalyzer, text: &str) -> usize {
+    let mut stream = analyzer.token_stream(text);
+    let mut n = 0;
+    while stream.advance() {
+        n += stream.token().text.len();
+    }
+    n
+}
+
+fn main() {
+    let roots: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    if roots.is_empty() {
+        eprintln!("usage: stage_profile CORPUS...");
+        std::process::exit(2);
+    }
+    let files = newsidx::walk::walk(&roots).files;
+    let schema = NewsSchema::new();
+    let mut ours = text_analyzer();
+    let mut en_stem = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    let mut clock = Clock::default();
+    let (mut bytes_total, mut articles, mut sink) = (0usize, 0usize, 0usize);
+    for f in &files {
+        let Ok(bytes) = clock.time("read", || std::fs::read(&f.path)) else {
+            continue;
+        };
+        bytes_total += bytes.len();
+        let Ok(text) = clock.time("decode", || newsidx::decode::decode(&bytes)) else {
+            continue;
+        };
+        let format = newsidx::parse::format_of(&f.path);
+        let parsed = clock.time("parse", || newsidx::parse::parse(format, &text.text));
+        let path = f.path.display().to_string();
+        for (id, draft) in &parsed.records {
+            let cleaned = clock.time("clean", || newsidx::clean::clean_body(&draft.body));
+            if cleaned.body.trim().is_empty() {
+                continue;
+            }
+            let key = format!("{path}#{id}");
+            let a: Article = clock.time("extract (all)", || {
+                newsidx::extract::assemble(
+                    draft,
+                    &cleaned,
+                    newsidx::extract::Origin {
+                        key: &key,
+                        path: &path,
+                        default_source: None,
+                    },
+                )
+            });
+            articles += 1;
+            sink += clock.time("  of which people", || {
+                newsidx::extract::people::people(&a.title, &a.body).len()
+            });
+            sink += clock.time("  of which dates", || {
+                newsidx::extract::dates::mentioned(&a.body, None).len()
+            });
+            sink += clock.time("  of which source", || {
+                newsidx::extract::source::from_text(&a.body, &cleaned.removed)
+                    .map_or(0, |s| s.len())
+            });
+            sink += clock.time("  of which byline", || {
+                newsidx::extract::byline::split_body(&cleaned.body).0.len()
+            });
+            sink += clock.time("  of which fingerprint", || {
+                newsidx::extract::fingerprint(&a.body).len()
+            });
+            sink += clock.time("document (incl. near print)", || {
+                schema.to_document(&a, 0, 0).field_values().count()
+            });
+            sink += clock.time("  of which near print", || {
+                newsidx::search::near::near_print(&a.body) as usize & 1
+            });
+            sink += clock.time("analyzer: newsidx (title+body)", || {
+                count_tokens(&mut ours, &a.title) + count_tokens(&mut ours, &a.body)
+            });
+            sink += clock.time("analyzer: en_stem (title+body)", || {
+                count_tokens(&mut en_stem, &a.title) + count_tokens(&mut en_stem, &a.body)
+            });
+        }
+    }
+    let mb = bytes_total as f64 / 1e6;
+    println!(
+        "{} files, {articles} articles, {mb:.1} MB (checksum {sink})",
+        files.len()
+    );
+    println!("| stage | seconds | MB/s |\n|---|---|---|");
+    for (stage, d) in &clock.0 {
+        let s = d.as_secs_f64();
+        println!("| {stage} | {s:.2} | {:.1} |", mb / s.max(1e-9));
+    }
+}
