@@ -223,34 +223,22 @@ impl Indexer {
         Ok(manifest)
     }
 
-    /// How many stored articles carry each body fingerprint, keyed by
-    /// `key(fingerprint)` (ingest passes a compact hash to keep this small).
-    pub fn fingerprints(&self, key: impl Fn(&str) -> u64) -> Result<HashMap<u64, u32>> {
+    /// How many stored articles carry each body fingerprint, keyed by its
+    /// `print64` (the fingerprint as a u64, a fast field), so this reads
+    /// numbers, never a dictionary of strings.
+    pub fn fingerprints(&self) -> Result<HashMap<u64, u32>> {
         let searcher = self.manifest_searcher()?;
         let mut out: HashMap<u64, u32> = HashMap::new();
-        let mut buf = String::new();
         for segment in searcher.segment_readers() {
-            let Some(prints) = segment.fast_fields().str("fingerprint")? else {
-                continue;
-            };
+            let prints = segment.fast_fields().u64("print64")?;
             let alive = segment.alive_bitset();
-            let mut by_ord: HashMap<u64, u32> = HashMap::new();
             for doc in 0..segment.max_doc() {
                 if alive.is_some_and(|a| !a.is_alive(doc)) {
                     continue;
                 }
-                if let Some(ord) = prints.term_ords(doc).next() {
-                    *by_ord.entry(ord).or_default() += 1;
+                if let Some(print) = prints.first(doc) {
+                    *out.entry(print).or_default() += 1;
                 }
-            }
-            let mut by_ord: Vec<(u64, u32)> = by_ord.into_iter().collect();
-            by_ord.sort_unstable_by_key(|&(ord, _)| ord);
-            for (ord, n) in by_ord {
-                buf.clear();
-                prints
-                    .ord_to_str(ord, &mut buf)
-                    .map_err(|e| Error::Index(e.to_string()))?;
-                *out.entry(key(&buf)).or_default() += n;
             }
         }
         Ok(out)

@@ -143,16 +143,6 @@ fn batches<'a>(todo: &'a [&'a SourceFile]) -> impl Iterator<Item = &'a [&'a Sour
     })
 }
 
-/// Duplicate counting key of a fingerprint: 8 bytes instead of a 32-char
-/// string, so a million-article archive costs ~20 MB here, not ~100 MB. A
-/// collision only miscounts one duplicate in the summary.
-fn print_key(fingerprint: &str) -> u64 {
-    let h = blake3::hash(fingerprint.as_bytes());
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&h.as_bytes()[..8]);
-    u64::from_le_bytes(b)
-}
-
 /// Index `roots` into the index at `index_dir`.
 pub fn ingest(
     index_dir: &Path,
@@ -207,7 +197,7 @@ pub fn ingest(
     let mut fingerprints: HashMap<u64, u32> = if todo.is_empty() {
         HashMap::new()
     } else {
-        indexer.fingerprints(print_key)?
+        indexer.fingerprints()?
     };
     let schema = indexer.schema().clone();
     let mut added_since_commit = 0usize;
@@ -293,7 +283,7 @@ impl<'a> Ready<'a> {
             .iter()
             .map(|a| {
                 (
-                    print_key(&a.fingerprint),
+                    crate::search::near::print64(&a.fingerprint),
                     Prepared::new(schema, a, file.modified, file.size),
                 )
             })

@@ -16,11 +16,14 @@ pub mod query;
 pub mod snippet;
 
 use std::collections::HashMap;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -376,11 +379,15 @@ impl SearchEngine {
             )),
         ));
         if !source.fingerprint.is_empty() {
+            // Exact copies share `print64`, a fast-only field: a one-value
+            // range over it is a column scan, cheap next to the scoring.
+            let print64 =
+                Term::from_field_u64(self.schema.print64, near::print64(&source.fingerprint));
             clauses.push((
                 Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.schema.fingerprint, &source.fingerprint),
-                    IndexRecordOption::Basic,
+                Box::new(RangeQuery::new(
+                    Bound::Included(print64.clone()),
+                    Bound::Included(print64),
                 )),
             ));
         }
