@@ -239,21 +239,51 @@ impl SearchEngine {
         let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
         let built = query::Builder::new(&self.schema, &doc_freq).build(&parsed, filters);
         let q = built.query;
-        let matching = built.matching;
-        // One pass counts matches both raw (for fetching) and distinct.
-        let (facet_counts, total, raw_total) = if req.facets {
-            let (c, raw) = searcher.search(&matching, &(facets::FacetCollector, Count))?;
-            let n = c.distinct;
-            (Some(c.facets), n, raw)
-        } else {
-            let (n, raw) = searcher.search(&matching, &(facets::DistinctCount, Count))?;
-            (None, n, raw)
-        };
+        let tier = built
+            .tier
+            .as_deref()
+            .filter(|_| req.sort == Sort::Relevance);
         let wanted = req.offset + req.limit;
         // Fetch more than needed so collapsing duplicates still fills the page.
-        let mut fetch = (wanted * 2 + 10).min(raw_total.max(1));
+        let first_fetch = (wanted * 2 + 10).max(1);
+        // Counting needs every match but no score. Without a tier to rank
+        // first, ranking scores every match anyway, so the same pass
+        // counts (one walk over the postings instead of two); with a tier,
+        // counting walks the broad query unscored and ranking scores only
+        // the tier (see `select`).
+        let one_pass = req.sort == Sort::Relevance && tier.is_none();
+        let mut picked: Option<Vec<Picked>> = None;
+        let (facet_counts, total, raw_total) = match (req.facets, one_pass) {
+            (true, true) => {
+                let top = TopDocs::with_limit(first_fetch).order_by_score();
+                let (c, raw, top) = searcher.search(&*q, &(facets::FacetCollector, Count, top))?;
+                picked = Some(by_score(top, 0.0));
+                (Some(c.facets), c.distinct, raw)
+            }
+            (false, true) => {
+                let top = TopDocs::with_limit(first_fetch).order_by_score();
+                let (n, raw, top) = searcher.search(&*q, &(facets::DistinctCount, Count, top))?;
+                picked = Some(by_score(top, 0.0));
+                (None, n, raw)
+            }
+            (true, false) => {
+                let (c, raw) =
+                    searcher.search(&*built.matching, &(facets::FacetCollector, Count))?;
+                (Some(c.facets), c.distinct, raw)
+            }
+            (false, false) => {
+                let (n, raw) =
+                    searcher.search(&*built.matching, &(facets::DistinctCount, Count))?;
+                (None, n, raw)
+            }
+        };
+        let mut fetch = first_fetch.min(raw_total.max(1));
         let collapsed = loop {
-            let mut ranked = self.ranked(&searcher, &*q, req.sort, fetch)?;
+            let chosen = match picked.take() {
+                Some(p) => p,
+                None => self.select(&searcher, &*q, tier, req.sort, fetch)?,
+            };
+            let mut ranked = self.load(&searcher, chosen, req.sort)?;
             let fetched = ranked.len();
             if req.sort == Sort::Relevance {
                 rerank(&mut ranked, &built.surfaces, &self.schema);
@@ -538,15 +568,39 @@ impl SearchEngine {
         sort: Sort,
         n: usize,
     ) -> Result<Vec<Ranked>> {
+        let chosen = self.select(searcher, q, None, sort, n)?;
+        self.load(searcher, chosen, sort)
+    }
+
+    /// The addresses of the top `n` documents of `q` in the requested order
+    /// (not yet in final order: [`SearchEngine::load`] sorts).
+    ///
+    /// With a `tier` (relevance only), the tier is ranked first: its
+    /// documents outrank every other match, so when it holds `n` or more
+    /// they are the answer and the broad query is never scored. Otherwise
+    /// `q` is ranked whole, which puts the tier first by its bonus.
+    fn select(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        tier: Option<&dyn Query>,
+        sort: Sort,
+        n: usize,
+    ) -> Result<Vec<Picked>> {
         let n = n.max(1);
-        let mut out: Vec<(f32, i64, TantivyDocument)> = Vec::new();
+        let top = || TopDocs::with_limit(n).order_by_score();
         match sort {
             Sort::Relevance => {
-                for (score, addr) in searcher.search(q, &TopDocs::with_limit(n).order_by_score())? {
-                    out.push((score, 0, searcher.doc(addr)?));
+                if let Some(tier) = tier {
+                    let found = searcher.search(tier, &top())?;
+                    if found.len() >= n {
+                        return Ok(by_score(found, query::ALL_WORDS_TIER));
+                    }
                 }
+                Ok(by_score(searcher.search(q, &top())?, 0.0))
             }
             Sort::Newest | Sort::Oldest => {
+                let mut out: Vec<Picked> = Vec::new();
                 let order = if sort == Sort::Newest {
                     Order::Desc
                 } else {
@@ -558,9 +612,9 @@ impl SearchEngine {
                     (Occur::Must, q.box_clone()),
                     (Occur::Must, dated.box_clone()),
                 ]);
-                let top = TopDocs::with_limit(n).order_by_fast_field::<i64>("published", order);
-                for (day, addr) in searcher.search(&dated_q, &top)? {
-                    out.push((0.0, day.unwrap_or(0), searcher.doc(addr)?));
+                let by_day = TopDocs::with_limit(n).order_by_fast_field::<i64>("published", order);
+                for (day, addr) in searcher.search(&dated_q, &by_day)? {
+                    out.push((0.0, day.unwrap_or(0), addr));
                 }
                 if out.len() < n {
                     let undated_q = BooleanQuery::new(vec![
@@ -571,10 +625,19 @@ impl SearchEngine {
                         &undated_q,
                         &TopDocs::with_limit(n - out.len()).order_by_score(),
                     )? {
-                        out.push((0.0, i64::MIN, searcher.doc(addr)?));
+                        out.push((0.0, i64::MIN, addr));
                     }
                 }
+                Ok(out)
             }
+        }
+    }
+
+    /// The stored documents of `chosen`, in the requested order, ties by key.
+    fn load(&self, searcher: &Searcher, chosen: Vec<Picked>, sort: Sort) -> Result<Vec<Ranked>> {
+        let mut out: Vec<(f32, i64, TantivyDocument)> = Vec::with_capacity(chosen.len());
+        for (score, day, addr) in chosen {
+            out.push((score, day, searcher.doc(addr)?));
         }
         let mut keyed: Vec<(f32, i64, Ranked)> = out
             .into_iter()
@@ -704,6 +767,18 @@ impl SearchEngine {
     pub fn index_dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// A chosen document before loading: raw score (tier bonus included),
+/// publication day for date sorts, address.
+type Picked = (f32, i64, DocAddress);
+
+/// Score-ordered top docs as [`Picked`], with `bonus` added to each score
+/// (the tier bonus, for documents ranked by the tier query alone).
+fn by_score(top: Vec<(f32, DocAddress)>, bonus: f32) -> Vec<Picked> {
+    top.into_iter()
+        .map(|(score, addr)| (score + bonus, 0, addr))
+        .collect()
 }
 
 /// One ranked document on its way to becoming a [`Hit`].

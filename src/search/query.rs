@@ -795,6 +795,11 @@ pub struct Built {
     pub query: Box<dyn Query>,
     /// The same matches without ranking-only clauses, for counting.
     pub matching: Box<dyn Query>,
+    /// When the query has an all-words tier: only the documents holding
+    /// every plain word, scored as `query` scores them minus
+    /// [`ALL_WORDS_TIER`]. Those documents rank above every other match, so
+    /// when this yields a full page the broad query never needs scoring.
+    pub tier: Option<Box<dyn Query>>,
     /// What snippets highlight.
     pub highlight: Highlight,
     /// Typed surface forms.
@@ -811,6 +816,8 @@ pub struct Builder<'a> {
     surfaces: Vec<Surface>,
     /// Whether to add the clauses that only rank (tier, proximity, joined).
     ranking: bool,
+    /// Top-level clauses of [`Built::tier`], set while building `query`.
+    tier: Option<Vec<(Occur, Box<dyn Query>)>>,
 }
 
 fn scope_fields(s: &NewsSchema, scope: Scope) -> Vec<(Field, f32)> {
@@ -905,6 +912,7 @@ impl<'a> Builder<'a> {
             highlight: Highlight::default(),
             surfaces: Vec::new(),
             ranking: true,
+            tier: None,
         }
     }
 
@@ -928,9 +936,11 @@ impl<'a> Builder<'a> {
         self.surfaces.clear();
         self.ranking = true;
         let query = finish(self.items(&parsed.items, true));
+        let tier = self.tier.take().map(finish);
         Built {
             query,
             matching,
+            tier,
             highlight: self.highlight,
             surfaces: self.surfaces,
         }
@@ -979,6 +989,9 @@ impl<'a> Builder<'a> {
         }
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut coord: Vec<Box<dyn Query>> = Vec::new();
+        // For each word in `coord`: its place in `out`, and whether the
+        // clause there is the same query (no joined alternative).
+        let mut coord_at: Vec<(usize, bool)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let highlight = item.presence != Presence::MustNot;
             let extra = alts.get(&i).cloned().unwrap_or_default();
@@ -988,6 +1001,7 @@ impl<'a> Builder<'a> {
             let should = item.presence == Presence::Should;
             if should && !matches!(item.node, Node::Published(..) | Node::Mentions(_)) {
                 coord.push(q.box_clone());
+                coord_at.push((out.len(), extra.is_empty()));
             }
             // An optional word scores without the joined alternative: the
             // joined term is scored once below, not once per word it joins.
@@ -1041,6 +1055,34 @@ impl<'a> Builder<'a> {
                 .collect();
             out.push((Occur::Should, Box::new(BooleanQuery::new(shoulds))));
         }
+        let prox = if top && self.ranking {
+            self.proximity(items)
+        } else {
+            None
+        };
+        if top && self.ranking && coord.len() >= 2 {
+            // The tier alone: every word required. A word clause that is
+            // also its coord query becomes Must and scores as before; one
+            // with a joined alternative keeps scoring as Should, and its
+            // coord query (which accepts the joined form) is required at
+            // no score, so the matches are exactly the tier's.
+            let mut tier: Vec<(Occur, Box<dyn Query>)> =
+                out.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+            for (&(at, same), q) in coord_at.iter().zip(&coord) {
+                if same {
+                    tier[at].0 = Occur::Must;
+                } else {
+                    tier.push((
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(q.box_clone(), 0.0)),
+                    ));
+                }
+            }
+            if let Some(q) = &prox {
+                tier.push((Occur::Should, q.box_clone()));
+            }
+            self.tier = Some(tier);
+        }
         // Plain words next to filters only (fields, dates, `--person`...)
         // still have to match at least once: `pact source:x` means pact
         // articles from x, not every article from x. Next to a required
@@ -1076,10 +1118,7 @@ impl<'a> Builder<'a> {
             };
             out.push((Occur::Should, bonus));
         }
-        if top
-            && self.ranking
-            && let Some(q) = self.proximity(items)
-        {
+        if let Some(q) = prox {
             out.push((Occur::Should, q));
         }
         out
