@@ -6,12 +6,17 @@
 //! inbox", "please consider donating") plus a short block, and none fires on a
 //! block that reads as reporting (`reads_as_reporting`). It does not judge
 //! page furniture (`markers`) or headings (`lists`).
+//!
+//! Each cue regex sits behind a [`Cues`] word scan that every match must pass
+//! (so a list of words per rule must be kept in step with its regex): most
+//! story paragraphs contain none of the words, and the scan is far cheaper
+//! than the regexes were on every paragraph.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, has_contact, reads_as_reporting, regex};
+use super::rules::{Block, Cues, has_contact, reads_as_reporting, regex};
 
 /// Newsletter and subscription prompts: "XL subscribe to our newsletter
 /// banner", "Get the latest news ... in your inbox", "Sign up now". The cue
@@ -34,7 +39,12 @@ pub(crate) fn newsletter_prompt(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(60) && (CUE.is_match(b.text) && !reads_as_reporting(b.text) || newsletter_pitch(b))
+    // Every alternative of CUE contains one of these.
+    static WORDS: LazyLock<Cues> =
+        LazyLock::new(|| Cues::new(&["subscrib", "sign", "inbox", "newsletter", "enter"]));
+    b.within(60)
+        && (WORDS.may_match(b.text) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+            || newsletter_pitch(b))
 }
 
 /// A newsletter pitch that never says "subscribe" or "our newsletter": "Sign
@@ -72,8 +82,11 @@ fn newsletter_pitch(b: &Block<'_>) -> bool {
     });
     static SAYING: LazyLock<Regex> =
         LazyLock::new(|| regex(r"(?i)\b(?:said|says|told|tells|according\s+to|wrote)\b"));
+    static INBOX: LazyLock<Cues> = LazyLock::new(|| Cues::new(&["inbox"]));
+    // OPENING is anchored, so it fails fast; INBOX_RHYTHM scans the block.
     b.within(40)
-        && (OPENING.is_match(b.text) && RHYTHM.is_match(b.text) || INBOX_RHYTHM.is_match(b.text))
+        && (OPENING.is_match(b.text) && RHYTHM.is_match(b.text)
+            || INBOX.may_match(b.text) && INBOX_RHYTHM.is_match(b.text))
         && !b.text.starts_with(['"', '“', '‘', '«'])
         && !SAYING.is_match(b.text)
 }
@@ -98,7 +111,19 @@ pub(crate) fn donation_appeal(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(150) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+    // Every alternative of CUE contains one of these.
+    static WORDS: LazyLock<Cues> = LazyLock::new(|| {
+        Cues::new(&[
+            "please",
+            "consider",
+            "journalism",
+            "need",
+            "donat",
+            "contribut",
+            "become",
+        ])
+    });
+    b.within(150) && WORDS.may_match(b.text) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
 }
 
 /// "Send us your news/tips/stories" lines. The cue must come with contact
@@ -122,7 +147,14 @@ pub(crate) fn news_tip_request(b: &Block<'_>) -> bool {
             r"(?i)^(?:send|email|e-mail|contact|got|have\s+you|do\s+you|tip|share\s+your|tell\s+us)\b",
         )
     });
+    // Every alternative of CUE contains one of these.
+    static WORDS: LazyLock<Cues> = LazyLock::new(|| {
+        Cues::new(&[
+            "send", "story", "tip", "mail", "contact", "message", "whatsapp", "touch",
+        ])
+    });
     b.within(60)
+        && WORDS.may_match(b.text)
         && CUE.is_match(b.text)
         && (has_contact(b.text) || IMPERATIVE.is_match(b.text))
         && !reads_as_reporting(b.text)
@@ -147,7 +179,15 @@ pub(crate) fn share_follow_prompt(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(25) && (network_row(b.text) || CUE.is_match(b.text) && !reads_as_reporting(b.text))
+    // Every alternative of CUE contains one of these.
+    static WORDS: LazyLock<Cues> = LazyLock::new(|| {
+        Cues::new(&[
+            "share", "follow", "facebook", "join", "tweet", "mail", "print",
+        ])
+    });
+    b.within(25)
+        && (network_row(b.text)
+            || WORDS.may_match(b.text) && CUE.is_match(b.text) && !reads_as_reporting(b.text))
 }
 
 /// A block made only of share-button labels, with at least one network name.
@@ -202,7 +242,10 @@ pub(crate) fn cookie_notice(b: &Block<'_>) -> bool {
         )
     });
     static PERSON: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b(?:we|our|you|your)\b"));
+    // Every alternative of CUE contains one of these.
+    static WORDS: LazyLock<Cues> = LazyLock::new(|| Cues::new(&["cookie", "site"]));
     b.within(80)
+        && WORDS.may_match(b.text)
         && CUE.is_match(b.text)
         // Button labels ("Accept all cookies", "Cookie settings") are short.
         && (PERSON.is_match(b.text) || b.words <= 5)
@@ -217,7 +260,9 @@ pub(crate) fn click_here_prompt(b: &Block<'_>) -> bool {
             r"(?i)^(?:click|tap|press)\s+(?:here|the\s+link|this\s+link|below)\b|\b(?:click|tap)\s+here\s+(?:to|for)\b",
         )
     });
-    b.within(40) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+    // Every alternative of CUE contains one of these.
+    static WORDS: LazyLock<Cues> = LazyLock::new(|| Cues::new(&["click", "tap", "press"]));
+    b.within(40) && WORDS.may_match(b.text) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
 }
 
 #[cfg(test)]

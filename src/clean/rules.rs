@@ -16,6 +16,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::{lists, markers, prompts};
@@ -203,6 +204,33 @@ pub(crate) fn has_contact(text: &str) -> bool {
     CONTACT.is_match(text)
 }
 
+/// A cheap necessary condition for a cue regex: words at least one of which
+/// every match of the regex contains. Scanning for them is one SIMD pass, so
+/// a rule rules out most story paragraphs before its regex ever runs.
+///
+/// The regexes are Unicode case-insensitive, under which `ſ` (long s) matches
+/// `s` and `K` (Kelvin sign) matches `k`; the scan here is ASCII
+/// case-insensitive, so a block holding either character always passes.
+pub(crate) struct Cues(AhoCorasick);
+
+impl Cues {
+    /// Cues from lowercase ASCII words; `words` are literals in this module
+    /// tree, so failure is a programming error caught by the unit tests.
+    pub fn new(words: &[&str]) -> Cues {
+        Cues(
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .expect("static cue words are valid"),
+        )
+    }
+
+    /// Whether the regex these cues guard could match `text`.
+    pub fn may_match(&self, text: &str) -> bool {
+        (!text.is_ascii() && text.contains(['\u{17F}', '\u{212A}'])) || self.0.is_match(text)
+    }
+}
+
 /// Build a case-insensitive static regex; patterns are literals in this
 /// module tree, so failure is a programming error caught by the unit tests.
 pub(crate) fn regex(pattern: &str) -> Regex {
@@ -252,6 +280,28 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(has_contact(text), expected, "{text}");
         }
+    }
+
+    /// `Cues` assumes that only `ſ` and `K` are non-ASCII characters that
+    /// a case-insensitive regex matches against an ASCII letter.
+    #[test]
+    fn only_long_s_and_kelvin_fold_to_ascii_letters() {
+        let letter = regex(r"(?i)^[a-z]$");
+        let folding: Vec<char> = (0x80..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert_eq!(folding, ['\u{17F}', '\u{212A}']);
+    }
+
+    #[test]
+    fn cues_ignore_ascii_case_and_pass_folding_characters() {
+        let cues = Cues::new(&["subscrib", "inbox"]);
+        assert!(cues.may_match("SUBSCRIBE now"));
+        assert!(cues.may_match("in your InBox"));
+        assert!(!cues.may_match("The minister said nothing."));
+        assert!(cues.may_match("ſubscribe"));
+        assert!(cues.may_match("\u{212A}"));
     }
 
     #[test]
