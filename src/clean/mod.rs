@@ -29,6 +29,7 @@ mod rules;
 
 pub use rules::Rule;
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -54,18 +55,20 @@ pub fn clean_body_explained(body: &str) -> (Cleaned, Vec<Rule>) {
     let chars = normalize::normalize_chars(body);
     let paragraphs = normalize::split_paragraphs(&chars);
 
-    let mut kept: Vec<String> = Vec::with_capacity(paragraphs.len());
+    // Kept text goes straight into the body: segments of a paragraph joined
+    // by a space, paragraphs by a blank line.
+    let mut kept = String::with_capacity(chars.len());
     let mut removed = Vec::new();
     let mut reasons = Vec::new();
     let mut expect = Expect::Nothing;
+    let mut segment: Vec<&str> = Vec::new();
 
     for lines in &paragraphs {
         // Judge each segment of the paragraph: usually the paragraph itself,
         // but a paragraph glued from separate lines ("story.\nFollow us on
         // Twitter", "Read more:\nheadline\nheadline") is judged line by line,
         // so a story sentence never goes down with a prompt stuck to it.
-        let mut kept_segments: Vec<String> = Vec::new();
-        let mut segment: Vec<&str> = Vec::new();
+        let mut kept_here = false;
         for (j, line) in lines.iter().enumerate() {
             segment.push(line);
             let closes = lines
@@ -74,25 +77,31 @@ pub fn clean_body_explained(body: &str) -> (Cleaned, Vec<Rule>) {
             if !closes {
                 continue;
             }
-            let text = segment.join(" ");
+            let text: Cow<'_, str> = match segment.as_slice() {
+                [one] => Cow::Borrowed(one),
+                many => Cow::Owned(many.join(" ")),
+            };
             segment.clear();
             // The lede is the first block that would survive, not just index 0
             // (a leading "Photo: Getty Images" must not shift the guard).
-            let first = kept.is_empty() && kept_segments.is_empty();
+            let first = kept.is_empty();
             match rules::judge(&Block::new(&text, first), expect) {
                 Some((rule, next)) => {
-                    removed.push(text);
+                    removed.push(text.into_owned());
                     reasons.push(rule);
                     expect = next;
                 }
                 None => {
-                    kept_segments.push(text);
+                    if kept_here {
+                        kept.push(' ');
+                    } else if !kept.is_empty() {
+                        kept.push_str("\n\n");
+                    }
+                    kept.push_str(&text);
+                    kept_here = true;
                     expect = Expect::Nothing;
                 }
             }
-        }
-        if !kept_segments.is_empty() {
-            kept.push(kept_segments.join(" "));
         }
         // A link list written one line per item ends at the blank line; what
         // follows is a story subheading ("What happens next?"), not an item.
@@ -102,7 +111,7 @@ pub fn clean_body_explained(body: &str) -> (Cleaned, Vec<Rule>) {
     }
 
     let cleaned = Cleaned {
-        body: kept.join("\n\n"),
+        body: kept,
         removed,
     };
     (cleaned, reasons)

@@ -15,8 +15,9 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use super::entities;
 
-/// One paragraph: its lines, each trimmed and with inner spaces collapsed.
-pub(crate) type Paragraph = Vec<String>;
+/// One paragraph: its lines, each trimmed and with inner spaces collapsed
+/// (borrowed from the text when it already was, as most lines are).
+pub(crate) type Paragraph<'a> = Vec<Cow<'a, str>>;
 
 /// Normalize text for storage (see the module docs for the exact contract).
 pub(crate) fn normalize_text(text: &str) -> String {
@@ -39,15 +40,26 @@ pub(crate) fn normalize_chars(text: &str) -> String {
     };
 
     let mut out = String::with_capacity(composed.len());
-    let mut chars = composed.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut rest: &str = &composed;
+    while !rest.is_empty() {
+        // Printable ASCII and `\n` stay as they are: copy the whole run at
+        // once (most of any text) and go character by character only for
+        // the rest.
+        let run = rest
+            .bytes()
+            .position(|b| !(b == b'\n' || (0x20..0x7f).contains(&b)))
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        let mut chars = rest[run..].chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
+        rest = chars.as_str();
         match c {
             '\r' => {
                 // Windows `\r\n` and old Mac `\r` both end a line.
                 out.push('\n');
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
+                rest = rest.strip_prefix('\n').unwrap_or(rest);
             }
             '\n' | '\u{2028}' => out.push('\n'),
             '\u{2029}' => out.push_str("\n\n"),
@@ -56,19 +68,15 @@ pub(crate) fn normalize_chars(text: &str) -> String {
                 // word joins. Typeset text also breaks the line there
                 // ("cyber\u{AD}\nwarfare"), so swallow that line break too,
                 // unless a blank line follows (that is a paragraph end).
-                let mut ahead = chars.clone();
-                while ahead.next_if(|&n| is_inline_space(n)).is_some() {}
-                let mut broke = false;
-                if ahead.next_if_eq(&'\r').is_some() {
-                    ahead.next_if_eq(&'\n');
-                    broke = true;
-                } else if ahead.next_if_eq(&'\n').is_some() {
-                    broke = true;
-                }
-                if broke {
-                    while ahead.next_if(|&n| is_inline_space(n)).is_some() {}
-                    if ahead.peek().is_some_and(|&n| n != '\n' && n != '\r') {
-                        chars = ahead;
+                let ahead = rest.trim_start_matches(is_inline_space);
+                let broken = match ahead.strip_prefix('\r') {
+                    Some(after) => Some(after.strip_prefix('\n').unwrap_or(after)),
+                    None => ahead.strip_prefix('\n'),
+                };
+                if let Some(after) = broken {
+                    let after = after.trim_start_matches(is_inline_space);
+                    if after.starts_with(|n: char| n != '\n' && n != '\r') {
+                        rest = after;
                     }
                 }
             }
@@ -92,9 +100,9 @@ fn is_inline_space(c: char) -> bool {
 
 /// Split character-normalized text into paragraphs (runs of non-blank lines),
 /// each line trimmed with its spaces collapsed.
-pub(crate) fn split_paragraphs(text: &str) -> Vec<Paragraph> {
+pub(crate) fn split_paragraphs(text: &str) -> Vec<Paragraph<'_>> {
     let mut paragraphs = Vec::new();
-    let mut current: Paragraph = Vec::new();
+    let mut current: Paragraph<'_> = Vec::new();
     for line in text.split('\n') {
         let collapsed = collapse_spaces(line);
         if collapsed.is_empty() {
@@ -111,8 +119,33 @@ pub(crate) fn split_paragraphs(text: &str) -> Vec<Paragraph> {
     paragraphs
 }
 
-/// Trim and collapse runs of whitespace into one space.
-fn collapse_spaces(line: &str) -> String {
+/// Trim and collapse runs of whitespace into one space. A line that needs
+/// neither (no whitespace but single plain spaces between words) is
+/// borrowed, not copied.
+fn collapse_spaces(line: &str) -> Cow<'_, str> {
+    // Whether the previous character was whitespace; true at the start, so
+    // leading whitespace counts as a run.
+    let mut after_space = true;
+    let tidy = if line.is_ascii() {
+        line.bytes().all(|b| {
+            // Not `u8::is_ascii_whitespace`: that leaves out `\x0B`.
+            let space = char::from(b).is_whitespace();
+            let ok = !space || (b == b' ' && !after_space);
+            after_space = space;
+            ok
+        })
+    } else {
+        line.chars().all(|c| {
+            let space = c.is_whitespace();
+            let ok = !space || (c == ' ' && !after_space);
+            after_space = space;
+            ok
+        })
+    };
+    // A trailing space leaves `after_space` set; an empty line is tidy.
+    if tidy && (!after_space || line.is_empty()) {
+        return Cow::Borrowed(line);
+    }
     let mut out = String::with_capacity(line.len());
     for word in line.split_whitespace() {
         if !out.is_empty() {
@@ -120,12 +153,122 @@ fn collapse_spaces(line: &str) -> String {
         }
         out.push_str(word);
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_text;
+    use super::*;
+
+    // The character pass and the space collapsing as first written (one
+    // char at a time; a String per line): the faster ones must agree.
+    fn normalize_chars_reference(text: &str) -> String {
+        let decoded = entities::decode(text);
+        // NFC only when needed: the quick check answers "yes" for nearly all
+        // news text, and composing allocates a second copy.
+        let composed: Cow<'_, str> = if is_nfc_quick(decoded.chars()) == IsNormalized::Yes {
+            decoded
+        } else {
+            Cow::Owned(decoded.nfc().collect())
+        };
+
+        let mut out = String::with_capacity(composed.len());
+        let mut chars = composed.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\r' => {
+                    // Windows `\r\n` and old Mac `\r` both end a line.
+                    out.push('\n');
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                }
+                '\n' | '\u{2028}' => out.push('\n'),
+                '\u{2029}' => out.push_str("\n\n"),
+                '\u{AD}' => {
+                    // A soft hyphen marks where a word may break; drop it so the
+                    // word joins. Typeset text also breaks the line there
+                    // ("cyber\u{AD}\nwarfare"), so swallow that line break too,
+                    // unless a blank line follows (that is a paragraph end).
+                    let mut ahead = chars.clone();
+                    while ahead.next_if(|&n| is_inline_space(n)).is_some() {}
+                    let mut broke = false;
+                    if ahead.next_if_eq(&'\r').is_some() {
+                        ahead.next_if_eq(&'\n');
+                        broke = true;
+                    } else if ahead.next_if_eq(&'\n').is_some() {
+                        broke = true;
+                    }
+                    if broke {
+                        while ahead.next_if(|&n| is_inline_space(n)).is_some() {}
+                        if ahead.peek().is_some_and(|&n| n != '\n' && n != '\r') {
+                            chars = ahead;
+                        }
+                    }
+                }
+                // Zero-width space, non-joiner, joiner, word joiner, BOM: invisible,
+                // they only split words for the tokenizer (pasted from CMS editors).
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+                // Tabs, NBSP, narrow NBSP, figure space, em spaces, NEL...
+                c if c.is_whitespace() => out.push(' '),
+                // Other control characters are never text.
+                c if c.is_control() => {}
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    fn collapse_spaces_reference(line: &str) -> String {
+        let mut out = String::with_capacity(line.len());
+        for word in line.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    }
+
+    fn same(text: &str) {
+        assert_eq!(
+            normalize_chars(text),
+            normalize_chars_reference(text),
+            "{text:?}"
+        );
+        for line in text.split('\n') {
+            assert_eq!(
+                collapse_spaces(line),
+                collapse_spaces_reference(line),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_reference() {
+        for text in [
+            "",
+            "plain ascii line\nnext line",
+            "a\r\nb\rc\u{2028}d\u{2029}e\u{85}f\u{A0}g\t\x0Bh\x0C\x7F\x00",
+            "cyber\u{AD}  \r\n  warfare end\u{AD}\n\nnext soft\u{AD}\u{AD} x\u{AD}",
+            "x\u{AD} \r\r y\u{AD}\n \n z\u{AD}\n",
+            "Pu\u{200B}tin\u{FEFF} &amp; caf\u{65}\u{301} “quotes” — …",
+            "  lead  and  trail  ",
+            " ",
+            "a\u{3000}b",
+        ] {
+            same(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_on_any_text(
+            text in "(?s)[a \\t\\r\\n\u{AD}\u{A0}\u{2028}\u{200B}é&;#x0-9]{0,60}|.{0,60}"
+        ) {
+            same(&text);
+        }
+    }
 
     #[test]
     fn normalizes_text_table() {

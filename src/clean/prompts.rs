@@ -6,12 +6,33 @@
 //! inbox", "please consider donating") plus a short block, and none fires on a
 //! block that reads as reporting (`reads_as_reporting`). It does not judge
 //! page furniture (`markers`) or headings (`lists`).
+//!
+//! Each cue regex sits behind a word list that every match contains (keep
+//! the two in step): one [`Cues`] scan per block finds the words of all the
+//! rules, and most story paragraphs contain none of them, which is far
+//! cheaper than running every regex over every paragraph.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, has_contact, reads_as_reporting, regex};
+use super::rules::{Block, Cue, Cues, has_contact, reads_as_reporting, regex};
+
+/// The word scan in front of every cue regex here (see [`Cues`]).
+pub(crate) static CUES: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::new(&[
+        (Cue::Newsletter, NEWSLETTER_WORDS),
+        (Cue::Inbox, &["inbox"]),
+        (Cue::Donation, DONATION_WORDS),
+        (Cue::Tip, TIP_WORDS),
+        (Cue::Share, SHARE_WORDS),
+        (Cue::Cookie, COOKIE_WORDS),
+        (Cue::Click, CLICK_WORDS),
+    ])
+});
+
+/// Every alternative of [`newsletter_prompt`]'s cue regex contains one of these.
+const NEWSLETTER_WORDS: &[&str] = &["subscrib", "sign", "inbox", "newsletter", "enter"];
 
 /// Newsletter and subscription prompts: "XL subscribe to our newsletter
 /// banner", "Get the latest news ... in your inbox", "Sign up now". The cue
@@ -34,7 +55,9 @@ pub(crate) fn newsletter_prompt(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(60) && (CUE.is_match(b.text) && !reads_as_reporting(b.text) || newsletter_pitch(b))
+    b.within(60)
+        && (b.may_cue(Cue::Newsletter) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+            || newsletter_pitch(b))
 }
 
 /// A newsletter pitch that never says "subscribe" or "our newsletter": "Sign
@@ -72,11 +95,24 @@ fn newsletter_pitch(b: &Block<'_>) -> bool {
     });
     static SAYING: LazyLock<Regex> =
         LazyLock::new(|| regex(r"(?i)\b(?:said|says|told|tells|according\s+to|wrote)\b"));
+    // OPENING is anchored, so it fails fast; INBOX_RHYTHM scans the block.
     b.within(40)
-        && (OPENING.is_match(b.text) && RHYTHM.is_match(b.text) || INBOX_RHYTHM.is_match(b.text))
+        && (OPENING.is_match(b.text) && RHYTHM.is_match(b.text)
+            || b.may_cue(Cue::Inbox) && INBOX_RHYTHM.is_match(b.text))
         && !b.text.starts_with(['"', '“', '‘', '«'])
         && !SAYING.is_match(b.text)
 }
+
+/// Every alternative of [`donation_appeal`]'s cue regex contains one of these.
+const DONATION_WORDS: &[&str] = &[
+    "please",
+    "consider",
+    "journalism",
+    "need",
+    "donat",
+    "contribut",
+    "become",
+];
 
 /// Donation appeals: "we need your support, so please consider donating to
 /// The Climax News Room", "Support our journalism". Appeals run long (the
@@ -98,8 +134,13 @@ pub(crate) fn donation_appeal(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(150) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+    b.within(150) && b.may_cue(Cue::Donation) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
 }
+
+/// Every alternative of [`news_tip_request`]'s cue regex contains one of these.
+const TIP_WORDS: &[&str] = &[
+    "send", "story", "tip", "mail", "contact", "message", "whatsapp", "touch",
+];
 
 /// "Send us your news/tips/stories" lines. The cue must come with contact
 /// details (email, phone, WhatsApp) or open the block as an imperative, so a
@@ -123,10 +164,16 @@ pub(crate) fn news_tip_request(b: &Block<'_>) -> bool {
         )
     });
     b.within(60)
+        && b.may_cue(Cue::Tip)
         && CUE.is_match(b.text)
         && (has_contact(b.text) || IMPERATIVE.is_match(b.text))
         && !reads_as_reporting(b.text)
 }
+
+/// Every alternative of [`share_follow_prompt`]'s cue regex contains one of these.
+const SHARE_WORDS: &[&str] = &[
+    "share", "follow", "facebook", "join", "tweet", "mail", "print",
+];
 
 /// Share and follow prompts: "Share this article", "Follow us on Twitter",
 /// "Share on Facebook", and the bare row of network names left by share
@@ -147,7 +194,9 @@ pub(crate) fn share_follow_prompt(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(25) && (network_row(b.text) || CUE.is_match(b.text) && !reads_as_reporting(b.text))
+    b.within(25)
+        && (network_row(b.text)
+            || b.may_cue(Cue::Share) && CUE.is_match(b.text) && !reads_as_reporting(b.text))
 }
 
 /// A block made only of share-button labels, with at least one network name.
@@ -186,6 +235,9 @@ fn network_row(text: &str) -> bool {
     any_network
 }
 
+/// Every alternative of [`cookie_notice`]'s cue regex contains one of these.
+const COOKIE_WORDS: &[&str] = &["cookie", "site"];
+
 /// Cookie notices: "We use cookies to improve your experience. By continuing
 /// to use this site you agree...". Tech stories discuss cookies, so the notice
 /// must also speak in first/second person.
@@ -203,11 +255,15 @@ pub(crate) fn cookie_notice(b: &Block<'_>) -> bool {
     });
     static PERSON: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b(?:we|our|you|your)\b"));
     b.within(80)
+        && b.may_cue(Cue::Cookie)
         && CUE.is_match(b.text)
         // Button labels ("Accept all cookies", "Cookie settings") are short.
         && (PERSON.is_match(b.text) || b.words <= 5)
         && !reads_as_reporting(b.text)
 }
+
+/// Every alternative of [`click_here_prompt`]'s cue regex contains one of these.
+const CLICK_WORDS: &[&str] = &["click", "tap", "press"];
 
 /// "Click here to ..." prompts: link text that means nothing without the
 /// link. Tech stories quoting phishing mails are covered by the guard.
@@ -217,7 +273,7 @@ pub(crate) fn click_here_prompt(b: &Block<'_>) -> bool {
             r"(?i)^(?:click|tap|press)\s+(?:here|the\s+link|this\s+link|below)\b|\b(?:click|tap)\s+here\s+(?:to|for)\b",
         )
     });
-    b.within(40) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
+    b.within(40) && b.may_cue(Cue::Click) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
 }
 
 #[cfg(test)]

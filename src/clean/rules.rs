@@ -14,8 +14,10 @@
 //! enough to drop reporting. It does not decide where blocks start and end;
 //! that is `clean_body`.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
 use super::{lists, markers, prompts};
@@ -98,7 +100,7 @@ pub(crate) enum Expect {
 pub(crate) const MAX_LINK_ITEMS: u8 = 12;
 
 /// One block as the rules see it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Block<'a> {
     /// Normalized text, one line (lines of a paragraph joined by a space).
     pub text: &'a str,
@@ -106,6 +108,9 @@ pub(crate) struct Block<'a> {
     pub words: usize,
     /// Whether this is the first block of the body (the lede, usually).
     pub first: bool,
+    /// Which [`Cue`]s' words the text contains, found on first use by one
+    /// scan shared by every prompt rule.
+    cues: OnceCell<u8>,
 }
 
 impl<'a> Block<'a> {
@@ -115,7 +120,15 @@ impl<'a> Block<'a> {
             text,
             words: text.split_whitespace().count(),
             first,
+            cues: OnceCell::new(),
         }
+    }
+
+    /// Whether the block contains one of `cue`'s words, so that the rule's
+    /// regex could match it.
+    pub fn may_cue(&self, cue: Cue) -> bool {
+        let found = *self.cues.get_or_init(|| prompts::CUES.scan(self.text));
+        found & cue.bit() != 0
     }
 
     /// Whether the block is short enough for a cue rule with this word limit.
@@ -203,6 +216,82 @@ pub(crate) fn has_contact(text: &str) -> bool {
     CONTACT.is_match(text)
 }
 
+/// A prompt rule whose cue regex sits behind a word scan ([`Cues`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cue {
+    Newsletter,
+    /// `newsletter_pitch`'s "in your inbox every ..." regex.
+    Inbox,
+    Donation,
+    Tip,
+    Share,
+    Cookie,
+    Click,
+}
+
+impl Cue {
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// Cheap necessary conditions for the cue regexes: per [`Cue`], words at
+/// least one of which every match of the rule's regex contains. One
+/// pass over a block finds the words of every rule at once, so
+/// a rule rules out most story paragraphs before its regex ever runs.
+///
+/// The regexes are Unicode case-insensitive, under which `ſ` (long s) matches
+/// `s` and `K` (Kelvin sign) matches `k`; the scan here is ASCII
+/// case-insensitive, so a block holding either character passes every cue.
+pub(crate) struct Cues {
+    scan: AhoCorasick,
+    /// Per scanned word, the cues it stands for.
+    cues: Vec<u8>,
+}
+
+impl Cues {
+    /// Cues from lowercase ASCII words; the words are literals in this module
+    /// tree, so failure is a programming error caught by the unit tests.
+    pub fn new(table: &[(Cue, &[&str])]) -> Cues {
+        let mut words: Vec<&str> = Vec::new();
+        let mut cues: Vec<u8> = Vec::new();
+        for &(cue, list) in table {
+            for &word in list {
+                match words.iter().position(|w| *w == word) {
+                    Some(i) => cues[i] |= cue.bit(),
+                    None => {
+                        words.push(word);
+                        cues.push(cue.bit());
+                    }
+                }
+            }
+        }
+        let scan = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .expect("static cue words are valid");
+        Cues { scan, cues }
+    }
+
+    /// The cues whose words occur in `text`, one bit per [`Cue`].
+    pub fn scan(&self, text: &str) -> u8 {
+        if !text.is_ascii() && text.contains(['\u{17F}', '\u{212A}']) {
+            return u8::MAX;
+        }
+        let mut found = 0;
+        // Overlapping, so "subscribe" inside a longer match still counts.
+        for m in self.scan.find_overlapping_iter(text) {
+            found |= self
+                .cues
+                .get(m.pattern().as_usize())
+                .copied()
+                .unwrap_or(u8::MAX);
+        }
+        found
+    }
+}
+
 /// Build a case-insensitive static regex; patterns are literals in this
 /// module tree, so failure is a programming error caught by the unit tests.
 pub(crate) fn regex(pattern: &str) -> Regex {
@@ -252,6 +341,33 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(has_contact(text), expected, "{text}");
         }
+    }
+
+    /// `Cues` assumes that only `ſ` and `K` are non-ASCII characters that
+    /// a case-insensitive regex matches against an ASCII letter.
+    #[test]
+    fn only_long_s_and_kelvin_fold_to_ascii_letters() {
+        let letter = regex(r"(?i)^[a-z]$");
+        let folding: Vec<char> = (0x80..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert_eq!(folding, ['\u{17F}', '\u{212A}']);
+    }
+
+    #[test]
+    fn cues_ignore_ascii_case_and_pass_folding_characters() {
+        let cues = Cues::new(&[
+            (Cue::Newsletter, &["subscrib", "inbox"]),
+            (Cue::Inbox, &["inbox"]),
+            (Cue::Click, &["scri"]),
+        ]);
+        let (n, i, c) = (Cue::Newsletter.bit(), Cue::Inbox.bit(), Cue::Click.bit());
+        assert_eq!(cues.scan("SUBSCRIBE now"), n | c);
+        assert_eq!(cues.scan("in your InBox"), n | i);
+        assert_eq!(cues.scan("The minister said nothing."), 0);
+        assert_eq!(cues.scan("ſubscribe"), u8::MAX);
+        assert_eq!(cues.scan("\u{212A}"), u8::MAX);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! lowercase lookup sets built once on first use. Does not decide anything;
 //! the rules in the parent module do.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
+
+// foldhash: these sets are probed for nearly every capitalised word of every
+// article, where SipHash was a visible cost.
+use foldhash::{HashSet, HashSetExt};
 
 /// Every list, lowercased, built on first use.
 pub(super) struct Lexicon {

@@ -20,7 +20,12 @@
 mod lexicon;
 mod tokens;
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+
+// foldhash rather than SipHash: lexicon and map lookups run for every
+// capitalised word, and SipHash showed in profiles. No code here depends on
+// the iteration order of these maps and sets.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lexicon::LEXICON;
 use tokens::{Kind, Token, tokenize};
@@ -220,12 +225,14 @@ fn is_caps(t: &Token) -> bool {
 /// A line written in capitals (a headline or dateline): its words are not
 /// evidence of names, since every word is capitalised.
 fn is_shouting(toks: &[Token]) -> bool {
-    let words: Vec<&Token> = toks
-        .iter()
-        .filter(|t| t.kind == Kind::Word && t.text.chars().count() >= 2)
-        .collect();
-    let caps = words.iter().filter(|t| is_caps(t)).count();
-    !words.is_empty() && caps * 2 > words.len()
+    let (mut words, mut caps) = (0usize, 0usize);
+    for t in toks {
+        if t.kind == Kind::Word && t.text.chars().nth(1).is_some() {
+            words += 1;
+            caps += usize::from(is_caps(t));
+        }
+    }
+    words > 0 && caps * 2 > words
 }
 
 /// A title word, or a hyphenated one made of titles ("Major-General").
@@ -240,8 +247,34 @@ fn is_place(lw: &str) -> bool {
     places.contains(lw) || lw.strip_suffix('s').is_some_and(|st| places.contains(st))
 }
 
-fn lower(s: &str) -> String {
-    s.to_lowercase()
+/// `s.to_lowercase()`, borrowed when `s` is lowercase ASCII already (most
+/// words are), so the per-token loops allocate only for capitalised words.
+fn lower(s: &str) -> Cow<'_, str> {
+    if !s.is_ascii() {
+        Cow::Owned(s.to_lowercase())
+    } else if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// `a.to_lowercase() == b.to_lowercase()`, without allocating for ASCII.
+fn eq_lower(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
+/// `lower(s).starts_with(prefix)` for a lowercase ASCII `prefix` without
+/// `k` or `i`: the only characters that lowercase into ASCII letters are
+/// ASCII letters, the Kelvin sign (`k`) and `İ` (`i` plus a dot), so the
+/// prefix must be the ASCII start of `s`.
+fn starts_with_lower(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// A piece of a capitalised run that may be a name.
@@ -279,7 +312,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
         }
         let scorer_line = toks
             .iter()
-            .any(|t| t.kind == Kind::Word && lower(t.text).starts_with("scorer"));
+            .any(|t| t.kind == Kind::Word && starts_with_lower(t.text, "scorer"));
         let mut judged: Vec<(Segment, Verdict)> = segments(&toks)
             .into_iter()
             .map(|mut seg| {
@@ -329,20 +362,14 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
             let mut matched = 0;
             for k in &known_multi {
                 let n = k.len();
-                if ti + n <= toks.len()
-                    && (0..n).all(|x| toks[ti + x].text.to_lowercase() == k[x].to_lowercase())
-                {
+                if ti + n <= toks.len() && (0..n).all(|x| eq_lower(toks[ti + x].text, &k[x])) {
                     matched = n;
                     break;
                 }
             }
-            if matched == 0
-                && toks[ti].kind == Kind::Word
-                && toks[ti].text.chars().count() >= 3
-                && !lex.stop.contains(&lower(toks[ti].text))
-            {
+            if matched == 0 && toks[ti].kind == Kind::Word && toks[ti].text.chars().count() >= 3 {
                 let lw = lower(toks[ti].text);
-                if known_last_lower.contains(&lw) {
+                if !lex.stop.contains(&*lw) && known_last_lower.contains(&*lw) {
                     matched = 1;
                 }
             }
@@ -382,30 +409,35 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
             toks.get(k)
                 .is_some_and(|n| is_cap_word(n) || n.kind == Kind::Initial)
         };
-        let lw = lower(t.text);
         let namey = is_cap_word(t) || t.kind == Kind::Initial;
         // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
-        if t.kind == Kind::Word && is_title(&lw) {
+        // The cheap test (a name follows) goes first: most words are not
+        // before a name, and then the title lookup is skipped.
+        if t.kind == Kind::Word {
             let after_dot = toks.get(i + 1).is_some_and(|n| n.text == ".");
             let k = if after_dot { i + 2 } else { i + 1 };
-            if next_is_name(k) && (!after_dot || ABBREVIATED_TITLES.contains(&lw.as_str())) {
-                flush(&mut cur, &mut out);
-                titled = true;
-                i = k;
-                continue;
+            if next_is_name(k) {
+                let lw = lower(t.text);
+                if is_title(&lw) && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw)) {
+                    flush(&mut cur, &mut out);
+                    titled = true;
+                    i = k;
+                    continue;
+                }
             }
         }
         if namey {
+            let lw = lower(t.text);
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
             let prev_given = cur
                 .as_ref()
                 .and_then(|c| c.words.last())
-                .is_some_and(|w| lex.given.contains(&lower(w)));
-            let stop = lex.stop.contains(&lw)
-                && !(prev_given && !next_is_name(i + 1) && lex.surnames.contains(&lw));
-            let nationality_lead = leading && lex.places.contains(&lw) && next_is_name(i + 1);
+                .is_some_and(|w| lex.given.contains(&*lower(w)));
+            let stop = lex.stop.contains(&*lw)
+                && !(prev_given && !next_is_name(i + 1) && lex.surnames.contains(&*lw));
+            let nationality_lead = leading && lex.places.contains(&*lw) && next_is_name(i + 1);
             if stop || nationality_lead {
                 flush(&mut cur, &mut out);
                 // "Russian President Putin": the title after still counts.
@@ -433,17 +465,17 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
         }
         // Particles join two name words: "Ludwig van Beethoven".
         // Particles may chain: "Joost van der Westhuizen".
-        let mut k = i;
-        while toks.get(k).is_some_and(|n| PARTICLES.contains(&n.text)) {
-            k += 1;
-        }
-        if cur.is_some() && k > i && next_is_name(k) {
-            if let Some(c) = cur.as_mut() {
+        if let Some(c) = cur.as_mut() {
+            let mut k = i;
+            while toks.get(k).is_some_and(|n| PARTICLES.contains(&n.text)) {
+                k += 1;
+            }
+            if k > i && next_is_name(k) {
                 c.words.push(t.text);
                 c.end = i + 1;
+                i += 1;
+                continue;
             }
-            i += 1;
-            continue;
         }
         flush(&mut cur, &mut out);
         titled = false;
@@ -460,11 +492,11 @@ fn peel_descriptor(seg: &mut Segment) {
     if seg.words.len() >= 3 {
         let first = lower(seg.words[0]);
         let second = lower(seg.words[1]);
-        if !lex.given.contains(&first)
+        if !lex.given.contains(&*first)
             && !seg.words[0].ends_with('.')
-            && lex.given.contains(&second)
-            && !lex.places.contains(&second)
-            && !lex.stop.contains(&second)
+            && lex.given.contains(&*second)
+            && !lex.places.contains(&*second)
+            && !lex.stop.contains(&*second)
         {
             seg.words.remove(0);
             seg.start += 1;
@@ -510,18 +542,19 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 /// around it.
 fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
     let lex = &*LEXICON;
-    let lw: Vec<String> = seg.words.iter().map(|w| lower(w)).collect();
+    let lw: Vec<Cow<'_, str>> = seg.words.iter().map(|w| lower(w)).collect();
     let n = lw.len();
-    let first = &lw[0];
-    let last = &lw[n - 1];
+    let first: &str = &lw[0];
+    let last: &str = &lw[n - 1];
     let is_given =
-        |w: &String| lex.given.contains(w) && !lex.places.contains(w) && !lex.stop.contains(w);
+        |w: &str| lex.given.contains(w) && !lex.places.contains(w) && !lex.stop.contains(w);
     let first_given = is_given(first);
     let first_initial = seg.words[0].ends_with('.') && seg.words[0].chars().count() == 2;
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
     for (k, w) in lw.iter().enumerate() {
+        let w: &str = w;
         if lex.orgs.contains(w) {
             return Verdict::Reject;
         }
@@ -530,22 +563,22 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
             return Verdict::Reject;
         }
     }
-    if lw.iter().all(|w| is_place(w) || lex.stop.contains(w)) {
+    if lw.iter().all(|w| is_place(w) || lex.stop.contains(&**w)) {
         return Verdict::Reject;
     }
     // "Storm Daniel"; "Climate Reporter" after a byline comma.
-    if EVENT_LEADS.contains(&first.as_str()) || ROLE_NOUNS.contains(&last.as_str()) {
+    if EVENT_LEADS.contains(&first) || ROLE_NOUNS.contains(&last) {
         return Verdict::Reject;
     }
 
     let before = seg.start.checked_sub(1).and_then(|k| toks.get(k));
     let after = toks.get(seg.end);
     // "the James Webb telescope", "Nobel prize".
-    if after.is_some_and(|t| THING_AFTER.contains(&lower(t.text).as_str())) {
+    if after.is_some_and(|t| THING_AFTER.contains(&&*lower(t.text))) {
         return Verdict::Reject;
     }
-    let said_after = after.is_some_and(|t| SAID.contains(&lower(t.text).as_str()));
-    let said_before = before.is_some_and(|t| SAID.contains(&lower(t.text).as_str()));
+    let said_after = after.is_some_and(|t| SAID.contains(&&*lower(t.text)));
+    let said_before = before.is_some_and(|t| SAID.contains(&&*lower(t.text)));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
     let age = after.is_some_and(|t| t.text == ",")
         && toks.get(seg.end + 1).is_some_and(|t| {
@@ -560,7 +593,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
     let country_after = after.is_some_and(|t| t.text == "(")
         && toks
             .get(seg.end + 1)
-            .is_some_and(|t| lex.places.contains(&lower(t.text)))
+            .is_some_and(|t| lex.places.contains(&*lower(t.text)))
         && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
     // A sentence's first word is capitalised whatever it is, so there it is
     // weaker evidence ("Developing countries...", "Speaking to supporters").
@@ -618,7 +651,7 @@ fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
 /// Does a word of a shorter form match a word of a fuller one? Equal
 /// (ignoring case), or an initial of it ("P." for "Phil").
 fn word_matches(short: &str, full: &str) -> bool {
-    if short.eq_ignore_ascii_case(full) || short.to_lowercase() == full.to_lowercase() {
+    if eq_lower(short, full) {
         return true;
     }
     match short.strip_suffix('.') {

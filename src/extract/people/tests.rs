@@ -336,3 +336,17 @@ fn bare_given_names_fold_into_the_full_name() {
         ["Keir Starmer", "Keir"]
     );
 }
+
+/// `starts_with_lower` relies on this: besides ASCII letters, only the
+/// Kelvin sign and `İ` lowercase to anything holding an ASCII letter.
+#[test]
+fn only_kelvin_and_dotted_i_lowercase_to_ascii_letters() {
+    let odd: Vec<char> = (0x80..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.to_lowercase().any(|l| l.is_ascii_alphabetic()))
+        .collect();
+    assert_eq!(odd, ['\u{130}', '\u{212A}']);
+    assert!(super::starts_with_lower("SCORERS:", "scorer"));
+    assert!(!super::starts_with_lower("Scoré", "scorer"));
+    assert!(!super::starts_with_lower("Sc", "scorer"));
+}
