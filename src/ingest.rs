@@ -1,9 +1,11 @@
 //! The one place the stages join: walk -> (per file, in parallel on the
 //! rayon pool) read -> decode -> parse -> clean -> extract -> [`Article`]s
-//! -> index documents -> (bounded channel) -> the single [`Indexer`], whose
-//! tantivy writer indexes on its own threads and commits in batches. Decides what is new, changed, unchanged or vanished by
-//! comparing the walk with the index's manifest (size and mtime, so unchanged
-//! files are never read), and collects every skipped file with its reason.
+//! -> index documents -> (a small bounded channel, file by file) -> the
+//! single [`Indexer`], whose tantivy writer indexes on its own threads and
+//! commits in batches. Decides what is new, changed, unchanged or vanished
+//! by comparing the walk with the index's manifest (size and mtime, so
+//! unchanged files are never read), and collects every skipped file with
+//! its reason.
 //!
 //! It never prints: progress goes to the caller's callback, the outcome is a
 //! [`Summary`].
@@ -112,36 +114,12 @@ pub enum Progress {
     FileDone,
 }
 
-/// Most files taken in one parallel batch: enough to keep every core busy
-/// and to even out per-file cost differences.
-const BATCH_FILES: usize = 256;
-
-/// Most source bytes in one batch. Counting files alone is not enough: a
-/// batch of 256 Reuters `.sgm` files (1.3 MB and 1,000 articles each) holds
-/// text, drafts and articles for 256,000 stories at once, over a gigabyte.
-/// 8 MB keeps a batch's memory around 40 MB on any corpus (three batches
-/// are alive at once, see `ingest`), and is still three big files per core.
-const BATCH_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Split `todo` into consecutive batches bounded by [`BATCH_FILES`] and
-/// [`BATCH_BYTES`] (a single file larger than the byte bound is a batch).
-fn batches<'a>(todo: &'a [&'a SourceFile]) -> impl Iterator<Item = &'a [&'a SourceFile]> + 'a {
-    let mut rest = todo;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut bytes = 0u64;
-        let mut n = 0usize;
-        while n < rest.len() && n < BATCH_FILES && (n == 0 || bytes + rest[n].size <= BATCH_BYTES) {
-            bytes += rest[n].size;
-            n += 1;
-        }
-        let (batch, tail) = rest.split_at(n);
-        rest = tail;
-        Some(batch)
-    })
-}
+/// Finished files waiting for the writer. Workers hand over each file as
+/// soon as it is done, so no core waits for the slowest file of a batch; the
+/// bound keeps memory flat: at most this many files, plus one per worker
+/// and the one being fed, are alive at once (a Reuters `.sgm` file is about
+/// 1,000 articles, ~3 MB as documents).
+const WAITING_FILES: usize = 2;
 
 /// Index `roots` into the index at `index_dir`.
 pub fn ingest(
@@ -203,56 +181,48 @@ pub fn ingest(
     let mut added_since_commit = 0usize;
     let mut bytes_since_commit = 0u64;
     std::thread::scope(|scope| -> Result<()> {
-        // The pipeline: a producer thread has the rayon pool read, decode,
-        // parse, clean, extract and turn into index documents one batch
-        // while this thread feeds the previous one to the writer (whose own
-        // threads do the indexing). The channel holds one batch, so at most
-        // three are alive: being prepared, waiting, being fed.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Ready<'_>>>(1);
+        // The pipeline: the rayon pool reads, decodes, parses, cleans,
+        // extracts and turns each file into index documents, and hands it
+        // over through a small bounded channel; this thread feeds the writer
+        // (whose own threads do the indexing) file by file. Before, files
+        // went in batches and every core waited at the end of each batch for
+        // the slowest file, about a tenth of the wall time.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Ready<'_>>(WAITING_FILES);
         let (todo, schema) = (&todo, &schema);
         scope.spawn(move || {
-            for batch in batches(todo) {
-                let ready: Vec<Ready<'_>> = batch
-                    .par_iter()
-                    .map(|file| {
-                        let r = Ready::new(file, read_file(file, opts), schema);
-                        progress(Progress::FileDone);
-                        r
-                    })
-                    .collect();
-                // A send error means the feeding side stopped on an error.
-                if tx.send(ready).is_err() {
-                    break;
-                }
-            }
+            // A send error means the feeding side stopped on an error: stop
+            // reading files too.
+            let _ = todo.par_iter().try_for_each_with(tx, |tx, file| {
+                let r = Ready::new(file, read_file(file, opts), schema);
+                progress(Progress::FileDone);
+                tx.send(r)
+            });
         });
-        for ready in rx {
-            for file in ready {
-                let path = file.file.path.display().to_string();
-                let stored = manifest.files.get(&path);
-                for problem in file.problems {
-                    summary.skipped.push(Skipped::new(&file.file.path, problem));
+        for file in rx {
+            let path = file.file.path.display().to_string();
+            let stored = manifest.files.get(&path);
+            for problem in file.problems {
+                summary.skipped.push(Skipped::new(&file.file.path, problem));
+            }
+            if file.docs.is_empty() {
+                continue;
+            }
+            if stored.is_some() {
+                indexer.delete_file(&path);
+            }
+            added_since_commit += file.docs.len();
+            bytes_since_commit += file.file.size;
+            for (print, doc) in file.docs {
+                let count = fingerprints.entry(print).or_default();
+                if *count > 0 {
+                    summary.duplicates += 1;
                 }
-                if file.docs.is_empty() {
-                    continue;
-                }
+                *count += 1;
+                indexer.add_prepared(doc)?;
                 if stored.is_some() {
-                    indexer.delete_file(&path);
-                }
-                added_since_commit += file.docs.len();
-                bytes_since_commit += file.file.size;
-                for (print, doc) in file.docs {
-                    let count = fingerprints.entry(print).or_default();
-                    if *count > 0 {
-                        summary.duplicates += 1;
-                    }
-                    *count += 1;
-                    indexer.add_prepared(doc)?;
-                    if stored.is_some() {
-                        summary.updated += 1;
-                    } else {
-                        summary.new += 1;
-                    }
+                    summary.updated += 1;
+                } else {
+                    summary.new += 1;
                 }
             }
             if added_since_commit >= opts.commit_every || bytes_since_commit >= opts.commit_bytes {
@@ -264,6 +234,9 @@ pub fn ingest(
         Ok(())
     })?;
     indexer.finish()?;
+    // Files finish in any order; report them in path order, each file's
+    // records in their own order (the sort is stable).
+    summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(summary)
 }
 
