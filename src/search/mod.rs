@@ -189,13 +189,21 @@ pub struct SearchEngine {
 }
 
 impl SearchEngine {
-    /// Open the index at `dir`.
+    /// Open the index at `dir`, reloading on new commits (for `serve`).
     pub fn open(dir: &Path) -> Result<SearchEngine> {
+        Self::open_with(dir, ReloadPolicy::OnCommitWithDelay)
+    }
+
+    /// Open the index at `dir` for a few requests in a short-lived process
+    /// (the CLI): no reload, so no thread watching the index's meta file,
+    /// whose start and stop a one-shot search paid for.
+    pub fn open_once(dir: &Path) -> Result<SearchEngine> {
+        Self::open_with(dir, ReloadPolicy::Manual)
+    }
+
+    fn open_with(dir: &Path, policy: ReloadPolicy) -> Result<SearchEngine> {
         let (index, schema) = open_index(dir)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(SearchEngine {
             dir: dir.to_path_buf(),
             schema,
