@@ -310,6 +310,31 @@ fn facets_count_the_whole_result_set() {
     assert_eq!(r.total, 5);
 }
 
+/// A fresh engine's first search reads the columns directly; later ones use
+/// the per-searcher caches (which documents can be copies, facet columns
+/// and names as arrays). Both must give the same totals, facets and hits.
+#[test]
+fn cached_counts_equal_uncached_ones() {
+    for (query, facets) in [
+        ("Monetary Policy Committee Bailey", true),
+        ("pact OR glacier", true),
+        ("bank OR glacier", false),
+        ("Monetary Policy Committee Bailey", false),
+    ] {
+        let req = SearchRequest {
+            query: query.into(),
+            facets,
+            ..SearchRequest::default()
+        };
+        let json = |r: SearchResults| serde_json::to_string(&r).expect("serializable");
+        let engine = SearchEngine::open(fixture().engine.index_dir()).expect("open");
+        let first = json(engine.search(&req).expect("search"));
+        for _ in 0..2 {
+            assert_eq!(json(engine.search(&req).expect("search")), first, "{query}");
+        }
+    }
+}
+
 #[test]
 fn zero_hits_suggest_close_spellings() {
     let r = search("glaciar");

@@ -8,7 +8,7 @@ use newsidx::search::SearchEngine;
 use super::Global;
 
 pub fn run(g: &Global) -> anyhow::Result<u8> {
-    let engine = SearchEngine::open(&g.index)?;
+    let engine = SearchEngine::open_once(&g.index)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failed: Option<std::io::Error> = None;
     engine.export(&mut |a| {

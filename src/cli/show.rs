@@ -13,7 +13,7 @@ pub struct ShowArgs {
 }
 
 pub fn run(g: &Global, args: ShowArgs) -> anyhow::Result<u8> {
-    let engine = SearchEngine::open(&g.index)?;
+    let engine = SearchEngine::open_once(&g.index)?;
     let key = resolve_key(&args.key);
     let article = engine
         .article(&key)

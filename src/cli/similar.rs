@@ -26,7 +26,7 @@ pub struct SimilarArgs {
 }
 
 pub fn run(g: &Global, args: SimilarArgs) -> anyhow::Result<u8> {
-    let engine = SearchEngine::open(&g.index)?;
+    let engine = SearchEngine::open_once(&g.index)?;
     let req = SearchRequest {
         limit: args.limit,
         passages: args.passages,

@@ -5,7 +5,7 @@ use newsidx::search::SearchEngine;
 use super::Global;
 
 pub fn run(g: &Global) -> anyhow::Result<u8> {
-    let engine = SearchEngine::open(&g.index)?;
+    let engine = SearchEngine::open_once(&g.index)?;
     let stats = engine.stats()?;
     if g.json {
         super::print_json(&stats)?;

@@ -5,13 +5,15 @@
 //!
 //! It does not rank or page; it counts every matching document.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Counts for the result set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -35,10 +37,226 @@ pub struct FacetCounts {
     pub first_last: Option<(i64, i64)>,
 }
 
+/// The documents of a searcher whose `print64` occurs more than once in
+/// the whole index (one bitset per segment, in segment order): only those
+/// can be copies of another match. Every other document is certainly
+/// counted, so with this at hand the collectors neither read its print nor
+/// deduplicate it, which was most of counting a broad query.
+///
+/// A superset of the true set gives the same counts (a document wrongly
+/// marked only takes the exact path), so deleted documents need no care.
+pub struct SharedPrints {
+    segments: Vec<Vec<u64>>,
+}
+
+impl SharedPrints {
+    /// Reads every document's print once: tens of ms on a million
+    /// articles, so callers build it once per searcher and keep it.
+    pub fn build(searcher: &Searcher) -> tantivy::Result<SharedPrints> {
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        let mut prints: Vec<u64> = Vec::new();
+        for reader in searcher.segment_readers() {
+            let col = reader.fast_fields().u64("print64")?;
+            prints.extend((0..reader.max_doc()).filter_map(|d| col.first(d)));
+            columns.push((col, reader.max_doc()));
+        }
+        // A print whose first occurrence is not this one occurs twice.
+        let repeated: PrintSet = first_flags(&prints)
+            .into_iter()
+            .zip(&prints)
+            .filter(|(first, _)| !first)
+            .map(|(_, &p)| p)
+            .collect();
+        let segments = columns
+            .into_iter()
+            .map(|(col, max_doc)| {
+                let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
+                for d in 0..max_doc {
+                    if col.first(d).is_some_and(|p| repeated.contains(&p)) {
+                        bits[d as usize / 64] |= 1 << (d % 64);
+                    }
+                }
+                bits
+            })
+            .collect();
+        Ok(SharedPrints { segments })
+    }
+
+    /// The bitset of segment `ord`; `None` (treat every document as
+    /// possibly shared) for a segment it does not know.
+    fn segment(self: &Arc<Self>, ord: SegmentOrdinal) -> Option<SharedSegment> {
+        let ord = ord as usize;
+        (ord < self.segments.len()).then(|| SharedSegment {
+            all: Arc::clone(self),
+            ord,
+        })
+    }
+}
+
+/// One segment's part of [`SharedPrints`].
+struct SharedSegment {
+    all: Arc<SharedPrints>,
+    ord: usize,
+}
+
+impl SharedSegment {
+    fn has(&self, doc: DocId) -> bool {
+        self.all.segments[self.ord]
+            .get(doc as usize / 64)
+            .is_none_or(|w| w & (1 << (doc % 64)) != 0)
+    }
+}
+
+/// The facet columns of every segment of a searcher, read once into plain
+/// arrays: a broad facet query reads three columns for each of 100,000+
+/// matches, and the columnar readers' per-document decoding (optional
+/// index rank, bitpacked and linear values, multi-value row ranges) was
+/// about a third of its time. Term ordinals are the columns' own, so names
+/// are still looked up in the segment's dictionary.
+pub struct FacetColumns {
+    segments: Vec<CachedColumns>,
+}
+
+/// One segment's part of [`FacetColumns`].
+struct CachedColumns {
+    people: Ords,
+    sources: Ords,
+    /// The columns' dictionaries: naming the top ordinals of a query
+    /// otherwise walks (decodes) most of the people dictionary of every
+    /// segment, which was most of a narrow facet query's time.
+    people_names: Names,
+    source_names: Names,
+    /// Publication day per document, [`NO_DAY`] when undated.
+    days: Vec<i32>,
+}
+
+/// `days` entry of an undated document.
+const NO_DAY: i32 = i32::MIN;
+
+/// Term ordinals per document of one multi-valued string column, as one
+/// flat list with each document's start.
+struct Ords {
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+}
+
+impl Ords {
+    fn read(col: Option<&StrColumn>, max_doc: DocId) -> Option<Ords> {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        starts.push(0);
+        for d in 0..max_doc {
+            if let Some(col) = col {
+                for o in col.term_ords(d) {
+                    ords.push(u32::try_from(o).ok()?);
+                }
+            }
+            starts.push(u32::try_from(ords.len()).ok()?);
+        }
+        Some(Ords { starts, ords })
+    }
+
+    fn of(&self, doc: DocId) -> &[u32] {
+        let d = doc as usize;
+        match (self.starts.get(d), self.starts.get(d + 1)) {
+            (Some(&a), Some(&b)) => self.ords.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// All terms of one string column's dictionary, by ordinal.
+#[derive(Default)]
+struct Names {
+    text: String,
+    ends: Vec<u32>,
+    /// Ordinals whose bytes are not UTF-8 (dropped, as by [`names`]).
+    bad: Vec<u64>,
+}
+
+impl Names {
+    fn read(col: Option<&StrColumn>) -> Option<Names> {
+        let mut out = Names::default();
+        let Some(col) = col else {
+            return Some(out);
+        };
+        let mut terms = col.dictionary().stream().ok()?;
+        while terms.advance() {
+            match std::str::from_utf8(terms.key()) {
+                Ok(name) => out.text.push_str(name),
+                Err(_) => out.bad.push(out.ends.len() as u64),
+            }
+            out.ends.push(u32::try_from(out.text.len()).ok()?);
+        }
+        Some(out)
+    }
+
+    fn get(&self, ord: u64) -> Option<&str> {
+        if self.bad.binary_search(&ord).is_ok() {
+            return None;
+        }
+        let i = usize::try_from(ord).ok()?;
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(j) => *self.ends.get(j)? as usize,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+}
+
+impl FacetColumns {
+    /// Reads the people, source and publication columns of every document;
+    /// `None` when a value does not fit the compact form (then the
+    /// collector reads the columns as before).
+    pub fn build(searcher: &Searcher) -> tantivy::Result<Option<FacetColumns>> {
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            let ff = reader.fast_fields();
+            let max_doc = reader.max_doc();
+            let published = ff.i64("published")?;
+            let mut days = Vec::with_capacity(max_doc as usize);
+            for d in 0..max_doc {
+                days.push(match published.first(d) {
+                    Some(day) => match i32::try_from(day) {
+                        Ok(day) if day != NO_DAY => day,
+                        _ => return Ok(None),
+                    },
+                    None => NO_DAY,
+                });
+            }
+            let people_col = ff.str("people_exact")?;
+            let source_col = ff.str("source_exact")?;
+            let (Some(people), Some(sources), Some(people_names), Some(source_names)) = (
+                Ords::read(people_col.as_ref(), max_doc),
+                Ords::read(source_col.as_ref(), max_doc),
+                Names::read(people_col.as_ref()),
+                Names::read(source_col.as_ref()),
+            ) else {
+                return Ok(None);
+            };
+            segments.push(CachedColumns {
+                people,
+                sources,
+                people_names,
+                source_names,
+                days,
+            });
+        }
+        Ok(Some(FacetColumns { segments }))
+    }
+}
+
 /// Collects [`FacetCounts`]. Exact duplicates (same fingerprint) are
 /// counted once, also when the copies sit in different segments, so facet
 /// counts agree with the collapsed hit list and `total`.
-pub struct FacetCollector;
+#[derive(Default)]
+pub struct FacetCollector {
+    /// The documents that can be copies, when known (faster, same counts).
+    pub shared: Option<Arc<SharedPrints>>,
+    /// The facet columns as arrays, when known (faster, same counts).
+    pub columns: Option<Arc<FacetColumns>>,
+}
 
 /// Per-segment state of [`FacetCollector`]: the matching documents, in
 /// order. Nothing is looked up while collecting, so a document that turns
@@ -46,6 +264,8 @@ pub struct FacetCollector;
 /// but its print.
 pub struct FacetSegment {
     columns: Columns,
+    cached: Option<(Arc<FacetColumns>, usize)>,
+    shared: Option<SharedSegment>,
     docs: Vec<(DocId, Option<u64>)>,
 }
 
@@ -60,6 +280,7 @@ struct Columns {
 /// What one segment found: its matching documents and where to read them.
 pub struct SegmentFacets {
     columns: Columns,
+    cached: Option<(Arc<FacetColumns>, usize)>,
     docs: Vec<(DocId, Option<u64>)>,
 }
 
@@ -68,7 +289,28 @@ pub struct SegmentFacets {
 /// map when they are few (no array as long as the dictionary).
 enum Tally {
     Dense(Vec<u32>),
-    Sparse(HashMap<u64, u64>),
+    Sparse(HashMap<u64, u64, BuildHasherDefault<OrdHasher>>),
+}
+
+/// Hasher for term ordinals (small dense integers): one multiply, where
+/// SipHash per person per matching document showed in profiles.
+#[derive(Default)]
+struct OrdHasher(u64);
+
+impl Hasher for OrdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        // The multiply spreads the ordinal into the high bits, which the
+        // table uses to tag its slots.
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 impl Tally {
@@ -76,7 +318,7 @@ impl Tally {
         if docs.saturating_mul(4) >= terms {
             Tally::Dense(vec![0; terms])
         } else {
-            Tally::Sparse(HashMap::new())
+            Tally::Sparse(HashMap::default())
         }
     }
 
@@ -214,7 +456,7 @@ impl Collector for FacetCollector {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegment> {
         let ff = reader.fast_fields();
@@ -225,6 +467,12 @@ impl Collector for FacetCollector {
                 prints: ff.u64("print64")?,
                 published: ff.i64("published")?,
             },
+            cached: self
+                .columns
+                .as_ref()
+                .filter(|c| (ord as usize) < c.segments.len())
+                .map(|c| (Arc::clone(c), ord as usize)),
+            shared: self.shared.as_ref().and_then(|s| s.segment(ord)),
             docs: Vec::new(),
         })
     }
@@ -244,7 +492,11 @@ impl Collector for FacetCollector {
         let mut first = first_flags(&prints).into_iter();
         let mut distinct = 0u64;
         let mut months: HashMap<i64, u64> = HashMap::new();
-        for part in parts {
+        // Names borrowed from the cache while counting: one allocation per
+        // distinct name at the end, not one per segment and name.
+        let mut people: BTreeMap<Cow<str>, u64> = BTreeMap::new();
+        let mut sources: BTreeMap<Cow<str>, u64> = BTreeMap::new();
+        for part in &parts {
             let c = &part.columns;
             // Count by term ordinal first and turn only the most frequent
             // ordinals into names: resolving every person of a broad result
@@ -256,18 +508,38 @@ impl Collector for FacetCollector {
             // Documents of a segment mostly come in publication order, so
             // months are tallied in runs rather than hashed per document.
             let mut run: Option<(i64, u64)> = None;
+            let cached = part.cached.as_ref().map(|(all, i)| &all.segments[*i]);
             for &(doc, print) in &part.docs {
                 if print.is_some() && first.next() == Some(false) {
                     continue;
                 }
                 distinct += 1;
-                if let Some(col) = &c.people {
-                    col.term_ords(doc).for_each(|o| people_ords.add(o));
-                }
-                if let Some(col) = &c.sources {
-                    col.term_ords(doc).for_each(|o| source_ords.add(o));
-                }
-                if let Some(day) = c.published.first(doc) {
+                let day = if let Some(cached) = cached {
+                    cached
+                        .people
+                        .of(doc)
+                        .iter()
+                        .for_each(|&o| people_ords.add(u64::from(o)));
+                    cached
+                        .sources
+                        .of(doc)
+                        .iter()
+                        .for_each(|&o| source_ords.add(u64::from(o)));
+                    cached
+                        .days
+                        .get(doc as usize)
+                        .filter(|&&d| d != NO_DAY)
+                        .map(|&d| i64::from(d))
+                } else {
+                    if let Some(col) = &c.people {
+                        col.term_ords(doc).for_each(|o| people_ords.add(o));
+                    }
+                    if let Some(col) = &c.sources {
+                        col.term_ords(doc).for_each(|o| source_ords.add(o));
+                    }
+                    c.published.first(doc)
+                };
+                if let Some(day) = day {
                     out.first_last = merge_span(out.first_last, Some((day, day)));
                     let month = day / 100;
                     match &mut run {
@@ -283,15 +555,36 @@ impl Collector for FacetCollector {
             if let Some((m, n)) = run {
                 *months.entry(m).or_default() += n;
             }
-            let people = people_ords.top(FACET_VALUES_PER_SEGMENT);
-            for (name, n) in names(c.people.as_ref(), people) {
-                *out.facets.people.entry(name).or_default() += n;
-            }
-            let sources = source_ords.top(FACET_VALUES_PER_SEGMENT);
-            for (name, n) in names(c.sources.as_ref(), sources) {
-                *out.facets.sources.entry(name).or_default() += n;
+            let top_people = people_ords.top(FACET_VALUES_PER_SEGMENT);
+            let top_sources = source_ords.top(FACET_VALUES_PER_SEGMENT);
+            if let Some(cached) = cached {
+                for (ord, n) in top_people {
+                    if let Some(name) = cached.people_names.get(ord) {
+                        *people.entry(Cow::Borrowed(name)).or_default() += n;
+                    }
+                }
+                for (ord, n) in top_sources {
+                    if let Some(name) = cached.source_names.get(ord) {
+                        *sources.entry(Cow::Borrowed(name)).or_default() += n;
+                    }
+                }
+            } else {
+                for (name, n) in names(c.people.as_ref(), top_people) {
+                    *people.entry(Cow::Owned(name)).or_default() += n;
+                }
+                for (name, n) in names(c.sources.as_ref(), top_sources) {
+                    *sources.entry(Cow::Owned(name)).or_default() += n;
+                }
             }
         }
+        out.facets.people = people
+            .into_iter()
+            .map(|(k, n)| (k.into_owned(), n))
+            .collect();
+        out.facets.sources = sources
+            .into_iter()
+            .map(|(k, n)| (k.into_owned(), n))
+            .collect();
         for (month, n) in months {
             out.facets
                 .months
@@ -313,12 +606,19 @@ impl SegmentCollector for FacetSegment {
     type Fruit = SegmentFacets;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.docs.push((doc, self.columns.prints.first(doc)));
+        // A document whose print is unique in the index is counted like
+        // one without a print: no read, no deduplication.
+        let print = match &self.shared {
+            Some(s) if !s.has(doc) => None,
+            _ => self.columns.prints.first(doc),
+        };
+        self.docs.push((doc, print));
     }
 
     fn harvest(self) -> SegmentFacets {
         SegmentFacets {
             columns: self.columns,
+            cached: self.cached,
             docs: self.docs,
         }
     }
@@ -326,14 +626,19 @@ impl SegmentCollector for FacetSegment {
 
 /// Counts matching documents with exact duplicates counted once: the
 /// `total` of a search without facets.
-pub struct DistinctCount;
+#[derive(Default)]
+pub struct DistinctCount {
+    /// The documents that can be copies, when known (faster, same count).
+    pub shared: Option<Arc<SharedPrints>>,
+}
 
 /// Per-segment state of [`DistinctCount`]: the prints of matching
 /// documents, deduplicated only when all segments are in ([`first_flags`]).
 pub struct DistinctSegment {
     prints: Column<u64>,
+    shared: Option<SharedSegment>,
     found: Vec<u64>,
-    unprinted: u64,
+    certain: u64,
 }
 
 impl Collector for DistinctCount {
@@ -342,13 +647,14 @@ impl Collector for DistinctCount {
 
     fn for_segment(
         &self,
-        _: SegmentOrdinal,
+        ord: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<DistinctSegment> {
         Ok(DistinctSegment {
             prints: reader.fast_fields().u64("print64")?,
+            shared: self.shared.as_ref().and_then(|s| s.segment(ord)),
             found: Vec::new(),
-            unprinted: 0,
+            certain: 0,
         })
     }
 
@@ -357,10 +663,12 @@ impl Collector for DistinctCount {
     }
 
     fn merge_fruits(&self, parts: Vec<(Vec<u64>, u64)>) -> tantivy::Result<u64> {
-        let unprinted: u64 = parts.iter().map(|(_, u)| u).sum();
+        // Documents without a print, or whose print is unique in the
+        // index, count without deduplication.
+        let certain: u64 = parts.iter().map(|(_, u)| u).sum();
         let prints: Vec<u64> = parts.into_iter().flat_map(|(p, _)| p).collect();
         let firsts = first_flags(&prints).into_iter().filter(|&f| f).count();
-        Ok(firsts as u64 + unprinted)
+        Ok(firsts as u64 + certain)
     }
 }
 
@@ -368,14 +676,19 @@ impl SegmentCollector for DistinctSegment {
     type Fruit = (Vec<u64>, u64);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
+        if self.shared.as_ref().is_some_and(|s| !s.has(doc)) {
+            // Unique in the index: certainly counted, print unread.
+            self.certain += 1;
+            return;
+        }
         match self.prints.first(doc) {
             Some(p) => self.found.push(p),
-            None => self.unprinted += 1,
+            None => self.certain += 1,
         }
     }
 
     fn harvest(self) -> (Vec<u64>, u64) {
-        (self.found, self.unprinted)
+        (self.found, self.certain)
     }
 }
 

@@ -13,7 +13,7 @@
 //! Pure and total: no I/O, never panics. It does not decide which copy is
 //! shown (the best-ranked one is).
 
-use std::collections::HashSet;
+use super::facets::PrintSet;
 
 /// Prints further apart than this many bits are never compared in full.
 /// Unrelated texts sit around 32 bits apart (σ ≈ 4); copies with an extra
@@ -119,8 +119,10 @@ fn shingle_list(body: &str) -> Vec<u64> {
 }
 
 /// Hashes of the word 3-shingles of `body` (single words for very short bodies).
-pub fn shingles(body: &str) -> HashSet<u64> {
-    let mut out = HashSet::new();
+/// The set does not hash them again: they are mixed 64-bit hashes already,
+/// and SipHash on every insert and lookup was a tenth of a one-shot search.
+pub fn shingles(body: &str) -> PrintSet {
+    let mut out = PrintSet::default();
     for_each_shingle(body, |h| {
         out.insert(h);
     });
@@ -187,7 +189,7 @@ pub fn distance(a: u64, b: u64) -> u32 {
 }
 
 /// Share of the smaller shingle set contained in the larger one.
-pub fn containment(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+pub fn containment(a: &PrintSet, b: &PrintSet) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0.0;
@@ -221,7 +223,7 @@ pub struct Copy {
     print: u64,
     body: String,
     title: String,
-    shingles: std::cell::OnceCell<HashSet<u64>>,
+    shingles: std::cell::OnceCell<PrintSet>,
 }
 
 impl Copy {
@@ -236,7 +238,7 @@ impl Copy {
         }
     }
 
-    fn shingles(&self) -> &HashSet<u64> {
+    fn shingles(&self) -> &PrintSet {
         self.shingles.get_or_init(|| shingles(&self.body))
     }
 
