@@ -258,15 +258,15 @@ pub struct FacetCollector {
     pub columns: Option<Arc<FacetColumns>>,
 }
 
-/// Per-segment state of [`FacetCollector`]: the matching documents, in
-/// order. Nothing is looked up while collecting, so a document that turns
-/// out to be a copy (of one in this or an earlier segment) costs nothing
-/// but its print.
+/// Per-segment state of [`FacetCollector`]. A matching document that cannot
+/// be a copy (no print, or a print unique in the index) is tallied as it is
+/// collected, on the thread searching its segment; one that can is kept
+/// with its print until `merge_fruits` knows, in segment and document
+/// order, whether it is the first copy. So a broad result set is counted in
+/// one pass, without holding its documents.
 pub struct FacetSegment {
-    columns: Columns,
-    cached: Option<(Arc<FacetColumns>, usize)>,
+    part: SegmentFacets,
     shared: Option<SharedSegment>,
-    docs: Vec<(DocId, Option<u64>)>,
 }
 
 /// The fast fields a segment's facets are read from.
@@ -277,11 +277,75 @@ struct Columns {
     published: Column<i64>,
 }
 
-/// What one segment found: its matching documents and where to read them.
+/// What one segment found: its tallies so far, the documents still waiting
+/// for deduplication, and where to read them.
 pub struct SegmentFacets {
     columns: Columns,
     cached: Option<(Arc<FacetColumns>, usize)>,
-    docs: Vec<(DocId, Option<u64>)>,
+    /// Documents that may be copies, with their prints, in document order.
+    deferred: Vec<(DocId, u64)>,
+    tallies: Tallies,
+}
+
+/// One segment's counts: people and sources by term ordinal, months, the
+/// publication span and the documents counted.
+struct Tallies {
+    people: Tally,
+    sources: Tally,
+    months: HashMap<i64, u64>,
+    /// The month being counted and its count: documents of a segment mostly
+    /// come in publication order, so months are tallied in runs rather than
+    /// hashed per document.
+    run: Option<(i64, u64)>,
+    first_last: Option<(i64, i64)>,
+    distinct: u64,
+}
+
+impl SegmentFacets {
+    /// Count one document (known not to be a later copy).
+    fn count(&mut self, doc: DocId) {
+        let t = &mut self.tallies;
+        let c = &self.columns;
+        t.distinct += 1;
+        let cached = self.cached.as_ref().map(|(all, i)| &all.segments[*i]);
+        let day = if let Some(cached) = cached {
+            cached
+                .people
+                .of(doc)
+                .iter()
+                .for_each(|&o| t.people.add(u64::from(o)));
+            cached
+                .sources
+                .of(doc)
+                .iter()
+                .for_each(|&o| t.sources.add(u64::from(o)));
+            cached
+                .days
+                .get(doc as usize)
+                .filter(|&&d| d != NO_DAY)
+                .map(|&d| i64::from(d))
+        } else {
+            if let Some(col) = &c.people {
+                col.term_ords(doc).for_each(|o| t.people.add(o));
+            }
+            if let Some(col) = &c.sources {
+                col.term_ords(doc).for_each(|o| t.sources.add(o));
+            }
+            c.published.first(doc)
+        };
+        if let Some(day) = day {
+            t.first_last = merge_span(t.first_last, Some((day, day)));
+            let month = day / 100;
+            match &mut t.run {
+                Some((m, n)) if *m == month => *n += 1,
+                _ => {
+                    if let Some((m, n)) = t.run.replace((month, 1)) {
+                        *t.months.entry(m).or_default() += n;
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Counts per term ordinal of one segment's column: a plain array when the
@@ -289,7 +353,11 @@ pub struct SegmentFacets {
 /// map when they are few (no array as long as the dictionary).
 enum Tally {
     Dense(Vec<u32>),
-    Sparse(HashMap<u64, u64, BuildHasherDefault<OrdHasher>>),
+    Sparse {
+        counts: HashMap<u64, u64, BuildHasherDefault<OrdHasher>>,
+        terms: usize,
+        adds: usize,
+    },
 }
 
 /// Hasher for term ordinals (small dense integers): one multiply, where
@@ -314,11 +382,15 @@ impl Hasher for OrdHasher {
 }
 
 impl Tally {
-    fn new(terms: usize, docs: usize) -> Tally {
-        if docs.saturating_mul(4) >= terms {
-            Tally::Dense(vec![0; terms])
-        } else {
-            Tally::Sparse(HashMap::default())
+    /// A tally for a column of `terms` ordinals. It starts as a map and
+    /// turns into an array once it has counted a quarter as many values as
+    /// the dictionary holds: how many documents will match is not known
+    /// while collecting.
+    fn new(terms: usize) -> Tally {
+        Tally::Sparse {
+            counts: HashMap::default(),
+            terms,
+            adds: 0,
         }
     }
 
@@ -329,7 +401,23 @@ impl Tally {
                     *n += 1;
                 }
             }
-            Tally::Sparse(m) => *m.entry(ord).or_default() += 1,
+            Tally::Sparse {
+                counts,
+                terms,
+                adds,
+            } => {
+                *counts.entry(ord).or_default() += 1;
+                *adds += 1;
+                if adds.saturating_mul(4) >= *terms {
+                    let mut v = vec![0u32; *terms];
+                    for (&o, &n) in counts.iter() {
+                        if let Some(slot) = usize::try_from(o).ok().and_then(|i| v.get_mut(i)) {
+                            *slot = u32::try_from(n).unwrap_or(u32::MAX);
+                        }
+                    }
+                    *self = Tally::Dense(v);
+                }
+            }
         }
     }
 
@@ -342,7 +430,7 @@ impl Tally {
                 .filter(|(_, c)| *c > 0)
                 .map(|(ord, c)| (ord as u64, u64::from(c)))
                 .collect(),
-            Tally::Sparse(m) => m.into_iter().collect(),
+            Tally::Sparse { counts, .. } => counts.into_iter().collect(),
         };
         let order = |a: &(u64, u64), b: &(u64, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
         if v.len() > n && n > 0 {
@@ -460,20 +548,33 @@ impl Collector for FacetCollector {
         reader: &SegmentReader,
     ) -> tantivy::Result<FacetSegment> {
         let ff = reader.fast_fields();
+        let columns = Columns {
+            people: ff.str("people_exact")?,
+            sources: ff.str("source_exact")?,
+            prints: ff.u64("print64")?,
+            published: ff.i64("published")?,
+        };
+        let terms = |col: &Option<StrColumn>| col.as_ref().map_or(0, |c| c.num_terms());
+        let tallies = Tallies {
+            people: Tally::new(terms(&columns.people)),
+            sources: Tally::new(terms(&columns.sources)),
+            months: HashMap::new(),
+            run: None,
+            first_last: None,
+            distinct: 0,
+        };
         Ok(FacetSegment {
-            columns: Columns {
-                people: ff.str("people_exact")?,
-                sources: ff.str("source_exact")?,
-                prints: ff.u64("print64")?,
-                published: ff.i64("published")?,
+            part: SegmentFacets {
+                columns,
+                cached: self
+                    .columns
+                    .as_ref()
+                    .filter(|c| (ord as usize) < c.segments.len())
+                    .map(|c| (Arc::clone(c), ord as usize)),
+                deferred: Vec::new(),
+                tallies,
             },
-            cached: self
-                .columns
-                .as_ref()
-                .filter(|c| (ord as usize) < c.segments.len())
-                .map(|c| (Arc::clone(c), ord as usize)),
             shared: self.shared.as_ref().and_then(|s| s.segment(ord)),
-            docs: Vec::new(),
         })
     }
 
@@ -481,82 +582,50 @@ impl Collector for FacetCollector {
         false
     }
 
-    fn merge_fruits(&self, parts: Vec<SegmentFacets>) -> tantivy::Result<FacetCounts> {
+    fn merge_fruits(&self, mut parts: Vec<SegmentFacets>) -> tantivy::Result<FacetCounts> {
         let mut out = FacetCounts::default();
-        // The first copy in segment and document order counts; later ones
-        // (in this segment or a later one) are skipped.
+        // Of the documents that may be copies, the first in segment and
+        // document order counts; later ones (in this segment or a later
+        // one) are skipped.
         let prints: Vec<u64> = parts
             .iter()
-            .flat_map(|p| p.docs.iter().filter_map(|&(_, print)| print))
+            .flat_map(|p| p.deferred.iter().map(|&(_, print)| print))
             .collect();
         let mut first = first_flags(&prints).into_iter();
-        let mut distinct = 0u64;
+        for part in &mut parts {
+            for (doc, _) in std::mem::take(&mut part.deferred) {
+                if first.next() == Some(true) {
+                    part.count(doc);
+                }
+            }
+        }
         let mut months: HashMap<i64, u64> = HashMap::new();
         // Names borrowed from the cache while counting: one allocation per
         // distinct name at the end, not one per segment and name.
         let mut people: BTreeMap<Cow<str>, u64> = BTreeMap::new();
         let mut sources: BTreeMap<Cow<str>, u64> = BTreeMap::new();
-        for part in &parts {
-            let c = &part.columns;
-            // Count by term ordinal first and turn only the most frequent
-            // ordinals into names: resolving every person of a broad result
-            // set costs a dictionary lookup each (tens of ms on 2,000
-            // articles), and nobody reads past the top of a facet list.
-            let terms = |col: &Option<StrColumn>| col.as_ref().map_or(0, |c| c.num_terms());
-            let mut people_ords = Tally::new(terms(&c.people), part.docs.len());
-            let mut source_ords = Tally::new(terms(&c.sources), part.docs.len());
-            // Documents of a segment mostly come in publication order, so
-            // months are tallied in runs rather than hashed per document.
-            let mut run: Option<(i64, u64)> = None;
-            let cached = part.cached.as_ref().map(|(all, i)| &all.segments[*i]);
-            for &(doc, print) in &part.docs {
-                if print.is_some() && first.next() == Some(false) {
-                    continue;
-                }
-                distinct += 1;
-                let day = if let Some(cached) = cached {
-                    cached
-                        .people
-                        .of(doc)
-                        .iter()
-                        .for_each(|&o| people_ords.add(u64::from(o)));
-                    cached
-                        .sources
-                        .of(doc)
-                        .iter()
-                        .for_each(|&o| source_ords.add(u64::from(o)));
-                    cached
-                        .days
-                        .get(doc as usize)
-                        .filter(|&&d| d != NO_DAY)
-                        .map(|&d| i64::from(d))
-                } else {
-                    if let Some(col) = &c.people {
-                        col.term_ords(doc).for_each(|o| people_ords.add(o));
-                    }
-                    if let Some(col) = &c.sources {
-                        col.term_ords(doc).for_each(|o| source_ords.add(o));
-                    }
-                    c.published.first(doc)
-                };
-                if let Some(day) = day {
-                    out.first_last = merge_span(out.first_last, Some((day, day)));
-                    let month = day / 100;
-                    match &mut run {
-                        Some((m, n)) if *m == month => *n += 1,
-                        _ => {
-                            if let Some((m, n)) = run.replace((month, 1)) {
-                                *months.entry(m).or_default() += n;
-                            }
-                        }
-                    }
-                }
-            }
-            if let Some((m, n)) = run {
+        for part in parts {
+            let SegmentFacets {
+                columns: c,
+                cached,
+                tallies: t,
+                ..
+            } = part;
+            out.distinct += t.distinct;
+            out.first_last = merge_span(out.first_last, t.first_last);
+            for (m, n) in t.months.into_iter().chain(t.run) {
                 *months.entry(m).or_default() += n;
             }
-            let top_people = people_ords.top(FACET_VALUES_PER_SEGMENT);
-            let top_sources = source_ords.top(FACET_VALUES_PER_SEGMENT);
+            // Only the most frequent ordinals become names: resolving every
+            // person of a broad result set costs a dictionary lookup each
+            // (tens of ms on 2,000 articles), and nobody reads past the top
+            // of a facet list.
+            let top_people = t.people.top(FACET_VALUES_PER_SEGMENT);
+            let top_sources = t.sources.top(FACET_VALUES_PER_SEGMENT);
+            // The collector holds the same cache, so names can be borrowed
+            // from it past this part.
+            let cached =
+                cached.and_then(|(_, i)| self.columns.as_ref().and_then(|all| all.segments.get(i)));
             if let Some(cached) = cached {
                 for (ord, n) in top_people {
                     if let Some(name) = cached.people_names.get(ord) {
@@ -590,7 +659,6 @@ impl Collector for FacetCollector {
                 .months
                 .insert(format!("{:04}-{:02}", month / 100, month % 100), n);
         }
-        out.distinct = distinct;
         Ok(out)
     }
 }
@@ -610,17 +678,16 @@ impl SegmentCollector for FacetSegment {
         // one without a print: no read, no deduplication.
         let print = match &self.shared {
             Some(s) if !s.has(doc) => None,
-            _ => self.columns.prints.first(doc),
+            _ => self.part.columns.prints.first(doc),
         };
-        self.docs.push((doc, print));
+        match print {
+            Some(p) => self.part.deferred.push((doc, p)),
+            None => self.part.count(doc),
+        }
     }
 
     fn harvest(self) -> SegmentFacets {
-        SegmentFacets {
-            columns: self.columns,
-            cached: self.cached,
-            docs: self.docs,
-        }
+        self.part
     }
 }
 

@@ -209,7 +209,13 @@ impl SearchEngine {
     }
 
     fn open_with(dir: &Path, policy: ReloadPolicy, parallel: bool) -> Result<SearchEngine> {
-        let (index, schema) = open_index(dir)?;
+        let (mut index, schema) = open_index(dir)?;
+        if !parallel {
+            // A long-lived engine (`serve`) searches the segments of one
+            // request on every core: a broad query's counting pass over
+            // 800k articles is most of its time, and it splits by segment.
+            index.set_default_multithread_executor()?;
+        }
         let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(SearchEngine {
             dir: dir.to_path_buf(),
