@@ -22,12 +22,15 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Executor, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 pub use facets::Facets;
 pub use snippet::Snippet;
@@ -192,7 +195,14 @@ pub struct SearchEngine {
     /// on a busy machine the second thread mostly waits for a core (the
     /// benchmark's median got worse, not better).
     parallel: bool,
+    /// Threads that search one request's segments side by side (long-lived
+    /// engines on a multi-core machine; see [`SearchEngine::run`]).
+    executor: Option<Executor>,
 }
+
+/// Archives smaller than this are searched on the calling thread: a
+/// request's handover to other threads costs more than it saves.
+const PARALLEL_MIN_DOCS: u64 = 100_000;
 
 impl SearchEngine {
     /// Open the index at `dir`, reloading on new commits (for `serve`).
@@ -209,13 +219,18 @@ impl SearchEngine {
     }
 
     fn open_with(dir: &Path, policy: ReloadPolicy, parallel: bool) -> Result<SearchEngine> {
-        let (mut index, schema) = open_index(dir)?;
-        if !parallel {
-            // A long-lived engine (`serve`) searches the segments of one
-            // request on every core: a broad query's counting pass over
-            // 800k articles is most of its time, and it splits by segment.
-            index.set_default_multithread_executor()?;
-        }
+        let (index, schema) = open_index(dir)?;
+        // A long-lived engine (`serve`) searches the segments of one big
+        // request on every core: a broad query's counting pass over 800k
+        // articles is most of its time, and it splits by segment.
+        let executor = if parallel {
+            None
+        } else {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            (cores > 1)
+                .then(|| Executor::multi_thread(cores, "newsidx-search-"))
+                .transpose()?
+        };
         let reader = index.reader_builder().reload_policy(policy).try_into()?;
         Ok(SearchEngine {
             dir: dir.to_path_buf(),
@@ -224,11 +239,38 @@ impl SearchEngine {
             caches: Mutex::new(Caches::default()),
             searches: AtomicU64::new(0),
             parallel,
+            executor,
         })
     }
 
     fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// Run `collector` over `q`, on every core when the engine has an
+    /// executor and the archive is big enough for it to pay: handing a
+    /// request to other threads costs a few tenths of a millisecond, which
+    /// is more than a whole query on a small archive.
+    fn run<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        match &self.executor {
+            Some(executor)
+                if searcher.num_docs() >= PARALLEL_MIN_DOCS
+                    && searcher.segment_readers().len() > 1 =>
+            {
+                let scoring = if collector.requires_scoring() {
+                    EnableScoring::enabled_from_searcher(searcher)
+                } else {
+                    EnableScoring::disabled_from_searcher(searcher)
+                };
+                searcher.search_with_executor(q, collector, executor, scoring)
+            }
+            _ => searcher.search(q, collector),
+        }
     }
 
     /// Per-searcher caches for counting: which documents can be exact
@@ -337,13 +379,13 @@ impl SearchEngine {
         let (facet_counts, total, raw_total) = match (req.facets, one_pass) {
             (true, true) => {
                 let top = TopDocs::with_limit(first_fetch).order_by_score();
-                let (c, raw, top) = searcher.search(&*q, &(facet_collector, Count, top))?;
+                let (c, raw, top) = self.run(&searcher, &*q, &(facet_collector, Count, top))?;
                 picked = Some(by_score(top, 0.0));
                 (Some(c.facets), c.distinct, raw)
             }
             (false, true) => {
                 let top = TopDocs::with_limit(first_fetch).order_by_score();
-                let (n, raw, top) = searcher.search(&*q, &(distinct, Count, top))?;
+                let (n, raw, top) = self.run(&searcher, &*q, &(distinct, Count, top))?;
                 picked = Some(by_score(top, 0.0));
                 (None, n, raw)
             }
@@ -352,12 +394,10 @@ impl SearchEngine {
                 let searcher = &searcher;
                 let count = move || {
                     if facets {
-                        searcher
-                            .search(matching, &(facet_collector, Count))
+                        self.run(searcher, matching, &(facet_collector, Count))
                             .map(|(c, raw)| (Some(c.facets), c.distinct, raw))
                     } else {
-                        searcher
-                            .search(matching, &(distinct, Count))
+                        self.run(searcher, matching, &(distinct, Count))
                             .map(|(n, raw)| (None, n, raw))
                     }
                 };
@@ -702,12 +742,12 @@ impl SearchEngine {
         match sort {
             Sort::Relevance => {
                 if let Some(tier) = tier {
-                    let found = searcher.search(tier, &top())?;
+                    let found = self.run(searcher, tier, &top())?;
                     if found.len() >= n {
                         return Ok(by_score(found, query::ALL_WORDS_TIER));
                     }
                 }
-                Ok(by_score(searcher.search(q, &top())?, 0.0))
+                Ok(by_score(self.run(searcher, q, &top())?, 0.0))
             }
             Sort::Newest | Sort::Oldest => {
                 let mut out: Vec<Picked> = Vec::new();
@@ -723,7 +763,7 @@ impl SearchEngine {
                     (Occur::Must, dated.box_clone()),
                 ]);
                 let by_day = TopDocs::with_limit(n).order_by_fast_field::<i64>("published", order);
-                for (day, addr) in searcher.search(&dated_q, &by_day)? {
+                for (day, addr) in self.run(searcher, &dated_q, &by_day)? {
                     out.push((0.0, day.unwrap_or(0), addr));
                 }
                 if out.len() < n {
@@ -731,7 +771,8 @@ impl SearchEngine {
                         (Occur::Must, q.box_clone()),
                         (Occur::MustNot, dated),
                     ]);
-                    for (_, addr) in searcher.search(
+                    for (_, addr) in self.run(
+                        searcher,
                         &undated_q,
                         &TopDocs::with_limit(n - out.len()).order_by_score(),
                     )? {
