@@ -35,7 +35,7 @@ fn main() -> ExitCode {
 ///   crept from 300 to 450 MB);
 /// - blocks of 256 KB and more are always mapped and unmapped on their own
 ///   (glibc otherwise raises this threshold as big blocks are freed, after
-///   which they stay in the heap): peak RSS 388 -> 348 MB.
+///   which they stay in the heap): peak RSS 379 -> 340 to 348 MB.
 ///
 /// Both at the same CPU cost (docs/BENCHMARKS.md). Must run before any
 /// thread starts.
