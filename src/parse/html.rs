@@ -746,8 +746,9 @@ fn is_image_caption(block: &NodeRef, image: &NodeRef) -> bool {
             .all(|c| !c.is_text() || c.text().trim().is_empty())
 }
 
-/// Does the class or id of `node` name a caption, credit or picture?
-fn caption_named(node: &NodeRef) -> bool {
+/// The class and id of `node`, lowercased and space-separated, where the
+/// names of page parts ("caption", "newsletter-signup") are read from.
+fn class_and_id(node: &NodeRef) -> String {
     let mut names = String::new();
     if let Some(c) = node.class() {
         names.push_str(&c);
@@ -756,7 +757,13 @@ fn caption_named(node: &NodeRef) -> bool {
         names.push(' ');
         names.push_str(&i);
     }
-    let names = names.to_ascii_lowercase();
+    names.make_ascii_lowercase();
+    names
+}
+
+/// Does the class or id of `node` name a caption, credit or picture?
+fn caption_named(node: &NodeRef) -> bool {
+    let names = class_and_id(node);
     CAPTION_WORDS.iter().any(|w| names.contains(w))
 }
 
@@ -1120,18 +1127,10 @@ fn is_noise(node: &NodeRef) -> bool {
     }) {
         return true;
     }
-    let mut names = String::new();
-    if let Some(c) = node.class() {
-        names.push_str(&c);
-    }
-    if let Some(i) = node.id_attr() {
-        names.push(' ');
-        names.push_str(&i);
-    }
+    let names = class_and_id(node);
     if names.is_empty() {
         return false;
     }
-    let names = names.to_ascii_lowercase();
     names.split_whitespace().any(|token| {
         // WordPress/Drupal put the post's taxonomy in classes
         // (`tag-black-friday`, `category-advertising`): they describe the
