@@ -366,7 +366,10 @@ impl SearchEngine {
         // counts (one walk over the postings instead of two); with a tier,
         // counting walks the broad query unscored and ranking scores only
         // the tier (see `select`).
-        let one_pass = req.sort == Sort::Relevance && tier.is_none();
+        // A plain union of terms is the exception: ranked alone it skips
+        // most matches (block-max WAND), so a separate unscored count is
+        // cheaper than scoring every match once.
+        let one_pass = req.sort == Sort::Relevance && tier.is_none() && !built.prunable;
         let mut picked: Option<Vec<Picked>> = None;
         let caches = self.caches(&searcher, req.facets);
         let facet_collector = facets::FacetCollector {

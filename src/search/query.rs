@@ -800,6 +800,11 @@ pub struct Built {
     /// [`ALL_WORDS_TIER`]. Those documents rank above every other match, so
     /// when this yields a full page the broad query never needs scoring.
     pub tier: Option<Box<dyn Query>>,
+    /// Whether `query` is a plain union of terms, which tantivy ranks with
+    /// block-max WAND when it only has to find the top documents: then
+    /// ranking and counting are cheaper as two passes than as one that
+    /// scores every match.
+    pub prunable: bool,
     /// What snippets highlight.
     pub highlight: Highlight,
     /// Typed surface forms.
@@ -818,6 +823,8 @@ pub struct Builder<'a> {
     ranking: bool,
     /// Top-level clauses of [`Built::tier`], set while building `query`.
     tier: Option<Vec<(Occur, Box<dyn Query>)>>,
+    /// Whether filters are required on top of the query's own clauses.
+    filtered: bool,
 }
 
 fn scope_fields(s: &NewsSchema, scope: Scope) -> Vec<(Field, f32)> {
@@ -913,6 +920,7 @@ impl<'a> Builder<'a> {
             surfaces: Vec::new(),
             ranking: true,
             tier: None,
+            filtered: false,
         }
     }
 
@@ -925,8 +933,18 @@ impl<'a> Builder<'a> {
             if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
                 clauses.push((Occur::Must, Box::new(AllQuery)));
             }
+            // One optional clause alone is that clause: unwrapping it lets
+            // tantivy see a one-word query as the plain union of its field
+            // terms, which it ranks with block-max WAND (skipping blocks
+            // that cannot reach the top) instead of scoring every match.
+            if let [(Occur::Should, only)] = clauses.as_slice()
+                && let Some(inner) = only.downcast_ref::<BooleanQuery>()
+            {
+                return Box::new(inner.clone());
+            }
             Box::new(BooleanQuery::new(clauses))
         };
+        self.filtered = !filters.is_empty();
         // Counting and facets need only which documents match: without
         // the tier, proximity and joined-only clauses (optional, each a
         // subset of the words) a count does not read positions.
@@ -938,6 +956,7 @@ impl<'a> Builder<'a> {
         let query = finish(self.items(&parsed.items, true));
         let tier = self.tier.take().map(finish);
         Built {
+            prunable: term_union(&*query),
             query,
             matching,
             tier,
@@ -1095,7 +1114,18 @@ impl<'a> Builder<'a> {
                     Node::Published(..) | Node::Mentions(_) => false,
                 }
         });
-        if !coord.is_empty() && !required_text {
+        // Without any required clause (no filter, field or date next to
+        // the words) the optional clauses already have to match at least
+        // once, and every one of them is a word or ranks only a subset of
+        // the words' matches: then the requirement would be a no-op that
+        // still costs a scorer per document.
+        let all_optional = !(top && self.filtered)
+            && items.iter().all(|i| match i.presence {
+                Presence::MustNot => true,
+                Presence::Must => false,
+                Presence::Should => !matches!(i.node, Node::Published(..) | Node::Mentions(_)),
+            });
+        if !coord.is_empty() && !required_text && !all_optional {
             let any = BooleanQuery::new(
                 coord
                     .iter()
@@ -1282,6 +1312,20 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Whether `q` is optional terms only (each maybe boosted), the shape
+/// tantivy's block-max WAND ranks; no phrase, since a phrase reads positions.
+fn term_union(q: &dyn Query) -> bool {
+    let Some(b) = q.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let mut positions = false;
+    q.query_terms(&mut |_, needs| positions |= needs);
+    !positions
+        && b.clauses().iter().all(|(occur, c)| {
+            *occur == Occur::Should && (c.is::<TermQuery>() || c.is::<BoostQuery>())
+        })
+}
+
 /// `(scope, text)` of an unquoted single word item that is not excluded.
 fn plain_word(item: &Item) -> Option<(Scope, &str)> {
     match &item.node {
@@ -1458,6 +1502,38 @@ mod tests {
         let none = |_: &Term| 0u64;
         let built = Builder::new(&s, &none).build(&p, Vec::new());
         assert_eq!(built.highlight.phrases.len(), 1);
+    }
+
+    /// Only a plain union of terms is ranked on its own (block-max WAND):
+    /// one word is, anything that reads positions or requires a clause is
+    /// not. Whether it is, is only a matter of speed; the CLI tests check
+    /// that the answers are the same.
+    #[test]
+    fn only_plain_term_unions_are_prunable() {
+        let s = NewsSchema::new();
+        let none = |_: &Term| 0u64;
+        let prunable = |q: &str, filtered: bool| {
+            let filters: Vec<Box<dyn Query>> = if filtered {
+                vec![published_range(&s, 20200101, 20201231)]
+            } else {
+                Vec::new()
+            };
+            Builder::new(&s, &none)
+                .build(&parse(q).expect("parses"), filters)
+                .prunable
+        };
+        assert!(prunable("oil", false));
+        assert!(prunable("Oil", false));
+        assert!(!prunable("oil", true), "a filter is a required clause");
+        assert!(!prunable("oil prices", false), "two words rank by tier");
+        assert!(
+            !prunable("\"oil prices\"", false),
+            "a phrase reads positions"
+        );
+        assert!(!prunable("non-aggression", false), "a compound is a phrase");
+        assert!(!prunable("oil -gas", false));
+        assert!(!prunable("oil date:2020", false));
+        assert!(!prunable("title:oil source:reuters", false));
     }
 
     #[test]
