@@ -949,7 +949,7 @@ impl<'a> Builder<'a> {
         // the tier, proximity and joined-only clauses (optional, each a
         // subset of the words) a count does not read positions.
         self.ranking = false;
-        let matching = finish(self.items(&parsed.items, true));
+        let matching = for_counting(finish(self.items(&parsed.items, true)));
         self.highlight = Highlight::default();
         self.surfaces.clear();
         self.ranking = true;
@@ -1126,12 +1126,12 @@ impl<'a> Builder<'a> {
                 Presence::Should => !matches!(i.node, Node::Published(..) | Node::Mentions(_)),
             });
         if !coord.is_empty() && !required_text && !all_optional {
-            let any = BooleanQuery::new(
-                coord
-                    .iter()
-                    .map(|q| (Occur::Should, q.box_clone()))
-                    .collect(),
-            );
+            // Scored as a constant, so its words can be one flat union.
+            let mut any = Vec::new();
+            for q in &coord {
+                push_union(&mut any, &**q);
+            }
+            let any = BooleanQuery::new(any);
             out.push((
                 Occur::Must,
                 Box::new(ConstScoreQuery::new(Box::new(any), 0.0)),
@@ -1310,6 +1310,42 @@ impl<'a> Builder<'a> {
         }
         Some(Box::new(BooleanQuery::new(shoulds)))
     }
+}
+
+/// `q` as optional clauses of a union: a query that is itself a union
+/// (optional clauses only) contributes its clauses, recursively. Only for
+/// queries whose scores do not matter: a nested union sums its own scores
+/// before its parent does, and the flat one adds in another order.
+fn push_union(out: &mut Vec<(Occur, Box<dyn Query>)>, q: &dyn Query) {
+    match q.downcast_ref::<BooleanQuery>() {
+        Some(b) if b.clauses().iter().all(|(o, _)| *o == Occur::Should) => {
+            for (_, c) in b.clauses() {
+                push_union(out, &**c);
+            }
+        }
+        _ => out.push((Occur::Should, q.box_clone())),
+    }
+}
+
+/// The same matches as `q`, shaped for an unscored count. Next to a
+/// required clause the optional ones only rank, so they go (tantivy would
+/// still open their postings in every segment); without one, the words'
+/// nested unions become one flat union of terms, which tantivy walks as a
+/// single merge of postings instead of a union of unions.
+fn for_counting(q: Box<dyn Query>) -> Box<dyn Query> {
+    let Some(b) = q.downcast_ref::<BooleanQuery>() else {
+        return q;
+    };
+    let required = b.clauses().iter().any(|(o, _)| *o == Occur::Must);
+    let mut clauses = Vec::new();
+    for (occur, c) in b.clauses() {
+        match occur {
+            Occur::Should if required => {}
+            Occur::Should => push_union(&mut clauses, &**c),
+            _ => clauses.push((*occur, c.box_clone())),
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Whether `q` is optional terms only (each maybe boosted), the shape
@@ -1534,6 +1570,34 @@ mod tests {
         assert!(!prunable("oil -gas", false));
         assert!(!prunable("oil date:2020", false));
         assert!(!prunable("title:oil source:reuters", false));
+    }
+
+    /// The count's query: optional words become one flat union of field
+    /// terms; next to a required clause the optional ones are dropped.
+    #[test]
+    fn counting_query_is_flat_or_required_only() {
+        let s = NewsSchema::new();
+        let none = |_: &Term| 0u64;
+        let matching = |q: &str| {
+            Builder::new(&s, &none)
+                .build(&parse(q).expect("parses"), Vec::new())
+                .matching
+        };
+        let flat = matching("oil prices");
+        let b = flat
+            .downcast_ref::<BooleanQuery>()
+            .expect("a boolean query");
+        assert!(b.clauses().len() >= 4, "both words' field terms");
+        assert!(
+            b.clauses()
+                .iter()
+                .all(|(o, c)| *o == Occur::Should && (c.is::<TermQuery>() || c.is::<BoostQuery>()))
+        );
+        let required = matching("oil +gas");
+        let b = required
+            .downcast_ref::<BooleanQuery>()
+            .expect("a boolean query");
+        assert!(b.clauses().iter().all(|(o, _)| *o == Occur::Must));
     }
 
     #[test]
