@@ -28,6 +28,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Executor, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -198,6 +199,9 @@ pub struct SearchEngine {
     /// Threads that search one request's segments side by side (long-lived
     /// engines on a multi-core machine; see [`SearchEngine::run`]).
     executor: Option<Executor>,
+    /// The analyzer snippets are cut with, kept so its stem cache stays
+    /// warm across hits and searches (see [`SearchEngine::hits`]).
+    snippet_analyzer: Mutex<TextAnalyzer>,
 }
 
 /// Archives smaller than this are searched on the calling thread: a
@@ -240,6 +244,7 @@ impl SearchEngine {
             searches: AtomicU64::new(0),
             parallel,
             executor,
+            snippet_analyzer: Mutex::new(crate::schema::text_analyzer()),
         })
     }
 
@@ -466,6 +471,16 @@ impl SearchEngine {
         req: &SearchRequest,
         plan: &query::Highlight,
     ) -> Vec<Hit> {
+        // One analyzer for the page: stems cached for one hit serve the
+        // next, and a long-lived engine's cache serves every search. A
+        // request that finds it busy (another request cutting snippets)
+        // takes a fresh one rather than wait; stems are the same either way.
+        let mut guard = self.snippet_analyzer.try_lock();
+        let mut fresh = None;
+        let analyzer = match &mut guard {
+            Ok(analyzer) => &mut **analyzer,
+            Err(_) => fresh.insert(crate::schema::text_analyzer()),
+        };
         collapsed
             .into_iter()
             .enumerate()
@@ -476,7 +491,13 @@ impl SearchEngine {
                 Hit {
                     rank: i + 1,
                     score: r.score,
-                    snippets: snippet::snippets(&a.body, plan, req.passages, req.snippet_len),
+                    snippets: snippet::snippets_with(
+                        analyzer,
+                        &a.body,
+                        plan,
+                        req.passages,
+                        req.snippet_len,
+                    ),
                     key: a.key,
                     path: a.path,
                     title: a.title,

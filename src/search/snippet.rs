@@ -7,9 +7,10 @@
 //!
 //! It does not decide which documents match; it only explains a hit.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
+use tantivy::tokenizer::TextAnalyzer;
 
 use super::query::Highlight;
 use crate::schema::text_analyzer;
@@ -39,11 +40,25 @@ struct Span {
 /// lowercase scan for each term's stem prefix picks them (issue 6: analyzing
 /// every whole body per hit was the cost of a results page on a 1 GB index).
 pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -> Vec<Snippet> {
+    snippets_with(&mut text_analyzer(), body, plan, passages, max_len)
+}
+
+/// [`snippets`] with the caller's analyzer: one analyzer kept across a
+/// page of hits (or a long-lived engine's searches) keeps its stem cache
+/// warm, and stemming cache misses were half of a results page's snippet
+/// cost.
+pub fn snippets_with(
+    analyzer: &mut TextAnalyzer,
+    body: &str,
+    plan: &Highlight,
+    passages: usize,
+    max_len: usize,
+) -> Vec<Snippet> {
     if body.is_empty() || passages == 0 {
         return Vec::new();
     }
     let sentences = sentences(body);
-    let spans = body_spans(body, plan, &sentences);
+    let spans = body_spans(analyzer, body, plan, &sentences);
     if spans.is_empty() {
         // Nothing to show in the body (the match was in the title or a
         // field): the lead is the most useful context.
@@ -94,7 +109,7 @@ pub fn snippets(body: &str, plan: &Highlight, passages: usize, max_len: usize) -
 /// Every match of the plan in a whole body as `[start, end)` byte ranges, in
 /// order: what the web page's article view highlights.
 pub fn highlights(body: &str, plan: &Highlight) -> Vec<[usize; 2]> {
-    body_spans(body, plan, &sentences(body))
+    body_spans(&mut text_analyzer(), body, plan, &sentences(body))
         .iter()
         .map(|s| [s.from, s.to])
         .collect()
@@ -102,14 +117,36 @@ pub fn highlights(body: &str, plan: &Highlight) -> Vec<[usize; 2]> {
 
 /// The spans of every sentence that can hold a query term (a cheap byte
 /// scan decides), analyzed sentence by sentence.
-fn body_spans(body: &str, plan: &Highlight, sentences: &[(usize, usize)]) -> Vec<Span> {
+fn body_spans(
+    analyzer: &mut TextAnalyzer,
+    body: &str,
+    plan: &Highlight,
+    sentences: &[(usize, usize)],
+) -> Vec<Span> {
     let needles = needles(plan);
-    let mut analyzer = text_analyzer();
+    // Built once per body, not per sentence; a later duplicate term wins,
+    // as it did when each sentence collected its own map.
+    let base = plan.phrases.len();
+    let term_index: foldhash::HashMap<&str, usize> = plan
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), base + i))
+        .collect();
     let mut spans: Vec<Span> = Vec::new();
     let mut scratch = String::new();
+    let mut tokens = Tokens::default();
     for &(a, b) in sentences {
         if is_candidate(&body[a..b], &needles, &mut scratch) {
-            spans.extend(find_spans(&mut analyzer, &body[a..b], a, plan));
+            find_spans(
+                analyzer,
+                &body[a..b],
+                a,
+                plan,
+                &term_index,
+                &mut tokens,
+                &mut spans,
+            );
         }
     }
     spans
@@ -138,7 +175,9 @@ fn needles(plan: &Highlight) -> Vec<String> {
 /// (lowercased, hyphens dropped so "non-aggression" shows "nonaggress"),
 /// or it has non-ASCII letters, whose folded forms a byte scan cannot see.
 fn is_candidate(sentence: &str, needles: &[String], scratch: &mut String) -> bool {
-    if sentence.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+    // The character scan only matters for non-ASCII text; the ASCII check
+    // runs a word at a time.
+    if !sentence.is_ascii() && sentence.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
         return true;
     }
     scratch.clear();
@@ -151,71 +190,92 @@ fn is_candidate(sentence: &str, needles: &[String], scratch: &mut String) -> boo
     needles.iter().any(|n| scratch.contains(n.as_str()))
 }
 
+/// One sentence's analyzed tokens, kept between sentences so their
+/// buffers are reused: the terms share one string instead of a `String`
+/// per token.
+#[derive(Default)]
+struct Tokens {
+    /// (position, body from, body to, term start, term end in `terms`)
+    list: Vec<(usize, usize, usize, usize, usize)>,
+    terms: String,
+}
+
+impl Tokens {
+    fn term(&self, i: usize) -> &str {
+        let t = &self.list[i];
+        &self.terms[t.3..t.4]
+    }
+}
+
 /// Every match of the plan's terms and phrases in `text` (a sentence that
-/// starts at byte `base` of the body), by body byte range. Free terms
-/// inside a phrase match are not reported twice.
+/// starts at byte `base` of the body), by body byte range, appended to
+/// `out`. Free terms inside a phrase match are not reported twice.
 fn find_spans(
-    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    analyzer: &mut TextAnalyzer,
     text: &str,
     base: usize,
     plan: &Highlight,
-) -> Vec<Span> {
+    term_index: &foldhash::HashMap<&str, usize>,
+    tokens: &mut Tokens,
+    out: &mut Vec<Span>,
+) {
+    tokens.list.clear();
+    tokens.terms.clear();
     let mut stream = analyzer.token_stream(text);
-    // (position, from, to, term)
-    let mut tokens: Vec<(usize, usize, usize, String)> = Vec::new();
     while let Some(t) = stream.next() {
-        tokens.push((
+        let start = tokens.terms.len();
+        tokens.terms.push_str(&t.text);
+        tokens.list.push((
             t.position,
             base + t.offset_from,
             base + t.offset_to,
-            t.text.clone(),
+            start,
+            tokens.terms.len(),
         ));
     }
-    let mut by_pos: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, t) in tokens.iter().enumerate() {
-        by_pos.entry(t.0).or_default().push(i);
-    }
+    drop(stream);
+    let tokens = &*tokens;
     let mut spans: Vec<Span> = Vec::new();
-    for (pi, phrase) in plan.phrases.iter().enumerate() {
-        let Some(first) = phrase.first() else {
-            continue;
-        };
-        for (i, t) in tokens.iter().enumerate() {
-            if &t.3 != first {
+    if !plan.phrases.is_empty() {
+        // Only phrases look tokens up by position.
+        let mut by_pos: foldhash::HashMap<usize, Vec<usize>> = foldhash::HashMap::default();
+        for (i, t) in tokens.list.iter().enumerate() {
+            by_pos.entry(t.0).or_default().push(i);
+        }
+        for (pi, phrase) in plan.phrases.iter().enumerate() {
+            let Some(first) = phrase.first() else {
                 continue;
-            }
-            let mut end = (t.2, true);
-            for (k, term) in phrase.iter().enumerate().skip(1) {
-                let hit = by_pos
-                    .get(&(t.0 + k))
-                    .and_then(|ids| ids.iter().find(|&&j| &tokens[j].3 == term));
-                match hit {
-                    Some(&j) => end = (tokens[j].2, true),
-                    None => {
-                        end.1 = false;
-                        break;
+            };
+            for (i, t) in tokens.list.iter().enumerate() {
+                if tokens.term(i) != first {
+                    continue;
+                }
+                let mut end = (t.2, true);
+                for (k, term) in phrase.iter().enumerate().skip(1) {
+                    let hit = by_pos
+                        .get(&(t.0 + k))
+                        .and_then(|ids| ids.iter().find(|&&j| tokens.term(j) == term));
+                    match hit {
+                        Some(&j) => end = (tokens.list[j].2, true),
+                        None => {
+                            end.1 = false;
+                            break;
+                        }
                     }
                 }
-            }
-            if end.1 {
-                spans.push(Span {
-                    from: tokens[i].1,
-                    to: end.0,
-                    what: pi,
-                    phrase: true,
-                });
+                if end.1 {
+                    spans.push(Span {
+                        from: t.1,
+                        to: end.0,
+                        what: pi,
+                        phrase: true,
+                    });
+                }
             }
         }
     }
-    let base = plan.phrases.len();
-    let term_index: HashMap<&str, usize> = plan
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), base + i))
-        .collect();
-    for t in &tokens {
-        if let Some(&what) = term_index.get(t.3.as_str()) {
+    for (i, t) in tokens.list.iter().enumerate() {
+        if let Some(&what) = term_index.get(tokens.term(i)) {
             let covered = spans
                 .iter()
                 .any(|s| s.phrase && s.from <= t.1 && t.2 <= s.to);
@@ -231,14 +291,14 @@ fn find_spans(
     }
     spans.sort_by_key(|s| (s.from, std::cmp::Reverse(s.to)));
     // Drop spans nested in an earlier one (a joined compound inside its parts).
-    let mut out: Vec<Span> = Vec::new();
+    let mut last_to: Option<usize> = None;
     for s in spans {
-        if out.last().is_some_and(|l| s.from < l.to) {
+        if last_to.is_some_and(|to| s.from < to) {
             continue;
         }
+        last_to = Some(s.to);
         out.push(s);
     }
-    out
 }
 
 /// Sentence byte ranges: split at paragraph breaks and at `.`/`?`/`!`
