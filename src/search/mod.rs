@@ -860,27 +860,47 @@ impl SearchEngine {
     /// mostly inside the longer one: an updated story whose print moved). With `exclude`, copies of that body are dropped
     /// altogether (for `similar`).
     fn collapse(&self, ranked: Vec<Ranked>, exclude: Option<(&str, u64)>) -> Vec<Ranked> {
+        /// What becomes of one ranked document.
+        enum Fate {
+            Keep,
+            /// A copy of the kept document at this place in the output.
+            CopyOf(usize),
+            Drop,
+        }
+        // Decide first, move after: the copies borrow the documents'
+        // stored text instead of copying every body.
+        let fates: Vec<Fate> = {
+            let exclude = exclude.map(|(body, print)| near::Copy::new("", print, body, ""));
+            let mut kept: Vec<near::Copy> = Vec::new();
+            ranked
+                .iter()
+                .map(|r| {
+                    let copy = near::Copy::new(
+                        str_of(&r.doc, self.schema.fingerprint),
+                        near_of(&self.schema, &r.doc),
+                        str_of(&r.doc, self.schema.body),
+                        str_of(&r.doc, self.schema.title),
+                    );
+                    if let Some(src) = &exclude
+                        && copy.is_near(src)
+                    {
+                        return Fate::Drop;
+                    }
+                    if let Some(i) = kept.iter().position(|k| copy.same_story(k)) {
+                        return Fate::CopyOf(i);
+                    }
+                    kept.push(copy);
+                    Fate::Keep
+                })
+                .collect()
+        };
         let mut out: Vec<Ranked> = Vec::new();
-        let mut kept: Vec<near::Copy> = Vec::new();
-        let exclude = exclude.map(|(body, print)| near::Copy::new(String::new(), print, body, ""));
-        for r in ranked {
-            let copy = near::Copy::new(
-                text_of(&r.doc, self.schema.fingerprint),
-                near_of(&self.schema, &r.doc),
-                &text_of(&r.doc, self.schema.body),
-                &text_of(&r.doc, self.schema.title),
-            );
-            if let Some(src) = &exclude
-                && copy.is_near(src)
-            {
-                continue;
+        for (r, fate) in ranked.into_iter().zip(fates) {
+            match fate {
+                Fate::Keep => out.push(r),
+                Fate::CopyOf(i) => out[i].duplicates.push(r.key),
+                Fate::Drop => {}
             }
-            if let Some(i) = kept.iter().position(|k| copy.same_story(k)) {
-                out[i].duplicates.push(r.key);
-                continue;
-            }
-            kept.push(copy);
-            out.push(r);
         }
         out
     }
@@ -1024,10 +1044,14 @@ fn match_case(typed: &str, suggestion: &str) -> String {
 
 /// The first text value of `field`, or "".
 fn text_of(doc: &TantivyDocument, field: Field) -> String {
+    str_of(doc, field).to_string()
+}
+
+/// The first text value of `field`, or "", borrowed from the document.
+fn str_of(doc: &TantivyDocument, field: Field) -> &str {
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
-        .to_string()
 }
 
 /// The stored near print, 0 when absent.

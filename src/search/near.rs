@@ -78,7 +78,9 @@ fn for_each_word_hash(body: &str, mut f: impl FnMut(u64)) {
     }
 }
 
-/// Lowercased words of `body` (letters and digits only).
+/// Lowercased words of `body` (letters and digits only): the reference
+/// [`normalized_title`] is tested against.
+#[cfg(test)]
 fn words(body: &str) -> Vec<String> {
     body.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -122,10 +124,12 @@ fn shingle_list(body: &str) -> Vec<u64> {
 /// The set does not hash them again: they are mixed 64-bit hashes already,
 /// and SipHash on every insert and lookup was a tenth of a one-shot search.
 pub fn shingles(body: &str) -> PrintSet {
-    let mut out = PrintSet::default();
-    for_each_shingle(body, |h| {
-        out.insert(h);
-    });
+    // Listed first so the set is sized once: growing it insert by insert
+    // rehashed it several times per body.
+    let mut list = Vec::with_capacity(body.len() / 6);
+    for_each_shingle(body, |h| list.push(h));
+    let mut out = PrintSet::with_capacity_and_hasher(list.len(), Default::default());
+    out.extend(list);
     out
 }
 
@@ -216,35 +220,78 @@ pub fn is_revision(a: &str, b: &str) -> bool {
     sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
 }
 
+/// Whether most of the smaller shingle set is in the larger one: the same
+/// answer as `containment(a, b) >= MIN_CONTAINMENT` with at least
+/// [`MIN_SHINGLES`] in the smaller set, but it stops as soon as the share
+/// is decided (collapsing a results page tests many pairs, most of them
+/// far from the line).
+fn mostly_contained(a: &PrintSet, b: &PrintSet) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let n = small.len();
+    if n < MIN_SHINGLES {
+        return false;
+    }
+    // The fewest hits that pass, found with the very division
+    // `containment` makes, so rounding cannot move the line.
+    let passes = |hits: usize| hits as f64 / n as f64 >= MIN_CONTAINMENT;
+    let mut need = ((MIN_CONTAINMENT * n as f64).ceil() as usize).min(n);
+    while need > 0 && passes(need - 1) {
+        need -= 1;
+    }
+    while need <= n && !passes(need) {
+        need += 1;
+    }
+    if need > n {
+        return false;
+    }
+    let allowed_misses = n - need;
+    let (mut hits, mut misses) = (0usize, 0usize);
+    for h in small {
+        if large.contains(h) {
+            hits += 1;
+            if hits >= need {
+                return true;
+            }
+        } else {
+            misses += 1;
+            if misses > allowed_misses {
+                return false;
+            }
+        }
+    }
+    hits >= need
+}
+
 /// One hit as the collapse step sees it; shingles are computed at most
 /// once, and only when a cheap test (close prints, same headline) asks.
-pub struct Copy {
-    fingerprint: String,
+/// It borrows the fingerprint and body from the loaded document: copying
+/// every fetched body was a large part of collapsing a page.
+pub struct Copy<'a> {
+    fingerprint: &'a str,
     print: u64,
-    body: String,
+    body: &'a str,
     title: String,
     shingles: std::cell::OnceCell<PrintSet>,
 }
 
-impl Copy {
+impl<'a> Copy<'a> {
     /// A hit with its exact fingerprint, near print, body and headline.
-    pub fn new(fingerprint: String, print: u64, body: &str, title: &str) -> Copy {
+    pub fn new(fingerprint: &'a str, print: u64, body: &'a str, title: &str) -> Copy<'a> {
         Copy {
             fingerprint,
             print,
-            body: body.to_string(),
+            body,
             title: normalized_title(title),
             shingles: std::cell::OnceCell::new(),
         }
     }
 
     fn shingles(&self) -> &PrintSet {
-        self.shingles.get_or_init(|| shingles(&self.body))
+        self.shingles.get_or_init(|| shingles(self.body))
     }
 
     fn contained(&self, other: &Copy) -> bool {
-        let (a, b) = (self.shingles(), other.shingles());
-        a.len().min(b.len()) >= MIN_SHINGLES && containment(a, b) >= MIN_CONTAINMENT
+        mostly_contained(self.shingles(), other.shingles())
     }
 
     /// Near copies: close prints and mostly the same shingles.
@@ -265,8 +312,25 @@ impl Copy {
 }
 
 /// A headline folded for comparison: lowercase words joined by one space.
+/// Built in one string: a `String` per word cost more than the compare.
 pub fn normalized_title(title: &str) -> String {
-    words(title).join(" ")
+    let mut out = String::with_capacity(title.len());
+    let words = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty());
+    for (i, w) in words.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if w.is_ascii() {
+            out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            // The whole word at once: `str::to_lowercase` treats a final
+            // sigma differently from lowercasing letter by letter.
+            out.push_str(&w.to_lowercase());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -347,6 +411,39 @@ mod tests {
         #[test]
         fn print_is_unchanged_on_any_text(body in "(?s)(?:[a-c]{1,2}[ .]){0,700}|.{0,300}") {
             proptest::prop_assert_eq!(near_print(&body), near_print_reference(&body));
+        }
+    }
+
+    #[test]
+    fn early_stopping_containment_agrees_with_the_share() {
+        let sets = |n: u64, shared: u64| {
+            let a: PrintSet = (0..n).collect();
+            let b: PrintSet = (0..shared).chain(1000..1000 + n - shared).collect();
+            (a, b)
+        };
+        for n in [0, 1, 7, 8, 9, 10, 11, 19, 20, 21, 100, 101, 333] {
+            for shared in 0..=n {
+                let (a, b) = sets(n, shared);
+                let share =
+                    a.len().min(b.len()) >= MIN_SHINGLES && containment(&a, &b) >= MIN_CONTAINMENT;
+                assert_eq!(mostly_contained(&a, &b), share, "{n} {shared}");
+                assert_eq!(mostly_contained(&b, &a), share, "{n} {shared}");
+            }
+        }
+    }
+
+    #[test]
+    fn normalized_title_matches_words_joined() {
+        for t in [
+            "",
+            "  ",
+            "Blair wins ELECTION",
+            "Müller's  Non-Aggression!",
+            "ΟΔΟΣ ΣΟΦΟΣ",
+            "a--b  c",
+            "—",
+        ] {
+            assert_eq!(normalized_title(t), words(t).join(" "), "{t}");
         }
     }
 
