@@ -1004,21 +1004,29 @@ fn rerank(ranked: &mut [Ranked], surfaces: &[query::Surface], schema: &NewsSchem
         return;
     }
     let soft_total = surfaces.iter().filter(|s| !s.strict).count().max(1) as f32;
+    // Two buffers reused across the window: the fetched texts are folded
+    // on every search, and allocating for each was part of the cost.
+    let mut folded = String::new();
+    let mut joined = String::new();
     for r in ranked.iter_mut() {
-        let text = format!(
-            "{} \n {}",
-            text_of(&r.doc, schema.title),
-            text_of(&r.doc, schema.body)
-        );
-        let folded = query::fold(&text);
+        // Headline and body folded as one text, as if joined by " \n ".
+        let mut folder = query::Folder::new(std::mem::take(&mut folded));
+        folder.push(str_of(&r.doc, schema.title));
+        folder.push(" \n ");
+        folder.push(str_of(&r.doc, schema.body));
+        folded = folder.finish();
         let found = |s: &&query::Surface| folded.contains(s.text.as_str());
         r.exact = surfaces.iter().filter(|s| s.strict).filter(found).count();
-        if surfaces.iter().any(|s| s.word) {
-            let joined = folded.replace('-', "");
-            r.split_only = surfaces
-                .iter()
-                .filter(|s| s.word && !found(s) && joined.contains(s.text.as_str()))
-                .count();
+        // Without a hyphen in the text, dropping hyphens changes nothing,
+        // so a word not found as typed is not found split either.
+        r.split_only = 0;
+        if folded.contains('-') {
+            let mut split = surfaces.iter().filter(|s| s.word && !found(s)).peekable();
+            if split.peek().is_some() {
+                joined.clear();
+                joined.extend(folded.split('-'));
+                r.split_only = split.filter(|s| joined.contains(s.text.as_str())).count();
+            }
         }
         let soft = surfaces.iter().filter(|s| !s.strict).filter(found).count() as f32;
         r.score *= 1.0 + 0.1 * soft / soft_total;
