@@ -181,12 +181,22 @@ fn is_candidate(sentence: &str, needles: &[String], scratch: &mut String) -> boo
         return true;
     }
     scratch.clear();
-    scratch.extend(
-        sentence
-            .chars()
-            .filter(|&c| c != '-')
-            .map(|c| c.to_ascii_lowercase()),
-    );
+    if sentence.is_ascii() {
+        // Byte by byte, the same text without decoding characters.
+        scratch.extend(
+            sentence
+                .bytes()
+                .filter(|&b| b != b'-')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    } else {
+        scratch.extend(
+            sentence
+                .chars()
+                .filter(|&c| c != '-')
+                .map(|c| c.to_ascii_lowercase()),
+        );
+    }
     needles.iter().any(|n| scratch.contains(n.as_str()))
 }
 
@@ -237,11 +247,23 @@ fn find_spans(
     let tokens = &*tokens;
     let mut spans: Vec<Span> = Vec::new();
     if !plan.phrases.is_empty() {
-        // Only phrases look tokens up by position.
-        let mut by_pos: foldhash::HashMap<usize, Vec<usize>> = foldhash::HashMap::default();
-        for (i, t) in tokens.list.iter().enumerate() {
-            by_pos.entry(t.0).or_default().push(i);
-        }
+        // Only phrases look tokens up by position: (position, index)
+        // sorted, so each position's tokens are a run in text order (no
+        // map with a list per position).
+        let mut by_pos: Vec<(usize, usize)> = tokens
+            .list
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.0, i))
+            .collect();
+        by_pos.sort_unstable();
+        let at = |pos: usize| {
+            let from = by_pos.partition_point(|&(p, _)| p < pos);
+            by_pos[from..]
+                .iter()
+                .take_while(move |&&(p, _)| p == pos)
+                .map(|&(_, j)| j)
+        };
         for (pi, phrase) in plan.phrases.iter().enumerate() {
             let Some(first) = phrase.first() else {
                 continue;
@@ -252,11 +274,8 @@ fn find_spans(
                 }
                 let mut end = (t.2, true);
                 for (k, term) in phrase.iter().enumerate().skip(1) {
-                    let hit = by_pos
-                        .get(&(t.0 + k))
-                        .and_then(|ids| ids.iter().find(|&&j| tokens.term(j) == term));
-                    match hit {
-                        Some(&j) => end = (tokens.list[j].2, true),
+                    match at(t.0 + k).find(|&j| tokens.term(j) == term) {
+                        Some(j) => end = (tokens.list[j].2, true),
                         None => {
                             end.1 = false;
                             break;
