@@ -6,7 +6,8 @@
 //! It does not rank or page; it counts every matching document.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
@@ -297,53 +298,80 @@ struct Tallies {
     /// come in publication order, so months are tallied in runs rather than
     /// hashed per document.
     run: Option<(i64, u64)>,
-    first_last: Option<(i64, i64)>,
+    /// Earliest and latest day counted; `(i64::MAX, i64::MIN)` while none
+    /// is (two compares per document, not an `Option` merge).
+    span: (i64, i64),
     distinct: u64,
+}
+
+impl Tallies {
+    fn new(people: usize, sources: usize) -> Tallies {
+        Tallies {
+            people: Tally::new(people),
+            sources: Tally::new(sources),
+            months: HashMap::new(),
+            run: None,
+            span: (i64::MAX, i64::MIN),
+            distinct: 0,
+        }
+    }
+
+    /// Count one document's publication day.
+    fn day(&mut self, day: i64) {
+        self.span.0 = self.span.0.min(day);
+        self.span.1 = self.span.1.max(day);
+        let month = day / 100;
+        match &mut self.run {
+            Some((m, n)) if *m == month => *n += 1,
+            _ => {
+                if let Some((m, n)) = self.run.replace((month, 1)) {
+                    *self.months.entry(m).or_default() += n;
+                }
+            }
+        }
+    }
+
+    /// Count one document from the cached arrays.
+    fn count_cached(&mut self, cached: &CachedColumns, doc: DocId) {
+        self.distinct += 1;
+        self.people.add_all(cached.people.of(doc));
+        self.sources.add_all(cached.sources.of(doc));
+        if let Some(&day) = cached.days.get(doc as usize)
+            && day != NO_DAY
+        {
+            self.day(i64::from(day));
+        }
+    }
+
+    /// Count one document from the segment's columns.
+    fn count_columns(&mut self, c: &Columns, doc: DocId) {
+        self.distinct += 1;
+        if let Some(col) = &c.people {
+            col.term_ords(doc).for_each(|o| self.people.add(o));
+        }
+        if let Some(col) = &c.sources {
+            col.term_ords(doc).for_each(|o| self.sources.add(o));
+        }
+        if let Some(day) = c.published.first(doc) {
+            self.day(day);
+        }
+    }
+
+    fn first_last(&self) -> Option<(i64, i64)> {
+        (self.span.0 <= self.span.1).then_some(self.span)
+    }
 }
 
 impl SegmentFacets {
     /// Count one document (known not to be a later copy).
     fn count(&mut self, doc: DocId) {
-        let t = &mut self.tallies;
-        let c = &self.columns;
-        t.distinct += 1;
-        let cached = self.cached.as_ref().map(|(all, i)| &all.segments[*i]);
-        let day = if let Some(cached) = cached {
-            cached
-                .people
-                .of(doc)
-                .iter()
-                .for_each(|&o| t.people.add(u64::from(o)));
-            cached
-                .sources
-                .of(doc)
-                .iter()
-                .for_each(|&o| t.sources.add(u64::from(o)));
-            cached
-                .days
-                .get(doc as usize)
-                .filter(|&&d| d != NO_DAY)
-                .map(|&d| i64::from(d))
-        } else {
-            if let Some(col) = &c.people {
-                col.term_ords(doc).for_each(|o| t.people.add(o));
-            }
-            if let Some(col) = &c.sources {
-                col.term_ords(doc).for_each(|o| t.sources.add(o));
-            }
-            c.published.first(doc)
-        };
-        if let Some(day) = day {
-            t.first_last = merge_span(t.first_last, Some((day, day)));
-            let month = day / 100;
-            match &mut t.run {
-                Some((m, n)) if *m == month => *n += 1,
-                _ => {
-                    if let Some((m, n)) = t.run.replace((month, 1)) {
-                        *t.months.entry(m).or_default() += n;
-                    }
-                }
-            }
+        match self
+            .cached
+            .as_ref()
+            .and_then(|(all, i)| all.segments.get(*i))
+        {
+            Some(cached) => self.tallies.count_cached(cached, doc),
+            None => self.tallies.count_columns(&self.columns, doc),
         }
     }
 }
@@ -394,6 +422,21 @@ impl Tally {
         }
     }
 
+    /// Count one document's ordinals: one dispatch per document, not per
+    /// ordinal (`add` in the per-person loop showed in profiles).
+    fn add_all(&mut self, ords: &[u32]) {
+        match self {
+            Tally::Dense(v) => {
+                for &o in ords {
+                    if let Some(n) = v.get_mut(o as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+            Tally::Sparse { .. } => ords.iter().for_each(|&o| self.add(u64::from(o))),
+        }
+    }
+
     fn add(&mut self, ord: u64) {
         match self {
             Tally::Dense(v) => {
@@ -408,7 +451,8 @@ impl Tally {
             } => {
                 *counts.entry(ord).or_default() += 1;
                 *adds += 1;
-                if adds.saturating_mul(4) >= *terms {
+                // The array stays within 32-bit ordinals (see `top`).
+                if adds.saturating_mul(4) >= *terms && u32::try_from(*terms).is_ok() {
                     let mut v = vec![0u32; *terms];
                     for (&o, &n) in counts.iter() {
                         if let Some(slot) = usize::try_from(o).ok().and_then(|i| v.get_mut(i)) {
@@ -424,12 +468,55 @@ impl Tally {
     /// The `n` most frequent ordinals, ties by ordinal (deterministic).
     fn top(self, n: usize) -> Vec<(u64, u64)> {
         let mut v: Vec<(u64, u64)> = match self {
-            Tally::Dense(v) => v
-                .into_iter()
-                .enumerate()
-                .filter(|(_, c)| *c > 0)
-                .map(|(ord, c)| (ord as u64, u64::from(c)))
-                .collect(),
+            Tally::Dense(v) => {
+                // One pass keeping the best `n` in a small heap: collecting
+                // every counted ordinal (tens of thousands per segment on a
+                // broad query) to select from was most of merging. Once the
+                // heap is full, almost every ordinal fails one compare.
+                // Keys pack count over inverted ordinal, so one integer
+                // compare is the list's order (count down, ordinal up);
+                // ordinals fit 32 bits, as the array is no longer (`add`).
+                let key = |ord: usize, c: u32| {
+                    u32::try_from(ord)
+                        .ok()
+                        .map(|o| (u64::from(c) << 32) | u64::from(u32::MAX - o))
+                };
+                let mut heap: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(n + 1);
+                // The least count that can still enter: any count while the
+                // heap fills, then more than its least (a later ordinal loses
+                // a tie). Whole chunks below it are skipped on their maximum,
+                // which compiles to vector code: most of the array is zeros
+                // and ones, and walking it one ordinal at a time was what
+                // this cost.
+                let mut floor = 1u64;
+                const CHUNK: usize = 32;
+                for (i, chunk) in v.chunks(CHUNK).enumerate() {
+                    if n == 0 || u64::from(chunk.iter().copied().max().unwrap_or(0)) < floor {
+                        continue;
+                    }
+                    for (j, &c) in chunk.iter().enumerate() {
+                        if u64::from(c) < floor {
+                            continue;
+                        }
+                        let Some(k) = key(i * CHUNK + j, c) else {
+                            continue;
+                        };
+                        if heap.len() < n {
+                            heap.push(Reverse(k));
+                        } else if let Some(mut least) = heap.peek_mut() {
+                            *least = Reverse(k);
+                        }
+                        if heap.len() >= n
+                            && let Some(Reverse(least)) = heap.peek()
+                        {
+                            floor = (least >> 32) + 1;
+                        }
+                    }
+                }
+                heap.into_iter()
+                    .map(|Reverse(k)| (u64::from(u32::MAX - k as u32), k >> 32))
+                    .collect()
+            }
             Tally::Sparse { counts, .. } => counts.into_iter().collect(),
         };
         let order = |a: &(u64, u64), b: &(u64, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
@@ -555,14 +642,7 @@ impl Collector for FacetCollector {
             published: ff.i64("published")?,
         };
         let terms = |col: &Option<StrColumn>| col.as_ref().map_or(0, |c| c.num_terms());
-        let tallies = Tallies {
-            people: Tally::new(terms(&columns.people)),
-            sources: Tally::new(terms(&columns.sources)),
-            months: HashMap::new(),
-            run: None,
-            first_last: None,
-            distinct: 0,
-        };
+        let tallies = Tallies::new(terms(&columns.people), terms(&columns.sources));
         Ok(FacetSegment {
             part: SegmentFacets {
                 columns,
@@ -612,7 +692,7 @@ impl Collector for FacetCollector {
                 ..
             } = part;
             out.distinct += t.distinct;
-            out.first_last = merge_span(out.first_last, t.first_last);
+            out.first_last = merge_span(out.first_last, t.first_last());
             for (m, n) in t.months.into_iter().chain(t.run) {
                 *months.entry(m).or_default() += n;
             }
@@ -683,6 +763,36 @@ impl SegmentCollector for FacetSegment {
         match print {
             Some(p) => self.part.deferred.push((doc, p)),
             None => self.part.count(doc),
+        }
+    }
+
+    /// A block of matches at a time (unscored counting): the segment's
+    /// cached arrays and the shared-print bitset are looked up once per
+    /// block rather than once per document.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let part = &mut self.part;
+        let cached = part
+            .cached
+            .as_ref()
+            .and_then(|(all, i)| all.segments.get(*i));
+        match (&self.shared, cached) {
+            (Some(shared), Some(cached)) => {
+                let bits = &shared.all.segments[shared.ord];
+                for &doc in docs {
+                    let maybe_copy = bits
+                        .get(doc as usize / 64)
+                        .is_none_or(|w| w & (1 << (doc % 64)) != 0);
+                    match maybe_copy.then(|| part.columns.prints.first(doc)).flatten() {
+                        Some(p) => part.deferred.push((doc, p)),
+                        None => part.tallies.count_cached(cached, doc),
+                    }
+                }
+            }
+            _ => {
+                for &doc in docs {
+                    self.collect(doc, 0.0);
+                }
+            }
         }
     }
 
