@@ -380,3 +380,21 @@ fn is_segment_file(name: &str) -> bool {
     name.split_once('.')
         .is_some_and(|(stem, _)| stem.len() == 32 && stem.chars().all(|c| c.is_ascii_hexdigit()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However many cores: at least one thread, at most eight, and never a
+    /// thread with less than tantivy's minimum share of the budget.
+    #[test]
+    fn writer_threads_respect_the_budget() {
+        assert_eq!(writer_threads(TANTIVY_MIN_THREAD_BYTES), 1);
+        assert_eq!(writer_threads(1), 1, "tantivy reports a too small budget");
+        let n = writer_threads(DEFAULT_WRITER_BYTES);
+        assert!((1..=8).contains(&n));
+        assert!(DEFAULT_WRITER_BYTES / n >= TANTIVY_MIN_THREAD_BYTES);
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        assert!(n <= cores.max(1), "fewer threads than cores, not more");
+    }
+}
