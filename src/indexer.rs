@@ -312,12 +312,23 @@ impl Indexer {
 fn writer_threads(writer_bytes: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let by_budget = writer_bytes / TANTIVY_MIN_THREAD_BYTES;
-    (cores * 2).div_ceil(5).min(by_budget).clamp(1, 8)
+    // A big budget needs enough threads that no share reaches tantivy's
+    // per-thread maximum (about 4.3 GB).
+    let needed = writer_bytes / TANTIVY_MAX_THREAD_BYTES + 1;
+    (cores * 2)
+        .div_ceil(5)
+        .max(needed)
+        .min(by_budget)
+        .clamp(1, 8)
 }
 
 /// tantivy's smallest budget per indexing thread (its
 /// `MEMORY_BUDGET_NUM_BYTES_MIN`, which it does not export).
 const TANTIVY_MIN_THREAD_BYTES: usize = 15_000_000;
+
+/// tantivy's per-thread budget must stay under this (its
+/// `MEMORY_BUDGET_NUM_BYTES_MAX`, not exported either).
+const TANTIVY_MAX_THREAD_BYTES: usize = u32::MAX as usize - 1_000_000;
 
 /// Segments with at least this many documents are never merged again.
 const MAX_DOCS_MERGED: usize = 50_000;
@@ -396,5 +407,8 @@ mod tests {
         assert!(DEFAULT_WRITER_BYTES / n >= TANTIVY_MIN_THREAD_BYTES);
         let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
         assert!(n <= cores.max(1), "fewer threads than cores, not more");
+        // `ingest --memory 5000`: no thread's share may reach tantivy's cap.
+        let big = 5_000_000_000;
+        assert!(big / writer_threads(big) < TANTIVY_MAX_THREAD_BYTES);
     }
 }
