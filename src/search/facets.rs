@@ -140,6 +140,16 @@ impl SharedSegment {
     }
 }
 
+/// The print `doc` is deduplicated by: `None` for a document unique in the
+/// index (it counts like one without a print, nothing read), the cached
+/// print of a marked one, else the column's.
+fn print_of(shared: Option<&SharedSegment>, prints: &Column<u64>, doc: DocId) -> Option<u64> {
+    match shared.and_then(|s| s.print(doc)) {
+        Some(known) => known,
+        None => prints.first(doc),
+    }
+}
+
 /// The facet columns of every segment of a searcher, read once into plain
 /// arrays: a broad facet query reads three columns for each of 100,000+
 /// matches, and the columnar readers' per-document decoding (optional
@@ -788,13 +798,7 @@ impl SegmentCollector for FacetSegment {
     type Fruit = SegmentFacets;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        // A document whose print is unique in the index is counted like
-        // one without a print: no read, no deduplication.
-        let print = match self.shared.as_ref().and_then(|s| s.print(doc)) {
-            Some(known) => known,
-            None => self.part.columns.prints.first(doc),
-        };
-        match print {
+        match print_of(self.shared.as_ref(), &self.part.columns.prints, doc) {
             Some(p) => self.part.deferred.push((doc, p)),
             None => self.part.count(doc),
         }
@@ -812,10 +816,7 @@ impl SegmentCollector for FacetSegment {
         match (&self.shared, cached) {
             (Some(shared), Some(cached)) => {
                 for &doc in docs {
-                    let print = shared
-                        .print(doc)
-                        .unwrap_or_else(|| part.columns.prints.first(doc));
-                    match print {
+                    match print_of(Some(shared), &part.columns.prints, doc) {
                         Some(p) => part.deferred.push((doc, p)),
                         None => part.tallies.count_cached(cached, doc),
                     }
@@ -886,13 +887,7 @@ impl SegmentCollector for DistinctSegment {
     type Fruit = (Vec<u64>, u64);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        // A document unique in the index counts like one without a print
-        // (no read); a marked one's print comes from the cache.
-        let print = match self.shared.as_ref().and_then(|s| s.print(doc)) {
-            Some(known) => known,
-            None => self.prints.first(doc),
-        };
-        match print {
+        match print_of(self.shared.as_ref(), &self.prints, doc) {
             Some(p) => self.found.push(p),
             None => self.certain += 1,
         }
