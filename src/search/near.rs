@@ -192,8 +192,10 @@ pub fn distance(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
 }
 
-/// Share of the smaller shingle set contained in the larger one.
-pub fn containment(a: &PrintSet, b: &PrintSet) -> f64 {
+/// Share of the smaller shingle set contained in the larger one: the
+/// reference [`mostly_contained`] is tested against.
+#[cfg(test)]
+fn containment(a: &PrintSet, b: &PrintSet) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0.0;
@@ -208,7 +210,7 @@ pub fn is_near_duplicate(a: &str, print_a: u64, b: &str, print_b: u64) -> bool {
         return false;
     }
     let (sa, sb) = (shingles(a), shingles(b));
-    sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+    mostly_contained(&sa, &sb)
 }
 
 /// Whether one body is a revision of the other: most of the shorter one's
@@ -217,7 +219,7 @@ pub fn is_near_duplicate(a: &str, print_a: u64, b: &str, print_b: u64) -> bool {
 /// since the print alone cannot see such pairs.
 pub fn is_revision(a: &str, b: &str) -> bool {
     let (sa, sb) = (shingles(a), shingles(b));
-    sa.len().min(sb.len()) >= MIN_SHINGLES && containment(&sa, &sb) >= MIN_CONTAINMENT
+    mostly_contained(&sa, &sb)
 }
 
 /// Whether most of the smaller shingle set is in the larger one: the same
