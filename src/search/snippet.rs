@@ -177,11 +177,12 @@ fn needles(plan: &Highlight) -> Vec<String> {
 fn is_candidate(sentence: &str, needles: &[String], scratch: &mut String) -> bool {
     // The character scan only matters for non-ASCII text; the ASCII check
     // runs a word at a time.
-    if !sentence.is_ascii() && sentence.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+    let ascii = sentence.is_ascii();
+    if !ascii && sentence.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
         return true;
     }
     scratch.clear();
-    if sentence.is_ascii() {
+    if ascii {
         // Byte by byte, the same text without decoding characters.
         scratch.extend(
             sentence
@@ -205,15 +206,23 @@ fn is_candidate(sentence: &str, needles: &[String], scratch: &mut String) -> boo
 /// per token.
 #[derive(Default)]
 struct Tokens {
-    /// (position, body from, body to, term start, term end in `terms`)
-    list: Vec<(usize, usize, usize, usize, usize)>,
+    list: Vec<Tok>,
     terms: String,
+}
+
+/// One analyzed token of a sentence.
+struct Tok {
+    position: usize,
+    /// Byte range in the body.
+    from: usize,
+    to: usize,
+    /// Byte range of its term in [`Tokens::terms`].
+    term: std::ops::Range<usize>,
 }
 
 impl Tokens {
     fn term(&self, i: usize) -> &str {
-        let t = &self.list[i];
-        &self.terms[t.3..t.4]
+        &self.terms[self.list[i].term.clone()]
     }
 }
 
@@ -235,13 +244,12 @@ fn find_spans(
     while let Some(t) = stream.next() {
         let start = tokens.terms.len();
         tokens.terms.push_str(&t.text);
-        tokens.list.push((
-            t.position,
-            base + t.offset_from,
-            base + t.offset_to,
-            start,
-            tokens.terms.len(),
-        ));
+        tokens.list.push(Tok {
+            position: t.position,
+            from: base + t.offset_from,
+            to: base + t.offset_to,
+            term: start..tokens.terms.len(),
+        });
     }
     drop(stream);
     let tokens = &*tokens;
@@ -254,7 +262,7 @@ fn find_spans(
             .list
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.0, i))
+            .map(|(i, t)| (t.position, i))
             .collect();
         by_pos.sort_unstable();
         let at = |pos: usize| {
@@ -272,10 +280,10 @@ fn find_spans(
                 if tokens.term(i) != first {
                     continue;
                 }
-                let mut end = (t.2, true);
+                let mut end = (t.to, true);
                 for (k, term) in phrase.iter().enumerate().skip(1) {
-                    match at(t.0 + k).find(|&j| tokens.term(j) == term) {
-                        Some(j) => end = (tokens.list[j].2, true),
+                    match at(t.position + k).find(|&j| tokens.term(j) == term) {
+                        Some(j) => end = (tokens.list[j].to, true),
                         None => {
                             end.1 = false;
                             break;
@@ -284,7 +292,7 @@ fn find_spans(
                 }
                 if end.1 {
                     spans.push(Span {
-                        from: t.1,
+                        from: t.from,
                         to: end.0,
                         what: pi,
                         phrase: true,
@@ -297,11 +305,11 @@ fn find_spans(
         if let Some(&what) = term_index.get(tokens.term(i)) {
             let covered = spans
                 .iter()
-                .any(|s| s.phrase && s.from <= t.1 && t.2 <= s.to);
+                .any(|s| s.phrase && s.from <= t.from && t.to <= s.to);
             if !covered {
                 spans.push(Span {
-                    from: t.1,
-                    to: t.2,
+                    from: t.from,
+                    to: t.to,
                     what,
                     phrase: false,
                 });
