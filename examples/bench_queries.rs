@@ -6,7 +6,9 @@
 //!
 //! Out: one `key=value` line on stdout (`queries p50_ms p90_ms p99_ms max_ms
 //! mean_ms hits`, then the same quantiles over the queries without facets,
-//! `nofacet_*`), and with `-v` every query with its time on stderr.
+//! `nofacet_*`), with `-v` every query with its time on stderr, and with
+//! `--dump` every query's total and page (keys and scores) on stdout first,
+//! to `diff` two builds' answers.
 //!
 //! It does not start processes (that is hyperfine's part in `scripts/bench`)
 //! and does not assert anything: figures are reported, never tested.
@@ -120,11 +122,12 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next().map(PathBuf::from) else {
-        eprintln!("usage: bench_queries INDEX [N] [-v]");
+        eprintln!("usage: bench_queries INDEX [N] [-v] [--dump]");
         std::process::exit(2);
     };
     let rest: Vec<String> = args.collect();
     let verbose = rest.iter().any(|a| a == "-v");
+    let dump = rest.iter().any(|a| a == "--dump");
     let n: usize = rest
         .iter()
         .find_map(|a| a.parse().ok())
@@ -160,6 +163,14 @@ fn main() {
                 hits += res.hits.len();
                 if verbose {
                     eprintln!("{ms:8.3} ms {:>4} hits  {:?}", res.hits.len(), r.query);
+                }
+                if dump {
+                    let page: Vec<String> = res
+                        .hits
+                        .iter()
+                        .map(|h| format!("{} {:.4}", h.key, h.score))
+                        .collect();
+                    println!("{:?} total={} | {}", r.query, res.total, page.join(" | "));
                 }
             }
             Err(e) => eprintln!("query {:?} failed: {e}", r.query),

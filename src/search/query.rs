@@ -775,6 +775,20 @@ pub struct Highlight {
     pub phrases: Vec<Vec<String>>,
 }
 
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
+
+/// The proximity clauses of a query (see `Builder::proximity`).
+pub type Proximity = Vec<Box<dyn Query>>;
+
+/// [`Built::tier`] as its word clauses and its proximity clauses.
+pub struct SplitTier {
+    /// The tier without the proximity clauses.
+    pub words: Box<dyn Query>,
+    /// The proximity clauses, in the order the tier's union adds them.
+    pub proximity: Proximity,
+}
+
 /// A surface form the user typed, for ranking exact forms above variants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Surface {
@@ -800,6 +814,14 @@ pub struct Built {
     /// [`ALL_WORDS_TIER`]. Those documents rank above every other match, so
     /// when this yields a full page the broad query never needs scoring.
     pub tier: Option<Box<dyn Query>>,
+    /// When [`Built::tier`] has proximity clauses: the tier without them
+    /// (the same documents ranked by their words alone, which reads no
+    /// positions) and the proximity clauses alone. A tier document's
+    /// score is the first's plus, where it matches, the second's, summed
+    /// as tantivy sums them; ranking the whole tier instead scores the
+    /// proximity phrases of every all-words document, most of a broad
+    /// two-word query's time (see `SearchEngine::select`).
+    pub split_tier: Option<SplitTier>,
     /// Whether `query` is a plain union of terms, which tantivy ranks with
     /// block-max WAND when it only has to find the top documents: then
     /// ranking and counting are cheaper as two passes than as one that
@@ -823,6 +845,8 @@ pub struct Builder<'a> {
     ranking: bool,
     /// Top-level clauses of [`Built::tier`], set while building `query`.
     tier: Option<Vec<(Occur, Box<dyn Query>)>>,
+    /// The same without the proximity clauses, and those clauses.
+    split_tier: Option<(Vec<Clause>, Proximity)>,
     /// Whether filters are required on top of the query's own clauses.
     filtered: bool,
 }
@@ -946,6 +970,7 @@ impl<'a> Builder<'a> {
             surfaces: Vec::new(),
             ranking: true,
             tier: None,
+            split_tier: None,
             filtered: false,
         }
     }
@@ -981,11 +1006,16 @@ impl<'a> Builder<'a> {
         self.ranking = true;
         let query = finish(self.items(&parsed.items, true));
         let tier = self.tier.take().map(finish);
+        let split_tier = self.split_tier.take().map(|(words, proximity)| SplitTier {
+            words: finish(words),
+            proximity,
+        });
         Built {
             prunable: term_union(&*query),
             query,
             matching,
             tier,
+            split_tier,
             highlight: self.highlight,
             surfaces: self.surfaces,
         }
@@ -1100,11 +1130,19 @@ impl<'a> Builder<'a> {
                 .collect();
             out.push((Occur::Should, Box::new(BooleanQuery::new(shoulds))));
         }
-        let prox = if top && self.ranking {
+        let prox_clauses = if top && self.ranking {
             self.proximity(items)
         } else {
             None
         };
+        let prox = prox_clauses.as_ref().map(|clauses| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                clauses
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect(),
+            ))
+        });
         if top && self.ranking && coord.len() >= 2 {
             // The tier alone: every word required. A word clause that is
             // also its coord query becomes Must and scores as before; one
@@ -1123,7 +1161,9 @@ impl<'a> Builder<'a> {
                     ));
                 }
             }
-            if let Some(q) = &prox {
+            if let (Some(q), Some(clauses)) = (&prox, prox_clauses) {
+                let words = tier.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+                self.split_tier = Some((words, clauses));
                 tier.push((Occur::Should, q.box_clone()));
             }
             self.tier = Some(tier);
@@ -1181,8 +1221,9 @@ impl<'a> Builder<'a> {
     }
 
     /// The plain words of `items`, in order, as one sloppy phrase over title
-    /// and body: articles where they sit close together rank higher.
-    fn proximity(&mut self, items: &[Item]) -> Option<Box<dyn Query>> {
+    /// and body: articles where they sit close together rank higher. The
+    /// clauses are optional; the caller makes them one union.
+    fn proximity(&mut self, items: &[Item]) -> Option<Proximity> {
         let mut seq: Vec<String> = Vec::new();
         for item in items {
             if item.presence == Presence::MustNot {
@@ -1196,30 +1237,24 @@ impl<'a> Builder<'a> {
         if seq.len() < 2 || seq.len() > 12 {
             return None;
         }
-        let mut shoulds: Vec<(Occur, Box<dyn Query>)> = vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    sequence_query(self.s.title, &seq, PROXIMITY_SLOP),
-                    2.0,
-                )),
-            ),
-            (
-                Occur::Should,
-                sequence_query(self.s.body, &seq, PROXIMITY_SLOP),
-            ),
+        let mut shoulds: Proximity = vec![
+            Box::new(BoostQuery::new(
+                sequence_query(self.s.title, &seq, PROXIMITY_SLOP),
+                2.0,
+            )),
+            sequence_query(self.s.body, &seq, PROXIMITY_SLOP),
         ];
         // Adjacent pairs too: a long query rarely sits together whole, but
         // two of its words often do ("Kelly Holmes", "hunting ban").
         if seq.len() > 2 {
             for pair in seq.windows(2) {
-                shoulds.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(sequence_query(self.s.body, pair, 1), 0.5)),
-                ));
+                shoulds.push(Box::new(BoostQuery::new(
+                    sequence_query(self.s.body, pair, 1),
+                    0.5,
+                )));
             }
         }
-        Some(Box::new(BooleanQuery::new(shoulds)))
+        Some(shoulds)
     }
 
     fn node(&mut self, node: &Node, extra: &[String], highlight: bool) -> Option<Box<dyn Query>> {
