@@ -335,6 +335,45 @@ fn cached_counts_equal_uncached_ones() {
     }
 }
 
+/// Counts read with the shared-prints file ingest saves equal counts that
+/// read every print (a copy of the index without the file).
+#[test]
+fn counts_with_the_saved_prints_equal_counts_without() {
+    let src = fixture().engine.index_dir();
+    assert!(src.join(newsidx::search::SHARED_PRINTS_FILE).exists());
+    let copy = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(src).expect("index dir") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("file name");
+        if name != newsidx::search::SHARED_PRINTS_FILE && !name.to_string_lossy().ends_with(".lock")
+        {
+            std::fs::copy(&path, copy.path().join(name)).expect("copy");
+        }
+    }
+    let json = |r: SearchResults| serde_json::to_string(&r).expect("serializable");
+    for (query, facets) in [
+        ("Monetary Policy Committee Bailey", true),
+        ("bank OR glacier", false),
+        ("rates", false),
+        ("pact", true),
+    ] {
+        let req = SearchRequest {
+            query: query.into(),
+            facets,
+            ..SearchRequest::default()
+        };
+        let with = SearchEngine::open_once(src).expect("open");
+        let without = SearchEngine::open_once(copy.path()).expect("open copy");
+        let a = with.search(&req).expect("search");
+        assert!(a.total > 0, "{query} matches");
+        assert_eq!(
+            json(a),
+            json(without.search(&req).expect("search")),
+            "{query}"
+        );
+    }
+}
+
 #[test]
 fn zero_hits_suggest_close_spellings() {
     let r = search("glaciar");

@@ -34,7 +34,7 @@ use tantivy::{
 };
 use tantivy::{DocSet, SeekDangerResult};
 
-pub use facets::Facets;
+pub use facets::{Facets, SHARED_PRINTS_FILE};
 pub use snippet::Snippet;
 
 use crate::article::Article;
@@ -292,12 +292,19 @@ impl SearchEngine {
             return Caches::default();
         };
         if slot.generation != Some(generation) {
-            if first {
+            // What the last ingest saved, when it still describes these
+            // segments: a small file instead of every document's print.
+            let saved = facets::SharedPrints::load(&self.dir.join(SHARED_PRINTS_FILE), searcher);
+            if saved.is_none() && first {
                 return Caches::default();
             }
+            let shared = match saved {
+                Some(s) => Some(s),
+                None => facets::SharedPrints::build(searcher).ok(),
+            };
             *slot = Caches {
                 generation: Some(generation),
-                shared: facets::SharedPrints::build(searcher).ok().map(Arc::new),
+                shared: shared.map(Arc::new),
                 columns: None,
             };
         }
