@@ -183,7 +183,8 @@ impl SharedPrints {
     }
 
     /// The set [`SharedPrints::save`] wrote to `path`, if it describes
-    /// exactly the segments of `searcher` (same ids, same sizes; segments
+    /// exactly the segments of `searcher`, in its order (same ids, same
+    /// sizes; segments
     /// never change once written, and deletes only make the set a
     /// superset, which counts the same). `None` when the file is missing,
     /// malformed or stale (a later ingest that did not finish, a merge).
@@ -197,43 +198,32 @@ impl SharedPrints {
         if r.u32()? as usize != readers.len() {
             return None;
         }
-        // Per saved segment: id, max doc, marked documents and prints.
-        type Saved<'a> = (&'a [u8], u32, Vec<(u32, u64)>);
-        let mut saved: Vec<Saved> = Vec::with_capacity(readers.len());
-        for _ in 0..readers.len() {
-            let id = r.take(32)?;
-            let max_doc = r.u32()?;
-            let n = r.u32()? as usize;
-            let mut marked = Vec::with_capacity(n.min(r.0.len() / 12));
-            for _ in 0..n {
-                marked.push((r.u32()?, r.u64()?));
+        // Saved in the searcher's segment order, which is the index
+        // meta's: another order means another index state anyway.
+        let mut segments = Vec::with_capacity(readers.len());
+        for reader in readers {
+            let max_doc = reader.max_doc();
+            if r.take(32)? != reader.segment_id().uuid_string().as_bytes() || r.u32()? != max_doc {
+                return None;
             }
-            saved.push((id, max_doc, marked));
+            let n = r.u32()? as usize;
+            let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
+            let mut prints = Vec::with_capacity(n.min(r.0.len() / 12));
+            let mut next = 0;
+            for _ in 0..n {
+                let doc = r.u32()?;
+                // Strictly increasing, in range: what `save` writes.
+                if doc < next || doc >= max_doc {
+                    return None;
+                }
+                next = doc + 1;
+                bits[doc as usize / 64] |= 1 << (doc % 64);
+                prints.push(r.u64()?);
+            }
+            segments.push(SharedBits::new(bits, prints));
         }
         if !r.0.is_empty() {
             return None;
-        }
-        let mut segments = Vec::with_capacity(readers.len());
-        for reader in readers {
-            let id = reader.segment_id().uuid_string();
-            let at = saved.iter().position(|s| s.0 == id.as_bytes())?;
-            let (_, max_doc, marked) = saved.swap_remove(at);
-            if max_doc != reader.max_doc() {
-                return None;
-            }
-            let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
-            let mut prints = Vec::with_capacity(marked.len());
-            let mut last = None;
-            for (doc, print) in marked {
-                // Strictly increasing, in range: what `save` writes.
-                if doc >= max_doc || last.is_some_and(|l| l >= doc) {
-                    return None;
-                }
-                last = Some(doc);
-                bits[doc as usize / 64] |= 1 << (doc % 64);
-                prints.push(print);
-            }
-            segments.push(SharedBits::new(bits, prints));
         }
         Some(SharedPrints { segments })
     }

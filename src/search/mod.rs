@@ -388,22 +388,30 @@ impl SearchEngine {
         // cheaper than scoring every match once.
         let one_pass = req.sort == Sort::Relevance && tier.is_none() && !built.prunable;
         let mut picked: Option<Vec<Picked>> = None;
-        let caches = self.caches(&searcher, req.facets);
-        let facet_collector = facets::FacetCollector {
-            shared: caches.shared.clone(),
-            columns: caches.columns.clone().flatten(),
-        };
-        let distinct = facets::DistinctCount {
-            shared: caches.shared,
+        // The counting collectors, with the caches that speed them up.
+        // Getting the caches can mean reading the saved print set, so the
+        // CLI does it on the counting thread, beside the ranking.
+        let collectors = |searcher: &Searcher| {
+            let caches = self.caches(searcher, req.facets);
+            let facet_collector = facets::FacetCollector {
+                shared: caches.shared.clone(),
+                columns: caches.columns.clone().flatten(),
+            };
+            let distinct = facets::DistinctCount {
+                shared: caches.shared,
+            };
+            (facet_collector, distinct)
         };
         let (facet_counts, total, raw_total) = match (req.facets, one_pass) {
             (true, true) => {
+                let (facet_collector, _) = collectors(&searcher);
                 let top = TopDocs::with_limit(first_fetch).order_by_score();
                 let (c, raw, top) = self.run(&searcher, &*q, &(facet_collector, Count, top))?;
                 picked = Some(by_score(top, 0.0));
                 (Some(c.facets), c.distinct, raw)
             }
             (false, true) => {
+                let (_, distinct) = collectors(&searcher);
                 let top = TopDocs::with_limit(first_fetch).order_by_score();
                 let (n, raw, top) = self.run(&searcher, &*q, &(distinct, Count, top))?;
                 picked = Some(by_score(top, 0.0));
@@ -413,6 +421,7 @@ impl SearchEngine {
                 let matching = &*built.matching;
                 let searcher = &searcher;
                 let count = move || {
+                    let (facet_collector, distinct) = collectors(searcher);
                     if facets {
                         self.run(searcher, matching, &(facet_collector, Count))
                             .map(|(c, raw)| (Some(c.facets), c.distinct, raw))
