@@ -332,6 +332,10 @@ static M_MD: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static M_MONTH: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b({MONTH_FULL})\b")));
+/// Any month name as a whole word. Every month-based pattern above (and
+/// [`M_MONTH`]) puts its month between word boundaries, so a text where this
+/// finds nothing gives none of them a match: one scan instead of six.
+static M_ANY_MONTH: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b(?:{MONTH})\b")));
 static M_WEEKDAY: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"));
 static M_RELATIVE: LazyLock<Regex> =
@@ -812,7 +816,12 @@ fn iso_day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn full_date_cands(text: &str, out: &mut Vec<Cand>) {
+/// `has_year` / `has_month`: whether the text has an [`M_YEAR`] /
+/// [`M_ANY_MONTH`] match; without one the patterns needing it are skipped.
+fn full_date_cands(text: &str, has_year: bool, has_month: bool, out: &mut Vec<Cand>) {
+    if !has_year {
+        return;
+    }
     for c in M_ISO.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
         let d = (|| ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?))();
@@ -822,6 +831,9 @@ fn full_date_cands(text: &str, out: &mut Vec<Cand>) {
             rank: 0,
             values: d.map(iso_day).into_iter().collect(),
         });
+    }
+    if !has_month {
+        return;
     }
     for (rx, mi, di, yi) in [(&*M_DMY, 2, 1, 3), (&*M_MDY, 1, 2, 3)] {
         for c in rx.captures_iter(text) {
@@ -911,8 +923,8 @@ fn day_month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>
 /// "in August", "since May", "mid-March", "last November".
 fn month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
     let Some(published) = published else { return };
-    for c in M_MONTH.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
+    // Only the whole match is read: `find_iter` skips the capture search.
+    for m in M_MONTH.find_iter(text) {
         let (pw, _) = prev_word(text, m.start());
         let pw = pw.to_lowercase();
         let cues = if m.as_str() == "May" {
@@ -946,8 +958,8 @@ fn month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
 /// "next"/"this": after). Without `published` nothing is emitted.
 fn weekday_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
     let Some(published) = published else { return };
-    for c in M_WEEKDAY.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
+    // Only the whole match is read: `find_iter` skips the capture search.
+    for m in M_WEEKDAY.find_iter(text) {
         let (pw, _) = prev_word(text, m.start());
         if WEEKDAY_NAMERS.contains(&pw) {
             continue;
@@ -992,8 +1004,8 @@ fn weekday_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) 
 /// "yesterday", "last year", "this year", "next year" against `published`.
 fn relative_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
     let Some(published) = published else { return };
-    for c in M_RELATIVE.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
+    // Only the whole match is read: `find_iter` skips the capture search.
+    for m in M_RELATIVE.find_iter(text) {
         // "over the last year" is a span of twelve months, not a year.
         let (pw, _) = prev_word(text, m.start());
         if lower_in(pw, &["the", "past", "over", "a", "every", "per", "each"]) {
@@ -1212,13 +1224,26 @@ fn joined_list(text: &str, from: usize, to: usize) -> bool {
 /// Every date the text mentions, with its span, in text order. Ranges
 /// ("2019-20") give two mentions with the same span. See [`mentioned`].
 pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
+    // Skipping a pattern that cannot match changes nothing, and most
+    // articles lack a month name or a four-digit number. Every pattern with
+    // a year (ISO, day-month-year, month-year, ranges) holds a four-digit
+    // number between word boundaries, i.e. an [`M_YEAR`] match; every
+    // pattern with a month name holds an [`M_ANY_MONTH`] match. The bare
+    // year matches are needed at the end anyway, so they are found once.
+    let year_matches: Vec<regex::Match<'_>> = M_YEAR.find_iter(text).collect();
+    let has_year = !year_matches.is_empty();
+    let has_month = M_ANY_MONTH.is_match(text);
     let mut cands = Vec::new();
-    full_date_cands(text, &mut cands);
-    day_month_cands(text, published, &mut cands);
-    month_cands(text, published, &mut cands);
+    full_date_cands(text, has_year, has_month, &mut cands);
+    if has_month {
+        day_month_cands(text, published, &mut cands);
+        month_cands(text, published, &mut cands);
+    }
     weekday_cands(text, published, &mut cands);
     relative_cands(text, published, &mut cands);
-    range_cands(text, &mut cands);
+    if has_year {
+        range_cands(text, &mut cands);
+    }
     // The most specific reading of each stretch of text wins.
     cands.sort_by_key(|c| (c.rank, c.start));
     let mut taken: Vec<Cand> = Vec::new();
@@ -1230,7 +1255,7 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     taken.sort_by_key(|c| c.start);
     // Bare years last, in text order, so lists can chain off earlier dates.
     let mut years = Vec::new();
-    for m in M_YEAR.find_iter(text) {
+    for m in year_matches {
         if taken
             .iter()
             .chain(years.iter())
