@@ -147,20 +147,74 @@ pub fn fingerprint(body: &str) -> String {
     // It is built in one buffer and hashed in one call: BLAKE3 is far faster
     // over one long input than over two tiny ones per word, and ASCII words
     // (nearly all) lowercase without a String each.
-    let mut words = String::with_capacity(body.len() + 1);
-    for word in body
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if word.is_ascii() {
-            words.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            // `str::to_lowercase`, not per character: a final Σ becomes ς.
-            words.push_str(&word.to_lowercase());
+    //
+    // Words are the maximal runs of alphanumeric characters (as splitting at
+    // every other character and dropping the empty pieces gives them), found
+    // by a byte scan that decodes only non-ASCII characters: the body is
+    // nearly all ASCII and this runs over all of it.
+    let mut words: Vec<u8> = Vec::with_capacity(body.len() + 1);
+    let bytes = body.as_bytes();
+    // The current word: its start in `body`, its start in `words`, and
+    // whether it has a non-ASCII character. ASCII bytes are lowercased into
+    // `words` as they are scanned; a word with any other character is
+    // lowercased again whole when it ends.
+    let mut word: Option<(usize, usize, bool)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                // The whole ASCII run at once: one copy, then lowercased in place.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| i + n);
+                if word.is_none() {
+                    word = Some((i, words.len(), false));
+                }
+                let at = words.len();
+                words.extend_from_slice(&bytes[i..run]);
+                words[at..].make_ascii_lowercase();
+                i = run;
+            } else {
+                if let Some(w) = word.take() {
+                    end_word(&mut words, body.get(w.0..i), w);
+                }
+                i += 1;
+            }
+            continue;
         }
-        words.push(' ');
+        // `i` is a character boundary: it only moves by whole characters.
+        let (alnum, len) = match body.get(i..).and_then(|rest| rest.chars().next()) {
+            Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+            None => (false, 1),
+        };
+        if alnum {
+            match &mut word {
+                Some((_, _, other)) => *other = true,
+                None => word = Some((i, words.len(), true)),
+            }
+        } else if let Some(w) = word.take() {
+            end_word(&mut words, body.get(w.0..i), w);
+        }
+        i += len;
     }
-    blake3::hash(words.as_bytes()).to_hex()[..32].to_string()
+    if let Some(w) = word {
+        end_word(&mut words, body.get(w.0..), w);
+    }
+    blake3::hash(&words).to_hex()[..32].to_string()
+}
+
+/// Finish a word of [`fingerprint`]'s input: `text` is the word, `at` its
+/// start in `words`, where its ASCII bytes are already, lowercased. A word
+/// with other characters is redone with `str::to_lowercase`, not per
+/// character: a final Σ becomes ς. Then the space after every word.
+fn end_word(words: &mut Vec<u8>, text: Option<&str>, (_, at, other): (usize, usize, bool)) {
+    if other {
+        words.truncate(at);
+        words.extend_from_slice(text.unwrap_or_default().to_lowercase().as_bytes());
+    }
+    words.push(b' ');
 }
 
 #[cfg(test)]
