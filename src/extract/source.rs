@@ -130,11 +130,18 @@ pub fn host_label(s: &str) -> Option<String> {
     Some(label.to_string())
 }
 
+/// The [`key`] of each canonical name in [`PUBLICATIONS`], in table order:
+/// [`alias`] runs for every article's source, and computing the keys there
+/// took several allocations per table row.
+static CANONICAL_KEYS: LazyLock<Vec<String>> =
+    LazyLock::new(|| PUBLICATIONS.iter().map(|(c, _)| key(c)).collect());
+
 fn alias(k: &str) -> Option<&'static str> {
     PUBLICATIONS
         .iter()
-        .find(|(canonical, aliases)| key(canonical) == k || aliases.contains(&k))
-        .map(|(canonical, _)| *canonical)
+        .zip(CANONICAL_KEYS.iter())
+        .find(|((_, aliases), canonical_key)| *canonical_key == k || aliases.contains(&k))
+        .map(|((canonical, _), _)| *canonical)
 }
 
 /// Normalize a publication name so one publication is one source.
