@@ -57,15 +57,18 @@ pub(super) fn tokenize(line: &str) -> Vec<Token<'_>> {
             let mut j = i + c.len_utf8();
             let (mut prev, mut prev2, mut taken) = (c, None, 1usize);
             while let Some(d) = char_at(line, j) {
-                let next_alpha = char_at(line, j + d.len_utf8()).is_some_and(char::is_alphabetic);
+                // The look-ahead is read only for a character that is not a
+                // letter or digit (most are): it costs a decode per character.
+                let next_alpha =
+                    || char_at(line, j + d.len_utf8()).is_some_and(char::is_alphabetic);
                 // Inner apostrophes and hyphens join: "O'Neill", "Jean-Marie".
                 // "U.S", "J.R": dotted single capitals stay one token.
                 let joins = d.is_alphanumeric()
-                    || ((is_apostrophe(d) || d == '-') && next_alpha)
+                    || ((is_apostrophe(d) || d == '-') && next_alpha())
                     || (d == '.'
-                        && next_alpha
                         && prev.is_uppercase()
-                        && (taken == 1 || prev2 == Some('.')));
+                        && (taken == 1 || prev2 == Some('.'))
+                        && next_alpha());
                 if !joins {
                     break;
                 }
@@ -101,9 +104,11 @@ pub(super) fn tokenize(line: &str) -> Vec<Token<'_>> {
         } else if c.is_ascii_digit() {
             let mut j = i + 1;
             while let Some(d) = char_at(line, j) {
+                // As above: the look-ahead only for a separator.
                 let next_digit =
-                    char_at(line, j + d.len_utf8()).is_some_and(|n| n.is_ascii_digit());
-                if d.is_alphanumeric() || (matches!(d, '.' | ',' | ':' | '-' | '/') && next_digit) {
+                    || char_at(line, j + d.len_utf8()).is_some_and(|n| n.is_ascii_digit());
+                if d.is_alphanumeric() || (matches!(d, '.' | ',' | ':' | '-' | '/') && next_digit())
+                {
                     j += d.len_utf8();
                 } else {
                     break;
