@@ -20,8 +20,6 @@
 mod lexicon;
 mod tokens;
 
-use std::borrow::Cow;
-
 // foldhash rather than SipHash: lexicon and map lookups run for every
 // capitalised word, and SipHash showed in profiles. No code here depends on
 // the iteration order of these maps and sets.
@@ -248,14 +246,48 @@ fn is_place(lw: &str) -> bool {
 }
 
 /// `s.to_lowercase()`, borrowed when `s` is lowercase ASCII already (most
-/// words are), so the per-token loops allocate only for capitalised words.
-fn lower(s: &str) -> Cow<'_, str> {
+/// words are), and without allocating for a short ASCII word: the lexicon
+/// lookups lowercase nearly every capitalised word of every article, and a
+/// `String` each showed in profiles as malloc and free.
+fn lower(s: &str) -> Lower<'_> {
     if !s.is_ascii() {
-        Cow::Owned(s.to_lowercase())
-    } else if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(s.to_ascii_lowercase())
+        Lower::Owned(s.to_lowercase())
+    } else if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Lower::Borrowed(s)
+    } else if s.len() <= INLINE_LOWER {
+        let mut buf = [0u8; INLINE_LOWER];
+        buf[..s.len()].copy_from_slice(s.as_bytes());
+        buf[..s.len()].make_ascii_lowercase();
+        Lower::Inline(buf, s.len())
     } else {
-        Cow::Borrowed(s)
+        Lower::Owned(s.to_ascii_lowercase())
+    }
+}
+
+/// Longest word [`lower`] keeps on the stack; names are rarely longer.
+const INLINE_LOWER: usize = 24;
+
+/// A lowercased word: borrowed, ASCII on the stack, or an owned `String`.
+enum Lower<'a> {
+    Borrowed(&'a str),
+    /// Lowercased ASCII bytes and their length.
+    Inline([u8; INLINE_LOWER], usize),
+    Owned(String),
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Lower::Borrowed(s) => s,
+            // Lowercased ASCII is valid UTF-8; the fallback is unreachable.
+            Lower::Inline(buf, len) => buf
+                .get(..*len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Lower::Owned(s) => s,
+        }
     }
 }
 
@@ -542,7 +574,7 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 /// around it.
 fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
     let lex = &*LEXICON;
-    let lw: Vec<Cow<'_, str>> = seg.words.iter().map(|w| lower(w)).collect();
+    let lw: Vec<Lower<'_>> = seg.words.iter().map(|w| lower(w)).collect();
     let n = lw.len();
     let first: &str = &lw[0];
     let last: &str = &lw[n - 1];
