@@ -382,7 +382,7 @@ fn save_shared_prints(index: &Index, dir: &Path) -> tantivy::Result<()> {
         .try_into()?;
     let searcher = reader.searcher();
     let path = dir.join(SHARED_PRINTS_FILE);
-    if SharedPrints::load(&path, &searcher).is_some() {
+    if SharedPrints::load(dir, &searcher).is_some() {
         // Nothing changed since it was saved (a re-ingest with nothing to do).
         return Ok(());
     }

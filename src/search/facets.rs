@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// Counts for the result set.
@@ -54,38 +55,50 @@ pub struct SharedPrints {
 /// One segment's marked documents, and their prints: reading a marked
 /// document's print from the column (bitpacked decoding) showed in broad
 /// facet queries' profiles, and the marked documents are few.
+///
+/// The three arrays are little-endian bytes, so a set loaded from the file
+/// ingest saved is used where tantivy's directory maps it: a search touches
+/// only the pages of the documents it counts, never reads the whole file.
 struct SharedBits {
-    bits: Vec<u64>,
-    /// Marked documents before each word of `bits`.
-    ranks: Vec<u32>,
-    /// Prints of the marked documents, in document order.
-    prints: Vec<u64>,
+    /// One bit per document, 64 to a little-endian u64.
+    bits: OwnedBytes,
+    /// Marked documents before each word of `bits` (u32 each).
+    ranks: OwnedBytes,
+    /// Prints of the marked documents, in document order (u64 each).
+    prints: OwnedBytes,
 }
 
 /// File name of the saved [`SharedPrints`] in the index directory.
 pub const SHARED_PRINTS_FILE: &str = "shared-prints.bin";
 const SIDECAR_MAGIC: &[u8; 4] = b"NXSP";
-const SIDECAR_VERSION: u32 = 1;
+const SIDECAR_VERSION: u32 = 2;
+
+/// Little-endian integers of a byte array; `None` past its end.
+fn le_u64(bytes: &[u8], i: usize) -> Option<u64> {
+    let at = i.checked_mul(8)?;
+    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+}
+
+fn le_u32(bytes: &[u8], i: usize) -> Option<u32> {
+    let at = i.checked_mul(4)?;
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+}
 
 /// A cursor over the saved set's bytes; `None` past the end.
-struct Reader<'a>(&'a [u8]);
+struct Reader(OwnedBytes);
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+impl Reader {
+    fn take(&mut self, n: usize) -> Option<OwnedBytes> {
         if self.0.len() < n {
             return None;
         }
-        let (head, rest) = self.0.split_at(n);
+        let (head, rest) = self.0.clone().split(n);
         self.0 = rest;
         Some(head)
     }
 
     fn u32(&mut self) -> Option<u32> {
-        self.take(4)?.try_into().ok().map(u32::from_le_bytes)
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        self.take(8)?.try_into().ok().map(u64::from_le_bytes)
+        le_u32(self.take(4)?.as_slice(), 0)
     }
 }
 
@@ -93,17 +106,29 @@ impl SharedBits {
     /// A segment's marked documents (`bits`) and their prints in document
     /// order, with the rank table [`SharedSegment::print`] needs.
     fn new(bits: Vec<u64>, prints: Vec<u64>) -> SharedBits {
-        let mut ranks = Vec::with_capacity(bits.len());
+        let mut ranks = Vec::with_capacity(bits.len() * 4);
         let mut before = 0u32;
         for w in &bits {
-            ranks.push(before);
+            ranks.extend_from_slice(&before.to_le_bytes());
             before = before.saturating_add(w.count_ones());
         }
+        let le = |words: &[u64]| -> OwnedBytes {
+            OwnedBytes::new(
+                words
+                    .iter()
+                    .flat_map(|w| w.to_le_bytes())
+                    .collect::<Vec<u8>>(),
+            )
+        };
         SharedBits {
-            bits,
-            ranks,
-            prints,
+            bits: le(&bits),
+            ranks: OwnedBytes::new(ranks),
+            prints: le(&prints),
         }
+    }
+
+    fn marked(&self) -> usize {
+        self.prints.len() / 8
     }
 }
 
@@ -151,7 +176,9 @@ impl SharedPrints {
     ///
     /// Layout, little-endian: `NXSP`, version (u32), segment count (u32);
     /// per segment its id (32 hex bytes), max doc (u32), marked count (u32),
-    /// then each marked document (u32) and its print (u64).
+    /// then the segment's bits (u64 per 64 documents), ranks (u32 per bits
+    /// word) and prints (u64 per marked document), as [`SharedBits`] holds
+    /// them.
     pub fn save(&self, searcher: &Searcher, path: &Path) -> std::io::Result<()> {
         let readers = searcher.segment_readers();
         if readers.len() != self.segments.len() {
@@ -166,32 +193,32 @@ impl SharedPrints {
         for (reader, seg) in readers.iter().zip(&self.segments) {
             out.extend_from_slice(reader.segment_id().uuid_string().as_bytes());
             out.extend_from_slice(&reader.max_doc().to_le_bytes());
-            out.extend_from_slice(&(seg.prints.len() as u32).to_le_bytes());
-            let docs = seg.bits.iter().enumerate().flat_map(|(w, &word)| {
-                (0..64u32)
-                    .filter(move |b| word & (1u64 << b) != 0)
-                    .map(move |b| w as u32 * 64 + b)
-            });
-            for (doc, print) in docs.zip(&seg.prints) {
-                out.extend_from_slice(&doc.to_le_bytes());
-                out.extend_from_slice(&print.to_le_bytes());
-            }
+            out.extend_from_slice(&(seg.marked() as u32).to_le_bytes());
+            out.extend_from_slice(seg.bits.as_slice());
+            out.extend_from_slice(seg.ranks.as_slice());
+            out.extend_from_slice(seg.prints.as_slice());
         }
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, &out)?;
         std::fs::rename(&tmp, path)
     }
 
-    /// The set [`SharedPrints::save`] wrote to `path`, if it describes
-    /// exactly the segments of `searcher`, in its order (same ids, same
-    /// sizes; segments
-    /// never change once written, and deletes only make the set a
-    /// superset, which counts the same). `None` when the file is missing,
-    /// malformed or stale (a later ingest that did not finish, a merge).
-    pub fn load(path: &Path, searcher: &Searcher) -> Option<SharedPrints> {
-        let data = std::fs::read(path).ok()?;
-        let mut r = Reader(&data);
-        if r.take(4)? != SIDECAR_MAGIC || r.u32()? != SIDECAR_VERSION {
+    /// The set [`SharedPrints::save`] wrote to the index directory `dir`, if it
+    /// describes exactly the segments of `searcher`, in its order (same
+    /// ids, same sizes; segments never change once written, and deletes
+    /// only make the set a superset, which counts the same). `None` when
+    /// the file is missing, malformed or stale (a later ingest that did
+    /// not finish, a merge). tantivy's `MmapDirectory` maps it, so
+    /// nothing is read until a count looks a document up.
+    pub fn load(dir: &Path, searcher: &Searcher) -> Option<SharedPrints> {
+        // Not through the index's own (managed) directory, which expects
+        // tantivy's footer on every file.
+        let file = MmapDirectory::open(dir)
+            .ok()?
+            .open_read(Path::new(SHARED_PRINTS_FILE))
+            .ok()?;
+        let mut r = Reader(file.read_bytes().ok()?);
+        if r.take(4)?.as_slice() != SIDECAR_MAGIC || r.u32()? != SIDECAR_VERSION {
             return None;
         }
         let readers = searcher.segment_readers();
@@ -203,24 +230,28 @@ impl SharedPrints {
         let mut segments = Vec::with_capacity(readers.len());
         for reader in readers {
             let max_doc = reader.max_doc();
-            if r.take(32)? != reader.segment_id().uuid_string().as_bytes() || r.u32()? != max_doc {
+            if r.take(32)?.as_slice() != reader.segment_id().uuid_string().as_bytes()
+                || r.u32()? != max_doc
+            {
                 return None;
             }
-            let n = r.u32()? as usize;
-            let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
-            let mut prints = Vec::with_capacity(n.min(r.0.len() / 12));
-            let mut next = 0;
-            for _ in 0..n {
-                let doc = r.u32()?;
-                // Strictly increasing, in range: what `save` writes.
-                if doc < next || doc >= max_doc {
+            let marked = r.u32()? as usize;
+            let words = (max_doc as usize).div_ceil(64);
+            let seg = SharedBits {
+                bits: r.take(words * 8)?,
+                ranks: r.take(words * 4)?,
+                prints: r.take(marked.checked_mul(8)?)?,
+            };
+            // The last word's rank and bits account for every print (a
+            // check that reads one page, not the file).
+            if let Some(last) = words.checked_sub(1) {
+                let before = le_u32(seg.ranks.as_slice(), last)? as usize;
+                let ones = le_u64(seg.bits.as_slice(), last)?.count_ones() as usize;
+                if before + ones != marked {
                     return None;
                 }
-                next = doc + 1;
-                bits[doc as usize / 64] |= 1 << (doc % 64);
-                prints.push(r.u64()?);
             }
-            segments.push(SharedBits::new(bits, prints));
+            segments.push(seg);
         }
         if !r.0.is_empty() {
             return None;
@@ -252,13 +283,14 @@ impl SharedSegment {
     fn print(&self, doc: DocId) -> Option<Option<u64>> {
         let seg = &self.all.segments[self.ord];
         let w = doc as usize / 64;
-        let word = *seg.bits.get(w)?;
+        let word = le_u64(seg.bits.as_slice(), w)?;
         let bit = 1u64 << (doc % 64);
         if word & bit == 0 {
             return Some(None);
         }
-        let rank = *seg.ranks.get(w)? as usize + (word & (bit - 1)).count_ones() as usize;
-        seg.prints.get(rank).map(|&p| Some(p))
+        let rank =
+            le_u32(seg.ranks.as_slice(), w)? as usize + (word & (bit - 1)).count_ones() as usize;
+        le_u64(seg.prints.as_slice(), rank).map(Some)
     }
 }
 
@@ -1077,25 +1109,41 @@ mod tests {
         let reader = index.reader().expect("reader");
         let searcher = reader.searcher();
         let built = SharedPrints::build(&searcher).expect("build");
-        let marked: usize = built.segments.iter().map(|s| s.prints.len()).sum();
+        let marked: usize = built.segments.iter().map(|s| s.marked()).sum();
         assert!(marked >= 2, "the copies are marked");
-        let loaded = SharedPrints::load(&path, &searcher).expect("loads for its segments");
+        let loaded = SharedPrints::load(&index_dir, &searcher).expect("loads for its segments");
         assert_eq!(loaded.segments.len(), built.segments.len());
         for (a, b) in loaded.segments.iter().zip(&built.segments) {
-            assert_eq!(
-                (&a.bits, &a.ranks, &a.prints),
-                (&b.bits, &b.ranks, &b.prints)
-            );
+            for (x, y) in [
+                (&a.bits, &b.bits),
+                (&a.ranks, &b.ranks),
+                (&a.prints, &b.prints),
+            ] {
+                assert_eq!(x.as_slice(), y.as_slice());
+            }
         }
+        drop(loaded);
         // Truncated, or one byte of a segment id changed: not this index's.
+        // Replaced through a rename, as `save` does: the loaded set maps
+        // the file, and truncating a mapped file in place is not allowed.
+        let replace = |bytes: &[u8]| {
+            let tmp = path.with_extension("test");
+            std::fs::write(&tmp, bytes).expect("write");
+            std::fs::rename(&tmp, &path).expect("rename");
+        };
         let good = std::fs::read(&path).expect("read");
-        std::fs::write(&path, &good[..good.len() - 1]).expect("write");
-        assert!(SharedPrints::load(&path, &searcher).is_none());
+        replace(&good[..good.len() - 1]);
+        assert!(SharedPrints::load(&index_dir, &searcher).is_none());
         let mut other = good.clone();
         other[12] = if other[12] == b'0' { b'1' } else { b'0' };
-        std::fs::write(&path, &other).expect("write");
-        assert!(SharedPrints::load(&path, &searcher).is_none());
+        replace(&other);
+        assert!(SharedPrints::load(&index_dir, &searcher).is_none());
+        replace(&good);
+        assert!(
+            SharedPrints::load(&index_dir, &searcher).is_some(),
+            "the good file again"
+        );
         std::fs::remove_file(&path).expect("remove");
-        assert!(SharedPrints::load(&path, &searcher).is_none());
+        assert!(SharedPrints::load(&index_dir, &searcher).is_none());
     }
 }

@@ -294,7 +294,7 @@ impl SearchEngine {
         if slot.generation != Some(generation) {
             // What the last ingest saved, when it still describes these
             // segments: a small file instead of every document's print.
-            let saved = facets::SharedPrints::load(&self.dir.join(SHARED_PRINTS_FILE), searcher);
+            let saved = facets::SharedPrints::load(&self.dir, searcher);
             if saved.is_none() && first {
                 return Caches::default();
             }
