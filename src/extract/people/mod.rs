@@ -26,7 +26,7 @@ mod tokens;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lexicon::LEXICON;
-use tokens::{Kind, Token, tokenize};
+use tokens::{Kind, Token, tokenize_into};
 
 /// The people named in an article (title and body): canonical full names,
 /// each once, in order of first mention. "Mr Putin", "Putin" and "Vladimir
@@ -333,13 +333,19 @@ type Found = Vec<String>;
 fn analyse(title: &str, body: &str) -> Vec<Found> {
     let lex = &*LEXICON;
     let lines: Vec<&str> = std::iter::once(title).chain(body.lines()).collect();
-    // (line, token index, words, verdict)
-    let mut segs: Vec<(usize, usize, Vec<String>, Verdict)> = Vec::new();
+    // (line, token index, words, verdict). The words stay borrowed from the
+    // text: most segments are rejected, and only the kept ones become
+    // `String`s (a `String` per word of every segment showed as malloc/free).
+    let mut segs: Vec<(usize, usize, Vec<&str>, Verdict)> = Vec::new();
     let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
+    // One token buffer for all lines, handed over only for a shouting line;
+    // and one for the lowercased words `judge` reads.
+    let mut toks: Vec<Token> = Vec::new();
+    let mut lw: Vec<Lower> = Vec::new();
     for (li, line) in lines.iter().enumerate() {
-        let toks = tokenize(line);
+        tokenize_into(line, &mut toks);
         if is_shouting(&toks) {
-            shouting.push((li, toks));
+            shouting.push((li, std::mem::take(&mut toks)));
             continue;
         }
         let scorer_line = toks
@@ -349,31 +355,27 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
             .into_iter()
             .map(|mut seg| {
                 peel_descriptor(&mut seg);
-                let v = judge(&seg, &toks, scorer_line);
+                let v = judge(&seg, &toks, scorer_line, &mut lw);
                 (seg, v)
             })
             .collect();
         coordinate(&mut judged, &toks);
         for (seg, v) in judged {
-            let words = seg.words.iter().map(|w| w.to_string()).collect();
-            segs.push((li, seg.start, words, v));
+            segs.push((li, seg.start, seg.words, v));
         }
     }
     // Names known in this document: full forms and their last words.
     // Sets, not scans: a huge article must stay linear.
-    let mut known_set: HashSet<&Vec<String>> = HashSet::new();
-    let known: Vec<&Vec<String>> = segs
+    let mut known_set: HashSet<&Vec<&str>> = HashSet::new();
+    let known: Vec<&Vec<&str>> = segs
         .iter()
         .filter(|s| matches!(s.3, Verdict::Person))
         .map(|s| &s.2)
         .filter(|k| known_set.insert(k))
         .collect();
-    let known_last: HashSet<&str> = known
-        .iter()
-        .filter_map(|k| k.last().map(String::as_str))
-        .collect();
+    let known_last: HashSet<&str> = known.iter().filter_map(|k| k.last().copied()).collect();
     let known_last_lower: HashSet<String> = known_last.iter().map(|w| w.to_lowercase()).collect();
-    let known_multi: Vec<&Vec<String>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
+    let known_multi: Vec<&Vec<&str>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
     let is_known_last = |w: &str| known_last.contains(w);
     let mut found: Vec<(usize, usize, Found)> = Vec::new();
     for (li, ti, words, v) in &segs {
@@ -383,7 +385,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
             Verdict::Reject => false,
         };
         if keep {
-            found.push((*li, *ti, words.clone()));
+            found.push((*li, *ti, words.iter().map(|w| w.to_string()).collect()));
         }
     }
     // All-caps lines: only names already known from mixed-case text count,
@@ -394,7 +396,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
             let mut matched = 0;
             for k in &known_multi {
                 let n = k.len();
-                if ti + n <= toks.len() && (0..n).all(|x| eq_lower(toks[ti + x].text, &k[x])) {
+                if ti + n <= toks.len() && (0..n).all(|x| eq_lower(toks[ti + x].text, k[x])) {
                     matched = n;
                     break;
                 }
@@ -571,10 +573,18 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 }
 
 /// Decide whether a segment names a person, using its words and the tokens
-/// around it.
-fn judge(seg: &Segment, toks: &[Token], scorer_line: bool) -> Verdict {
+/// around it. `lw` is scratch space for the lowercased words, reused across
+/// segments so that judging allocates nothing for ASCII words.
+fn judge<'a>(
+    seg: &Segment<'a>,
+    toks: &[Token],
+    scorer_line: bool,
+    lw: &mut Vec<Lower<'a>>,
+) -> Verdict {
     let lex = &*LEXICON;
-    let lw: Vec<Lower<'_>> = seg.words.iter().map(|w| lower(w)).collect();
+    lw.clear();
+    lw.extend(seg.words.iter().map(|w| lower(w)));
+    let lw: &[Lower<'a>] = lw;
     let n = lw.len();
     let first: &str = &lw[0];
     let last: &str = &lw[n - 1];
