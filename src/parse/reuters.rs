@@ -8,6 +8,8 @@
 //! It is a tolerant scanner for this one well-known SGML layout, not an SGML
 //! parser.
 
+use std::borrow::Cow;
+
 use super::Parsed;
 use crate::article::{Draft, Format};
 
@@ -24,9 +26,10 @@ pub fn parse(text: &str) -> Parsed {
         ordinal += 1;
         let open_tag_end = record.find('>').unwrap_or(record.len());
         let id = attr(&record[..open_tag_end], "NEWID").unwrap_or_else(|| ordinal.to_string());
-        let title = element(record, "TITLE").map(|t| unescape(t).trim().to_string());
-        let dateline = element(record, "DATELINE").map(|d| unescape(d).trim().to_string());
-        let body = element(record, "BODY").map(|b| paragraphs(&unescape(b)));
+        let title = element(record, "<TITLE>", "</TITLE>").map(|t| unescape(t).trim().to_string());
+        let dateline =
+            element(record, "<DATELINE>", "</DATELINE>").map(|d| unescape(d).trim().to_string());
+        let body = element(record, "<BODY>", "</BODY>").map(|b| paragraphs(&unescape(b)));
         let body = match (body, &title) {
             (Some(b), _) if !b.trim().is_empty() => b,
             (_, Some(t)) if !t.is_empty() => t.clone(),
@@ -37,15 +40,25 @@ pub fn parse(text: &str) -> Parsed {
             }
         };
         let body = match &dateline {
-            Some(d) if !d.is_empty() => format!("{d}\n\n{body}"),
+            Some(d) if !d.is_empty() => {
+                // Sized once: `format!` guessed short and copied the body
+                // again while growing.
+                let mut with = String::with_capacity(d.len() + 2 + body.len());
+                with.push_str(d);
+                with.push_str("\n\n");
+                with.push_str(&body);
+                with
+            }
             _ => body,
         };
         let draft = Draft {
             title,
             body,
-            published: element(record, "DATE").map(iso_date),
+            published: element(record, "<DATE>", "</DATE>").map(iso_date),
             source: Some("Reuters".to_string()),
-            people: element(record, "PEOPLE").map(items).unwrap_or_default(),
+            people: element(record, "<PEOPLE>", "</PEOPLE>")
+                .map(items)
+                .unwrap_or_default(),
             format: Format::Reuters,
             ..Draft::default()
         };
@@ -96,11 +109,12 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(tag[at..at + len].to_string())
 }
 
-fn element<'a>(record: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = record.find(&open)? + open.len();
-    let len = record[start..].find(&close)?;
+/// The text between the first `open` tag and the `close` tag after it. The
+/// tags are passed whole (not built from the name) so that the five lookups
+/// per record allocate nothing.
+fn element<'a>(record: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let start = record.find(open)? + open.len();
+    let len = record[start..].find(close)?;
     Some(&record[start..start + len])
 }
 
@@ -127,44 +141,55 @@ fn items(list: &str) -> Vec<String> {
 
 /// Reuters bodies start each paragraph with an indented line; wrapped lines
 /// continue without indent. The trailing "Reuter" sign-off is dropped.
+///
+/// Paragraphs are written straight into the joined output (blank line
+/// between), remembering where the last one starts so the sign-off can be
+/// cut there: a `String` per paragraph, the join and a copy of the last
+/// paragraph showed as malloc and memmove in ingest profiles.
 fn paragraphs(body: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    let mut current = String::new();
+    let mut out = String::with_capacity(body.len());
+    // Start of the last paragraph in `out`, and whether one is open.
+    let (mut last_start, mut open) = (0usize, false);
     for line in body.lines() {
-        let indented = line.starts_with(' ') || line.starts_with('\t');
-        if indented && !current.is_empty() {
-            paras.push(std::mem::take(&mut current));
+        if open && (line.starts_with(' ') || line.starts_with('\t')) {
+            open = false;
         }
         let t = line.trim();
         if t.is_empty() {
             continue;
         }
-        if !current.is_empty() {
-            current.push(' ');
+        if open {
+            out.push(' ');
+        } else {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            last_start = out.len();
+            open = true;
         }
-        current.push_str(t);
+        out.push_str(t);
     }
-    if !current.is_empty() {
-        paras.push(current);
+    let last = out.get(last_start..).unwrap_or_default();
+    let trimmed = last.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3}');
+    if trimmed == "Reuter" || trimmed == "REUTER" {
+        // Drop the sign-off paragraph and the blank line before it.
+        out.truncate(last_start.saturating_sub(2));
+    } else if let Some(stripped) = trimmed
+        .strip_suffix(" Reuter")
+        .or_else(|| trimmed.strip_suffix(" REUTER"))
+    {
+        out.truncate(last_start + stripped.len());
     }
-    if let Some(last) = paras.last_mut() {
-        let trimmed = last
-            .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3}')
-            .to_string();
-        if trimmed == "Reuter" || trimmed == "REUTER" {
-            paras.pop();
-        } else if let Some(stripped) = trimmed
-            .strip_suffix(" Reuter")
-            .or_else(|| trimmed.strip_suffix(" REUTER"))
-        {
-            *last = stripped.to_string();
-        }
-    }
-    paras.join("\n\n")
+    out
 }
 
 /// SGML entities used by the collection; numeric control entities vanish.
-fn unescape(s: &str) -> String {
+/// Text without `&` (most titles and datelines) is returned as it is,
+/// uncopied.
+fn unescape(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
@@ -197,7 +222,7 @@ fn unescape(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
