@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, regex};
+use super::rules::{Block, Cue, regex};
 
 /// Advertisement markers left where an ad slot was: "Advertisement",
 /// "ADVERTISEMENT", "Sponsored", "Story continues below advertisement".
@@ -89,7 +89,39 @@ pub(crate) fn copyright_footer(b: &Block<'_>) -> bool {
             ",
         )
     });
-    b.within(40) && CUE.is_match(b.text)
+    b.within(40) && may_be_footer(b) && CUE.is_match(b.text)
+}
+
+/// Every unanchored form of [`copyright_footer`]'s regex contains one of
+/// these ("all rights reserved", "may not be published / reproduced").
+pub(crate) const FOOTER_WORDS: &[&str] = &["reserved", "publish", "reproduc"];
+
+/// Whether [`copyright_footer`]'s regex could match: the block starts like
+/// one of its anchored forms, or the shared word scan found a word of its
+/// unanchored ones. The regex has no literal prefilter of its own (anchored
+/// and unanchored forms mixed, case-insensitive), so it was scanning nearly
+/// every block of every article. The prefixes are cut before any `s` or
+/// `k`, which `(?i)` also matches as `ſ` or the Kelvin sign, so an ASCII
+/// comparison is exact.
+fn may_be_footer(b: &Block<'_>) -> bool {
+    let starts = |p: &str| {
+        b.text
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    };
+    b.text.starts_with('©')
+        || [
+            "(c",
+            "copyright",
+            "contact",
+            "about",
+            "privacy",
+            "term",
+            "advert",
+        ]
+        .iter()
+        .any(|p| starts(p))
+        || b.may_cue(Cue::Footer)
 }
 
 /// Wire-service staff credits at the foot of a story: "(Reporting by Helen

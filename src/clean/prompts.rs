@@ -18,7 +18,8 @@ use regex::Regex;
 
 use super::rules::{Block, Cue, Cues, has_contact, reads_as_reporting, regex};
 
-/// The word scan in front of every cue regex here (see [`Cues`]).
+/// The word scan in front of every cue regex here and of
+/// `markers::copyright_footer`'s (see [`Cues`]).
 pub(crate) static CUES: LazyLock<Cues> = LazyLock::new(|| {
     Cues::new(&[
         (Cue::Newsletter, NEWSLETTER_WORDS),
@@ -28,6 +29,7 @@ pub(crate) static CUES: LazyLock<Cues> = LazyLock::new(|| {
         (Cue::Share, SHARE_WORDS),
         (Cue::Cookie, COOKIE_WORDS),
         (Cue::Click, CLICK_WORDS),
+        (Cue::Footer, super::markers::FOOTER_WORDS),
     ])
 });
 

@@ -245,6 +245,8 @@ pub(crate) enum Cue {
     Share,
     Cookie,
     Click,
+    /// The unanchored forms of `markers::copyright_footer`'s regex.
+    Footer,
 }
 
 impl Cue {
