@@ -381,7 +381,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
     for (li, ti, words, v) in &segs {
         let keep = match v {
             Verdict::Person => true,
-            Verdict::Maybe => words.len() == 1 && is_known_last(&words[0]),
+            Verdict::Maybe => words.len() == 1 && is_known_last(words[0]),
             Verdict::Reject => false,
         };
         if keep {
