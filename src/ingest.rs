@@ -13,6 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -115,11 +116,95 @@ pub enum Progress {
 }
 
 /// Finished files waiting for the writer. Workers hand over each file as
-/// soon as it is done, so no core waits for the slowest file of a batch; the
-/// bound keeps memory flat: at most this many files, plus one per worker
-/// and the one being fed, are alive at once (a Reuters `.sgm` file is about
+/// soon as it is done, so no core waits for the slowest file of a batch;
+/// the bound keeps the count of files alive small: at most this many, plus
+/// one per worker and the one being fed (a Reuters `.sgm` file is about
 /// 1,000 articles, ~3 MB as documents).
 const WAITING_FILES: usize = 2;
+
+/// Source bytes of the files being read, cleaned, waiting or fed at once.
+/// A file takes about 3.7 times its size in memory on its way to the
+/// writer (text, articles, documents): six 40 MB NDJSON dumps peaked at
+/// 711 MB with the writer's 200 MB budget when only the file count was
+/// bounded. Small files never reach this; a file bigger than it is
+/// processed alone.
+const IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The bytes of [`IN_FLIGHT_BYTES`] in use, shared by the workers (which
+/// take before reading a file) and the writer's feeder (which gives back
+/// once the file's documents are in the writer).
+struct InFlight {
+    state: Mutex<(u64, bool)>,
+    changed: Condvar,
+}
+
+impl InFlight {
+    fn new() -> InFlight {
+        InFlight {
+            state: Mutex::new((0, false)),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// Wait until `bytes` more fit (or nothing waits), then count them;
+    /// false once the feeder has stopped.
+    fn take(&self, bytes: u64) -> bool {
+        let Ok(mut s) = self.state.lock() else {
+            return false;
+        };
+        while !s.1 && s.0 > 0 && s.0 + bytes > IN_FLIGHT_BYTES {
+            s = match self.changed.wait(s) {
+                Ok(s) => s,
+                Err(_) => return false,
+            };
+        }
+        s.0 += bytes;
+        !s.1
+    }
+
+    fn give(&self, bytes: u64) {
+        if let Ok(mut s) = self.state.lock() {
+            s.0 = s.0.saturating_sub(bytes);
+            self.changed.notify_all();
+        }
+    }
+
+    /// The feeder is done (finished or failed): wake every waiting worker.
+    fn close(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.1 = true;
+            self.changed.notify_all();
+        }
+    }
+}
+
+/// What a file counts against [`IN_FLIGHT_BYTES`]: its size, or nothing
+/// for one too large to be read at all.
+fn weight(file: &SourceFile, opts: &IngestOptions) -> u64 {
+    if file.size > opts.max_file_bytes {
+        0
+    } else {
+        file.size
+    }
+}
+
+/// Gives a file's bytes back to [`InFlight`] once the feeder is done with it.
+struct GiveOnDrop<'a>(&'a InFlight, u64);
+
+impl Drop for GiveOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.give(self.1);
+    }
+}
+
+/// Closes [`InFlight`] when the feeder leaves, on any path.
+struct CloseOnDrop<'a>(&'a InFlight);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
 
 /// Index `roots` into the index at `index_dir`.
 pub fn ingest(
@@ -180,25 +265,36 @@ pub fn ingest(
     let schema = indexer.schema().clone();
     let mut added_since_commit = 0usize;
     let mut bytes_since_commit = 0u64;
+    let in_flight = InFlight::new();
     std::thread::scope(|scope| -> Result<()> {
         // The pipeline: the rayon pool reads, decodes, parses, cleans,
         // extracts and turns each file into index documents, and hands it
-        // over through a small bounded channel; this thread feeds the writer
-        // (whose own threads do the indexing) file by file. Before, files
-        // went in batches and every core waited at the end of each batch for
-        // the slowest file, about a tenth of the wall time.
+        // over through a small bounded channel, at most [`IN_FLIGHT_BYTES`]
+        // of files on their way at once; this thread feeds the writer
+        // (whose own threads do the indexing) file by file. Before, files went in batches and every core waited at
+        // the end of each batch for the slowest file, about a tenth of the
+        // wall time.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Ready<'_>>(WAITING_FILES);
-        let (todo, schema) = (&todo, &schema);
+        // Closed when this thread leaves the loop, on any path, so no
+        // worker stays waiting for room that will never come.
+        let _close = CloseOnDrop(&in_flight);
+        let (todo, schema, in_flight) = (&todo, &schema, &in_flight);
         scope.spawn(move || {
-            // A send error means the feeding side stopped on an error: stop
-            // reading files too.
+            // A refusal or send error means the feeding side stopped on an
+            // error: stop reading files too.
             let _ = todo.par_iter().try_for_each_with(tx, |tx, file| {
+                if !in_flight.take(weight(file, opts)) {
+                    return Err(());
+                }
                 let r = Ready::new(file, read_file(file, opts), schema);
                 progress(Progress::FileDone);
-                tx.send(r)
+                tx.send(r).map_err(|_| ())
             });
         });
         for file in rx {
+            // Its documents move into the writer below; what is left of
+            // it is freed at the end of this turn.
+            let _given = GiveOnDrop(in_flight, weight(file.file, opts));
             let path = file.file.path.display().to_string();
             let stored = manifest.files.get(&path);
             for problem in file.problems {
@@ -386,4 +482,41 @@ pub fn extract_paths(paths: &[PathBuf], opts: &IngestOptions) -> (Vec<Article>, 
         articles.extend(r.articles);
     }
     (articles, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// Room is taken and given back in bytes; one file always fits when
+    /// nothing is in flight; closing releases a waiting worker with a
+    /// refusal.
+    #[test]
+    fn in_flight_bytes_block_until_given_back_or_closed() {
+        let in_flight = InFlight::new();
+        assert!(
+            in_flight.take(IN_FLIGHT_BYTES * 3),
+            "alone, a big file fits"
+        );
+        in_flight.give(IN_FLIGHT_BYTES * 3);
+        assert!(in_flight.take(IN_FLIGHT_BYTES / 2));
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let f = &in_flight;
+            scope.spawn(move || tx.send(f.take(IN_FLIGHT_BYTES)));
+            // No room until the first half is given back.
+            assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
+            in_flight.give(IN_FLIGHT_BYTES / 2);
+            assert_eq!(rx.recv().ok(), Some(true));
+        });
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let f = &in_flight;
+            scope.spawn(move || tx.send(f.take(1)));
+            assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
+            in_flight.close();
+            assert_eq!(rx.recv().ok(), Some(false), "closed: refused");
+        });
+    }
 }
