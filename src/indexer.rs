@@ -18,7 +18,7 @@ use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, T
 use crate::article::Article;
 use crate::error::{Error, Result};
 use crate::schema::{NewsSchema, SCHEMA_VERSION};
-use crate::search::facets::{SHARED_PRINTS_FILE, SharedPrints};
+use crate::search::facets::{SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints};
 
 /// File written beside tantivy's own files, naming the schema version.
 pub const VERSION_FILE: &str = "newsidx.json";
@@ -371,7 +371,6 @@ fn write_error(dir: &Path, e: TantivyError) -> Error {
     ))
 }
 
-/// Remove a newsidx index's files (only files tantivy or newsidx wrote).
 /// Build the shared-prints set of the index's current segments and save
 /// it beside them; reading every document's print takes tens of ms on a
 /// million articles.
@@ -381,16 +380,15 @@ fn save_shared_prints(index: &Index, dir: &Path) -> tantivy::Result<()> {
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
     let searcher = reader.searcher();
-    let path = dir.join(SHARED_PRINTS_FILE);
     if SharedPrints::load(dir, &searcher).is_some() {
         // Nothing changed since it was saved (a re-ingest with nothing to do).
         return Ok(());
     }
-    let shared = SharedPrints::build(&searcher)?;
-    shared.save(&searcher, &path)?;
+    SharedPrints::build(&searcher)?.save(&searcher, dir)?;
     Ok(())
 }
 
+/// Remove a newsidx index's files (only files tantivy or newsidx wrote).
 fn clear_index_dir(dir: &Path) -> Result<()> {
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io_err(dir))?
@@ -406,7 +404,7 @@ fn clear_index_dir(dir: &Path) -> Result<()> {
             // The saved print set, and its temporary file if a crash
             // came mid-write.
             || name == SHARED_PRINTS_FILE
-            || name == "shared-prints.tmp"
+            || name == SHARED_PRINTS_TMP
             || name == ".managed.json"
             || is_segment_file(name);
         if ours && path.is_file() {

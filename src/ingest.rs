@@ -271,9 +271,9 @@ pub fn ingest(
         // extracts and turns each file into index documents, and hands it
         // over through a small bounded channel, at most [`IN_FLIGHT_BYTES`]
         // of files on their way at once; this thread feeds the writer
-        // (whose own threads do the indexing) file by file. Before, files went in batches and every core waited at
-        // the end of each batch for the slowest file, about a tenth of the
-        // wall time.
+        // (whose own threads do the indexing) file by file. Before, files
+        // went in batches and every core waited at the end of each batch
+        // for the slowest file, about a tenth of the wall time.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Ready<'_>>(WAITING_FILES);
         // Closed when this thread leaves the loop, on any path, so no
         // worker stays waiting for room that will never come.

@@ -70,6 +70,8 @@ struct SharedBits {
 
 /// File name of the saved [`SharedPrints`] in the index directory.
 pub const SHARED_PRINTS_FILE: &str = "shared-prints.bin";
+/// The file [`SharedPrints::save`] writes first and renames.
+pub const SHARED_PRINTS_TMP: &str = "shared-prints.tmp";
 const SIDECAR_MAGIC: &[u8; 4] = b"NXSP";
 const SIDECAR_VERSION: u32 = 2;
 
@@ -167,19 +169,20 @@ impl SharedPrints {
         Ok(SharedPrints { segments })
     }
 
-    /// Write the set to `path` (through a temporary file and a rename, so
-    /// a reader never sees half of it), naming each segment by its id and
+    /// Write the set into the index directory `dir` (through a temporary
+    /// file and a rename, so a reader never sees half of it, and a mapped
+    /// old file stays valid), naming each segment by its id and
     /// size: [`SharedPrints::load`] uses it only for exactly these
     /// segments. Ingest writes it when it finishes, so a one-shot search
-    /// gets the set for the cost of reading a small file instead of every
-    /// document's print (about 7% of a broad CLI search).
+    /// gets the set without reading every document's print (about 7% of a
+    /// broad CLI search).
     ///
     /// Layout, little-endian: `NXSP`, version (u32), segment count (u32);
     /// per segment its id (32 hex bytes), max doc (u32), marked count (u32),
     /// then the segment's bits (u64 per 64 documents), ranks (u32 per bits
     /// word) and prints (u64 per marked document), as [`SharedBits`] holds
     /// them.
-    pub fn save(&self, searcher: &Searcher, path: &Path) -> std::io::Result<()> {
+    pub fn save(&self, searcher: &Searcher, dir: &Path) -> std::io::Result<()> {
         let readers = searcher.segment_readers();
         if readers.len() != self.segments.len() {
             return Err(std::io::Error::other(
@@ -198,17 +201,17 @@ impl SharedPrints {
             out.extend_from_slice(seg.ranks.as_slice());
             out.extend_from_slice(seg.prints.as_slice());
         }
-        let tmp = path.with_extension("tmp");
+        let tmp = dir.join(SHARED_PRINTS_TMP);
         std::fs::write(&tmp, &out)?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, dir.join(SHARED_PRINTS_FILE))
     }
 
-    /// The set [`SharedPrints::save`] wrote to the index directory `dir`, if it
-    /// describes exactly the segments of `searcher`, in its order (same
-    /// ids, same sizes; segments never change once written, and deletes
-    /// only make the set a superset, which counts the same). `None` when
-    /// the file is missing, malformed or stale (a later ingest that did
-    /// not finish, a merge). tantivy's `MmapDirectory` maps it, so
+    /// The set [`SharedPrints::save`] wrote to the index directory `dir`,
+    /// if it describes exactly the segments of `searcher`, in its order
+    /// (same ids, same sizes; segments never change once written, and
+    /// deletes only make the set a superset, which counts the same). `None`
+    /// when the file is missing, malformed or stale (a later ingest that
+    /// did not finish, a merge). tantivy's `MmapDirectory` maps it, so
     /// nothing is read until a count looks a document up.
     pub fn load(dir: &Path, searcher: &Searcher) -> Option<SharedPrints> {
         // Not through the index's own (managed) directory, which expects

@@ -284,7 +284,9 @@ impl SearchEngine {
     /// `facets`, the facet columns as arrays. Built once per searcher
     /// generation, but never on an engine's first search: a one-shot CLI
     /// search would pay for reading the whole index to save on one query.
-    /// `None` means "not cached": counts are the same either way.
+    /// The print set the last ingest saved is the exception: it describes
+    /// these segments already and is only mapped, so even a first search
+    /// takes it. `None` means "not cached": counts are the same either way.
     fn caches(&self, searcher: &Searcher, facets: bool) -> Caches {
         let generation = searcher.generation().generation_id();
         let first = self.searches.fetch_add(1, AtomicOrdering::Relaxed) == 0;
@@ -298,10 +300,7 @@ impl SearchEngine {
             if saved.is_none() && first {
                 return Caches::default();
             }
-            let shared = match saved {
-                Some(s) => Some(s),
-                None => facets::SharedPrints::build(searcher).ok(),
-            };
+            let shared = saved.or_else(|| facets::SharedPrints::build(searcher).ok());
             *slot = Caches {
                 generation: Some(generation),
                 shared: shared.map(Arc::new),

@@ -844,7 +844,7 @@ pub struct Builder<'a> {
     /// Whether to add the clauses that only rank (tier, proximity, joined).
     ranking: bool,
     /// Top-level clauses of [`Built::tier`], set while building `query`.
-    tier: Option<Vec<(Occur, Box<dyn Query>)>>,
+    tier: Option<Vec<Clause>>,
     /// The same without the proximity clauses, and those clauses.
     split_tier: Option<(Vec<Clause>, Proximity)>,
     /// Whether filters are required on top of the query's own clauses.
@@ -1377,7 +1377,7 @@ impl<'a> Builder<'a> {
 /// (optional clauses only) contributes its clauses, recursively. Only for
 /// queries whose scores do not matter: a nested union sums its own scores
 /// before its parent does, and the flat one adds in another order.
-fn push_union(out: &mut Vec<(Occur, Box<dyn Query>)>, q: &dyn Query) {
+fn push_union(out: &mut Vec<Clause>, q: &dyn Query) {
     match q.downcast_ref::<BooleanQuery>() {
         Some(b) if b.clauses().iter().all(|(o, _)| *o == Occur::Should) => {
             for (_, c) in b.clauses() {
