@@ -66,10 +66,19 @@ fn finish(text: String, encoding: &'static str, lossy: bool) -> Result<Decoded, 
     })
 }
 
+/// One line of a file read line by line: UTF-8 as is, else Windows-1252
+/// (as [`decode`] does for a whole file).
+pub fn decode_line(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => WINDOWS_1252.decode(bytes).0,
+    }
+}
+
 /// Binary sniffing on the first 8 KiB: any NUL, or more than 10% control
 /// characters other than tab/CR/LF/FF. Text encodings we accept never
 /// contain NUL (UTF-16 is caught by its BOM before this runs).
-fn looks_binary(bytes: &[u8]) -> bool {
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
         return true;

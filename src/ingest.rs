@@ -18,13 +18,13 @@ use std::sync::{Condvar, Mutex};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::article::Article;
+use crate::article::{Article, Draft, Format};
 use crate::clean;
 use crate::decode;
 use crate::error::Result;
 use crate::extract::{self, Origin};
 use crate::indexer::{DEFAULT_WRITER_BYTES, Indexer, Prepared};
-use crate::parse;
+use crate::parse::{self, ndjson};
 use crate::schema::NewsSchema;
 use crate::walk::{self, Skipped, SourceFile};
 
@@ -46,6 +46,10 @@ pub struct IngestOptions {
     pub commit_bytes: u64,
     /// Memory budget of the index writer.
     pub writer_bytes: usize,
+    /// NDJSON files bigger than this are streamed ([`DEFAULT_STREAM_BYTES`]).
+    pub stream_bytes: u64,
+    /// Record text per part of a streamed file ([`DEFAULT_STREAM_PART_BYTES`]).
+    pub stream_part_bytes: usize,
 }
 
 /// Articles between commits unless `NEWSIDX_COMMIT_EVERY` says otherwise.
@@ -68,12 +72,18 @@ pub const DEFAULT_COMMIT_BYTES: u64 = 256 * 1024 * 1024;
 /// not something a user should need.
 pub const COMMIT_EVERY_ENV: &str = "NEWSIDX_COMMIT_EVERY";
 
-fn commit_every_from_env() -> usize {
-    std::env::var(COMMIT_EVERY_ENV)
+/// Environment variable overriding [`DEFAULT_STREAM_PART_BYTES`] (a
+/// positive integer), for the same reason: the crash tests cut a small dump
+/// into many parts.
+pub const STREAM_PART_BYTES_ENV: &str = "NEWSIDX_STREAM_PART_BYTES";
+
+/// A positive integer from the environment variable `name`, else `default`.
+fn from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0)
-        .unwrap_or(DEFAULT_COMMIT_EVERY)
+        .unwrap_or(default)
 }
 
 impl Default for IngestOptions {
@@ -82,9 +92,11 @@ impl Default for IngestOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             default_source: None,
             rebuild: false,
-            commit_every: commit_every_from_env(),
+            commit_every: from_env(COMMIT_EVERY_ENV, DEFAULT_COMMIT_EVERY),
             commit_bytes: DEFAULT_COMMIT_BYTES,
             writer_bytes: DEFAULT_WRITER_BYTES,
+            stream_bytes: DEFAULT_STREAM_BYTES,
+            stream_part_bytes: from_env(STREAM_PART_BYTES_ENV, DEFAULT_STREAM_PART_BYTES),
         }
     }
 }
@@ -129,6 +141,24 @@ const WAITING_FILES: usize = 2;
 /// bounded. Small files never reach this; a file bigger than it is
 /// processed alone.
 const IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// NDJSON files bigger than this (or than the per-file cap) are streamed:
+/// read line by line on their own thread, their records cleaned and
+/// extracted in parts of [`DEFAULT_STREAM_PART_BYTES`] on the whole pool, and
+/// handed to the writer part by part. A dump of any size then holds a few
+/// parts in memory instead of 3.7 times its size (six 40 MB dumps peaked
+/// at 560 MB when each went through whole), so the per-file cap does not
+/// apply to them: it bounds each line instead.
+pub const DEFAULT_STREAM_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Record text (bodies and titles) per part of a streamed file: about
+/// 1,000 articles, enough to keep both cores busy on one part.
+pub const DEFAULT_STREAM_PART_BYTES: usize = 2 * 1024 * 1024;
+
+fn is_streamed(file: &SourceFile, opts: &IngestOptions) -> bool {
+    parse::format_of(&file.path) == Format::Ndjson
+        && (file.size > opts.stream_bytes || file.size > opts.max_file_bytes)
+}
 
 /// The bytes of [`IN_FLIGHT_BYTES`] in use, shared by the workers (which
 /// take before reading a file) and the writer's feeder (which gives back
@@ -266,6 +296,8 @@ pub fn ingest(
     let mut added_since_commit = 0usize;
     let mut bytes_since_commit = 0u64;
     let in_flight = InFlight::new();
+    let (streamed, whole): (Vec<&SourceFile>, Vec<&SourceFile>) =
+        todo.iter().partition(|f| is_streamed(f, opts));
     std::thread::scope(|scope| -> Result<()> {
         // The pipeline: the rayon pool reads, decodes, parses, cleans,
         // extracts and turns each file into index documents, and hands it
@@ -278,37 +310,54 @@ pub fn ingest(
         // Closed when this thread leaves the loop, on any path, so no
         // worker stays waiting for room that will never come.
         let _close = CloseOnDrop(&in_flight);
-        let (todo, schema, in_flight) = (&todo, &schema, &in_flight);
+        let (whole, schema, in_flight) = (&whole, &schema, &in_flight);
+        let stream_tx = tx.clone();
         scope.spawn(move || {
             // A refusal or send error means the feeding side stopped on an
             // error: stop reading files too.
-            let _ = todo.par_iter().try_for_each_with(tx, |tx, file| {
+            let _ = whole.par_iter().try_for_each_with(tx, |tx, file| {
                 if !in_flight.take(weight(file, opts)) {
                     return Err(());
                 }
-                let r = Ready::new(file, read_file(file, opts), schema);
+                let r = Ready::new(file, read_file(file, opts), schema, weight(file, opts));
                 progress(Progress::FileDone);
                 tx.send(r).map_err(|_| ())
             });
         });
-        for file in rx {
+        // Big dumps, one at a time, beside the pool's files: one open
+        // stream is what lets the feeder commit as soon as it ends.
+        scope.spawn(move || {
+            for file in streamed {
+                if stream_file(file, opts, schema, &stream_tx).is_err() {
+                    return;
+                }
+                progress(Progress::FileDone);
+            }
+        });
+        // Some(old version deleted) while a streamed file's parts arrive.
+        let mut stream: Option<bool> = None;
+        for part in rx {
             // Its documents move into the writer below; what is left of
             // it is freed at the end of this turn.
-            let _given = GiveOnDrop(in_flight, weight(file.file, opts));
-            let path = file.file.path.display().to_string();
+            let _given = GiveOnDrop(in_flight, part.weight);
+            let path = part.file.path.display().to_string();
             let stored = manifest.files.get(&path);
-            for problem in file.problems {
-                summary.skipped.push(Skipped::new(&file.file.path, problem));
+            for problem in part.problems {
+                summary.skipped.push(Skipped::new(&part.file.path, problem));
             }
-            if file.docs.is_empty() {
-                continue;
-            }
-            if stored.is_some() {
+            // A changed file's old articles go just before its first new
+            // one (a file that now yields nothing keeps them).
+            let mut deleted = part.streamed && stream.take().unwrap_or(false);
+            if stored.is_some() && !deleted && !part.docs.is_empty() {
                 indexer.delete_file(&path);
+                deleted = true;
             }
-            added_since_commit += file.docs.len();
-            bytes_since_commit += file.file.size;
-            for (print, doc) in file.docs {
+            if part.more {
+                stream = Some(deleted);
+            }
+            added_since_commit += part.docs.len();
+            bytes_since_commit += part.bytes;
+            for (print, doc) in part.docs {
                 let count = fingerprints.entry(print).or_default();
                 if *count > 0 {
                     summary.duplicates += 1;
@@ -321,7 +370,12 @@ pub fn ingest(
                     summary.new += 1;
                 }
             }
-            if added_since_commit >= opts.commit_every || bytes_since_commit >= opts.commit_bytes {
+            // Never between two parts of a file: the manifest is read from
+            // the committed documents, so a commit there would record a
+            // half-read file as done.
+            let due =
+                added_since_commit >= opts.commit_every || bytes_since_commit >= opts.commit_bytes;
+            if due && stream.is_none() {
                 indexer.commit()?;
                 added_since_commit = 0;
                 bytes_since_commit = 0;
@@ -336,31 +390,125 @@ pub fn ingest(
     Ok(summary)
 }
 
-/// One file's outcome as the writer needs it: documents built on a worker
-/// thread (with the duplicate key of each), so feeding the writer is only
-/// moves, and the articles' own strings are freed before the batch waits.
+/// A file's outcome as the writer needs it, whole or (a streamed file) in
+/// parts: documents built on a worker thread (with the duplicate key of
+/// each), so feeding the writer is only moves, and the articles' own
+/// strings are freed before the part waits.
 struct Ready<'a> {
     file: &'a SourceFile,
     problems: Vec<String>,
     docs: Vec<(u64, Prepared)>,
+    /// Source bytes this part stands for, towards the next commit.
+    bytes: u64,
+    /// Bytes of [`InFlight`] to give back once fed.
+    weight: u64,
+    /// A part of a streamed file.
+    streamed: bool,
+    /// More parts of this file follow: no commit until they are in.
+    more: bool,
 }
 
 impl<'a> Ready<'a> {
-    fn new(file: &'a SourceFile, r: FileResult, schema: &NewsSchema) -> Ready<'a> {
-        let docs = r
-            .articles
-            .iter()
-            .map(|a| {
-                (
-                    crate::search::near::print64(&a.fingerprint),
-                    Prepared::new(schema, a, file.modified, file.size),
-                )
-            })
-            .collect();
+    fn new(file: &'a SourceFile, r: FileResult, schema: &NewsSchema, weight: u64) -> Ready<'a> {
         Ready {
             file,
             problems: r.problems,
-            docs,
+            docs: documents(file, &r.articles, schema),
+            bytes: file.size,
+            weight,
+            streamed: false,
+            more: false,
+        }
+    }
+}
+
+fn documents(file: &SourceFile, articles: &[Article], schema: &NewsSchema) -> Vec<(u64, Prepared)> {
+    articles
+        .iter()
+        .map(|a| {
+            (
+                crate::search::near::print64(&a.fingerprint),
+                Prepared::new(schema, a, file.modified, file.size),
+            )
+        })
+        .collect()
+}
+
+/// Stream one big NDJSON file to the writer in parts (see
+/// [`DEFAULT_STREAM_BYTES`]); each part's records are cleaned and extracted on the
+/// whole rayon pool, in order. `Err` when the writer's side has stopped.
+fn stream_file<'a>(
+    file: &'a SourceFile,
+    opts: &IngestOptions,
+    schema: &NewsSchema,
+    tx: &std::sync::mpsc::SyncSender<Ready<'a>>,
+) -> std::result::Result<(), ()> {
+    let path_str = file.path.display().to_string();
+    let part = |problems, docs, more| Ready {
+        file,
+        problems,
+        docs,
+        // Only the whole file counts towards a commit, which cannot come
+        // before its last part anyway.
+        bytes: if more { 0 } else { file.size },
+        weight: 0,
+        streamed: true,
+        more,
+    };
+    let mut lines = match std::fs::File::open(&file.path) {
+        Ok(f) => ndjson::Lines::new(
+            std::io::BufReader::with_capacity(1 << 16, f),
+            opts.max_file_bytes,
+        ),
+        Err(e) => {
+            let problem = vec![format!("cannot read: {e}")];
+            return tx.send(part(problem, Vec::new(), false)).map_err(|_| ());
+        }
+    };
+    // Records and problems in file order, so the reasons of a part are
+    // reported in line order as for a whole file.
+    let mut lines_of_part: Vec<ndjson::Line> = Vec::new();
+    let mut record_bytes = 0usize;
+    loop {
+        let line = lines.next();
+        let end = line.is_none();
+        if let Some(line) = line {
+            if let ndjson::Line::Record(_, draft) = &line {
+                record_bytes += draft.body.len() + draft.title.as_ref().map_or(0, String::len);
+            }
+            lines_of_part.push(line);
+        }
+        if !end && record_bytes < opts.stream_part_bytes {
+            continue;
+        }
+        record_bytes = 0;
+        let done: Vec<std::result::Result<Article, String>> = std::mem::take(&mut lines_of_part)
+            .into_par_iter()
+            .filter_map(|line| match line {
+                ndjson::Line::Record(id, draft) => Some(article_of(
+                    &id,
+                    &draft,
+                    &path_str,
+                    false,
+                    opts.default_source.as_deref(),
+                )),
+                ndjson::Line::Problem(p) => Some(Err(p)),
+                ndjson::Line::Blank => None,
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut articles = Vec::with_capacity(done.len());
+        for r in done {
+            match r {
+                Ok(a) => articles.push(a),
+                Err(p) => problems.push(p),
+            }
+        }
+        let docs = documents(file, &articles, schema);
+        drop(articles);
+        tx.send(part(problems, docs, !end)).map_err(|_| ())?;
+        if end {
+            return Ok(());
         }
     }
 }
@@ -421,47 +569,77 @@ pub fn articles_from_bytes(
     default_source: Option<&str>,
 ) -> FileResult {
     let mut out = FileResult::default();
-    let text = match decode::decode(bytes) {
-        Ok(d) => d.text,
+    let format = parse::format_of(path);
+    if format == Format::Ndjson {
+        // Line by line, as a streamed dump is (see [`ndjson::Lines`]), so
+        // a file gives the same records and reasons, in line order, at any
+        // size.
+        for line in ndjson::Lines::new(bytes, u64::MAX) {
+            match line {
+                ndjson::Line::Record(id, draft) => {
+                    match article_of(&id, &draft, path_str, false, default_source) {
+                        Ok(a) => out.articles.push(a),
+                        Err(p) => out.problems.push(p),
+                    }
+                }
+                ndjson::Line::Problem(p) => out.problems.push(p),
+                ndjson::Line::Blank => {}
+            }
+        }
+        return out;
+    }
+    let parsed = match decode::decode(bytes) {
+        Ok(d) => parse::parse(format, &d.text),
         Err(e) => {
             out.problems.push(e.to_string());
             return out;
         }
     };
-    let format = parse::format_of(path);
-    let parsed = parse::parse(format, &text);
     out.problems = parsed.problems;
     let single = parsed.records.len() == 1 && parsed.records[0].0.is_empty();
     for (id, draft) in &parsed.records {
-        let cleaned = clean::clean_body(&draft.body);
-        if cleaned.body.trim().is_empty() {
-            let what = if single {
-                "no article text found".to_string()
-            } else {
-                format!("record {id}: no article text found")
-            };
-            out.problems.push(what);
-            continue;
+        match article_of(id, draft, path_str, single, default_source) {
+            Ok(a) => out.articles.push(a),
+            Err(p) => out.problems.push(p),
         }
-        let key = if id.is_empty() {
-            path_str.to_string()
-        } else {
-            format!("{path_str}#{id}")
-        };
-        out.articles.push(extract::assemble(
-            draft,
-            &cleaned,
-            Origin {
-                key: &key,
-                path: path_str,
-                default_source,
-            },
-        ));
     }
     if parsed.records.is_empty() && out.problems.is_empty() {
         out.problems.push("no articles found".to_string());
     }
     out
+}
+
+/// Clean and extract one record (`id` empty for a single-record file),
+/// or say why it holds no article.
+fn article_of(
+    id: &str,
+    draft: &Draft,
+    path_str: &str,
+    single: bool,
+    default_source: Option<&str>,
+) -> std::result::Result<Article, String> {
+    let cleaned = clean::clean_body(&draft.body);
+    if cleaned.body.trim().is_empty() {
+        return Err(if single {
+            "no article text found".to_string()
+        } else {
+            format!("record {id}: no article text found")
+        });
+    }
+    let key = if id.is_empty() {
+        path_str.to_string()
+    } else {
+        format!("{path_str}#{id}")
+    };
+    Ok(extract::assemble(
+        draft,
+        &cleaned,
+        Origin {
+            key: &key,
+            path: path_str,
+            default_source,
+        },
+    ))
 }
 
 /// Articles for `extract`: what ingest would store for these paths, without

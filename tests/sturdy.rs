@@ -149,6 +149,72 @@ fn sigkill_mid_ingest_leaves_last_commit_and_rerun_is_exact() {
     }
 }
 
+/// A dump streamed in parts is committed whole or not at all: killed as
+/// soon as a commit is visible, the rerun must still find every record
+/// (a commit between parts would record the half-read file as done, and
+/// the rerun would skip it as unchanged).
+#[test]
+fn sigkill_mid_stream_never_commits_half_a_dump() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let corpus = tmp.path().join("corpus");
+    let index = tmp.path().join("index");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    let n = 4000;
+    // Short bodies keep the test quick; a key newsidx ignores makes the
+    // file big enough to be streamed.
+    let padding = "x".repeat(300);
+    let mut dump = String::new();
+    for i in 0..n {
+        let body = format!("The council discussed item uniq{i}, a sturdyword matter.");
+        let record =
+            serde_json::json!({"title": format!("Item {i}"), "body": body, "notes": padding});
+        dump.push_str(&record.to_string());
+        dump.push('\n');
+    }
+    assert!(
+        dump.len() > 1024 * 1024,
+        "over --max-file-size 1, so streamed"
+    );
+    std::fs::write(corpus.join("dump.ndjson"), dump).expect("write");
+    let mut child = bin()
+        .env(newsidx::ingest::COMMIT_EVERY_ENV, "1")
+        .env(newsidx::ingest::STREAM_PART_BYTES_ENV, "4000")
+        .arg("--index")
+        .arg(&index)
+        .args(["ingest", "--memory", "16", "--max-file-size", "1"])
+        .arg(&corpus)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn ingest");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while segments_in_meta(&index) == 0 && child.try_wait().expect("try_wait").is_none() {
+        assert!(Instant::now() < deadline, "no commit within 120 s");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let after_kill = articles(&index);
+    assert!(
+        after_kill == 0 || after_kill == n as u64,
+        "a killed stream left {after_kill} of {n} records committed"
+    );
+    let o = run(
+        &index,
+        &[
+            "--json",
+            "ingest",
+            "--max-file-size",
+            "1",
+            &corpus.display().to_string(),
+        ],
+    );
+    assert!(o.status.success(), "rerun failed: {}", stderr(&o));
+    assert_eq!(articles(&index), n as u64);
+    let (total, _) = hit_keys(&index, "sturdyword");
+    assert_eq!(total, n as u64);
+}
+
 #[test]
 fn searches_answer_during_ingest_and_see_its_commits() {
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -20,7 +20,8 @@ pub struct IngestArgs {
     /// Source name for articles whose publication cannot be found
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
-    /// Skip files larger than this many megabytes
+    /// Skip files larger than this many megabytes (NDJSON dumps are read
+    /// line by line at any size; the limit applies to each line)
     #[arg(long, value_name = "MB", default_value_t = 50)]
     pub max_file_size: u64,
     /// Replace the index (needed after a schema change)

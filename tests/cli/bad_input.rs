@@ -17,6 +17,17 @@ fn bad_files_are_reported_and_the_rest_indexed() {
     env.write("empty.txt", "");
     env.write("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00");
     env.write("big.txt", "word ".repeat(300_000)); // 1.5 MB, over a 1 MB cap
+    // A dump over the cap is streamed, not refused: the cap bounds each
+    // line instead, so only its one over-long line is skipped.
+    env.write(
+        "big.ndjson",
+        format!(
+            "{{\"title\":\"Ferry fares\",\"body\":\"Ferry fares rose on Monday.\"}}\n\
+             {{\"title\":\"Long\",\"body\":\"{}\"}}\n\
+             {{\"title\":\"Bridge tolls\",\"body\":\"Bridge tolls fell on Tuesday.\"}}\n",
+            "word ".repeat(240_000)
+        ),
+    );
     env.write(
         "nothing.html",
         "<html><head><script>var a=1;</script></head><body>  </body></html>",
@@ -50,8 +61,8 @@ fn bad_files_are_reported_and_the_rest_indexed() {
     );
     let s = run.json();
     assert_eq!(
-        s["new"], 3,
-        "good.txt, latin1.txt and one NDJSON record: {s}"
+        s["new"], 5,
+        "good.txt, latin1.txt, one dump.jsonl record and two big.ndjson ones: {s}"
     );
     let reasons: Vec<(String, String)> = s["skipped"]
         .as_array()
@@ -83,6 +94,10 @@ fn bad_files_are_reported_and_the_rest_indexed() {
     has("nothing.html", "no article text");
     has("dump.jsonl", "line 2: invalid JSON");
     has("dump.jsonl", "line 3: no article body");
+    has(
+        "big.ndjson",
+        "line 2: longer than the limit of 1048576 bytes",
+    );
     #[cfg(unix)]
     {
         has("again", "symlink loop");
