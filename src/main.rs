@@ -15,16 +15,29 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // A closed pipe (`newsidx export | head`) is not an error worth a message.
-            if err
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            {
+            if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("error: {err:#}");
             ExitCode::from(cli::EXIT_ERROR)
         }
     }
+}
+
+/// The reader of our output went away (`newsidx search ... | head`): not
+/// an error, as in ripgrep and fd. JSON output reports it inside a
+/// `serde_json::Error`.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(BrokenPipe)
+    })
 }
 
 /// Keep glibc's malloc from holding freed memory. Ingest allocates article

@@ -96,3 +96,45 @@ fn sample_corpus_ingests_cleanly_and_finds_the_pact() {
         "{stats}"
     );
 }
+
+/// A reader that goes away early (`newsidx search ... | head`) ends the
+/// run quietly with success, as in ripgrep and fd, for text and JSON.
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let env = Env::new();
+    for i in 0..150 {
+        env.write(
+            &format!("a{i}.txt"),
+            article(
+                &format!("Harbour report {i}"),
+                &format!(
+                    "The harbour board met on Tuesday about berth {i}. Dock workers said the \
+                     harbour plan for berth {i} was late, and the board promised a new harbour \
+                     timetable by the spring."
+                ),
+            ),
+        );
+    }
+    let ingest = env.run(&["ingest", env.corpus().to_str().expect("utf-8 path")]);
+    assert_eq!(ingest.code, 0, "{}", ingest.stderr);
+    for args in [
+        &["--json", "search", "-n", "150", "harbour"][..],
+        &["export"][..],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsidx"))
+            .arg("--index")
+            .arg(env.index())
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn newsidx");
+        // Close the read end before a byte is read: the output is well over
+        // a pipe's 64 KB buffer, so a write fails with EPIPE.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+}
