@@ -2,7 +2,11 @@
 //! an exit code (0 success, 1 no hits, 2 error). Everything else lives in
 //! `cli/` and the library.
 
+mod alloc;
 mod cli;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Switch = alloc::Switch;
 
 use std::process::ExitCode;
 
@@ -11,6 +15,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     tune_malloc();
     let args = cli::Cli::parse();
+    if matches!(args.command, cli::Command::Ingest(_)) {
+        alloc::use_mimalloc();
+    }
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -40,9 +47,12 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Keep glibc's malloc from holding freed memory. Ingest allocates article
-/// text on the rayon workers and tantivy's indexing threads free it, and
-/// each flushed segment frees a writer budget's worth of arena pages:
+/// Keep glibc's malloc from holding freed memory. It serves every command
+/// but ingest (which switches to mimalloc, see `alloc.rs`); these settings
+/// were measured when ingest still ran on it, where article text is
+/// allocated on the rayon workers and freed on tantivy's indexing threads,
+/// and each flushed segment frees a writer budget's worth of arena pages.
+/// They keep a long-running `serve` in check the same way:
 /// - arenas are capped at one per core (glibc's default is eight per core,
 ///   each keeping its own free fragments resident: the 1 GB ingest's heap
 ///   crept from 300 to 450 MB);
