@@ -202,15 +202,21 @@ fn is_cap_word(t: &Token) -> bool {
     if t.kind != Kind::Word {
         return false;
     }
-    let mut cs = t.text.chars();
-    let Some(first) = cs.next() else {
-        return false;
-    };
-    if first.is_uppercase() {
-        return t.text.chars().any(char::is_lowercase);
+    // Most words start with a lowercase ASCII letter: decide those from the
+    // first byte, without decoding a character.
+    match t.text.as_bytes().first() {
+        None => false,
+        Some(b) if b.is_ascii_uppercase() => t.text.chars().any(char::is_lowercase),
+        Some(b'a' | b'e') => {
+            (t.text.starts_with("al-") || t.text.starts_with("el-"))
+                && t.text[3..].chars().next().is_some_and(char::is_uppercase)
+        }
+        Some(b) if b.is_ascii() => false,
+        Some(_) => {
+            t.text.chars().next().is_some_and(char::is_uppercase)
+                && t.text.chars().any(char::is_lowercase)
+        }
     }
-    (t.text.starts_with("al-") || t.text.starts_with("el-"))
-        && t.text[3..].chars().next().is_some_and(char::is_uppercase)
 }
 
 /// A word with letters that are all capitals ("LEICESTERSHIRE", "US").
@@ -309,9 +315,12 @@ fn starts_with_lower(s: &str, prefix: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
-/// A piece of a capitalised run that may be a name.
-struct Segment<'a> {
-    words: Vec<&'a str>,
+/// A piece of a capitalised run that may be a name. Its words are the texts
+/// of the line's tokens `start..end` (a run never skips a token), so it
+/// borrows nothing and holds no `Vec`: most segments are rejected, and a
+/// `Vec` of words each showed as malloc and free.
+#[derive(Clone, Copy)]
+struct Segment {
     /// Index in the line's tokens of the first and one past the last word.
     start: usize,
     end: usize,
@@ -332,36 +341,55 @@ type Found = Vec<String>;
 /// Find all person mentions in document order.
 fn analyse(title: &str, body: &str) -> Vec<Found> {
     let lex = &*LEXICON;
-    let lines: Vec<&str> = std::iter::once(title).chain(body.lines()).collect();
-    // (line, token index, words, verdict). The words stay borrowed from the
-    // text: most segments are rejected, and only the kept ones become
-    // `String`s (a `String` per word of every segment showed as malloc/free).
+    // (line, token index, words, verdict) of the segments that can be kept:
+    // persons, and one-word maybes that a known person may confirm. The
+    // words stay borrowed from the text; only the kept ones become `String`s
+    // (a `String` per word of every segment showed as malloc/free).
     let mut segs: Vec<(usize, usize, Vec<&str>, Verdict)> = Vec::new();
     let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
-    // One token buffer for all lines, handed over only for a shouting line;
-    // and one for the lowercased words `judge` reads.
+    // Buffers reused for every line (a fresh `Vec` per line showed as
+    // malloc/free): tokens, handed over only for a shouting line; which
+    // tokens may be part of a name; the line's segments and verdicts; and
+    // the lowercased words `judge` reads.
     let mut toks: Vec<Token> = Vec::new();
+    let mut namey: Vec<bool> = Vec::new();
+    let mut judged: Vec<(Segment, Verdict)> = Vec::new();
     let mut lw: Vec<Lower> = Vec::new();
-    for (li, line) in lines.iter().enumerate() {
+    for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
         tokenize_into(line, &mut toks);
         if is_shouting(&toks) {
             shouting.push((li, std::mem::take(&mut toks)));
             continue;
         }
+        namey.clear();
+        namey.extend(
+            toks.iter()
+                .map(|t| t.kind == Kind::Initial || is_cap_word(t)),
+        );
+        // No word that can start a name: nothing to segment or judge (most
+        // lines of prose have some, but captions and short lines may not).
+        if !namey.contains(&true) {
+            continue;
+        }
         let scorer_line = toks
             .iter()
             .any(|t| t.kind == Kind::Word && starts_with_lower(t.text, "scorer"));
-        let mut judged: Vec<(Segment, Verdict)> = segments(&toks)
-            .into_iter()
-            .map(|mut seg| {
-                peel_descriptor(&mut seg);
-                let v = judge(&seg, &toks, scorer_line, &mut lw);
-                (seg, v)
-            })
-            .collect();
+        segments_into(&toks, &namey, &mut judged);
+        for (seg, v) in judged.iter_mut() {
+            peel_descriptor(seg, &toks);
+            *v = judge(seg, &toks, scorer_line, &mut lw);
+        }
         coordinate(&mut judged, &toks);
-        for (seg, v) in judged {
-            segs.push((li, seg.start, seg.words, v));
+        for (seg, v) in judged.drain(..) {
+            let keep = match v {
+                Verdict::Person => true,
+                Verdict::Maybe => seg.end - seg.start == 1,
+                Verdict::Reject => false,
+            };
+            if keep {
+                let words = toks[seg.start..seg.end].iter().map(|t| t.text).collect();
+                segs.push((li, seg.start, words, v));
+            }
         }
     }
     // Names known in this document: full forms and their last words.
@@ -425,25 +453,24 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
 
 /// Cut a line into candidate segments: runs of capitalised words, initials
 /// and inner particles, split at titles, function words and leading
-/// nationalities.
-fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
+/// nationalities. `namey[i]` says whether token `i` is a capitalised word or
+/// an initial (worked out once per token, not at every look). The segments
+/// go into `out` (emptied first), each with a placeholder verdict.
+fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict)>) {
     let lex = &*LEXICON;
-    let mut out = Vec::new();
-    let mut cur: Option<Segment<'a>> = None;
+    out.clear();
+    let mut cur: Option<Segment> = None;
     let mut titled = false;
     let mut i = 0;
-    let flush = |cur: &mut Option<Segment<'a>>, out: &mut Vec<Segment<'a>>| {
+    let flush = |cur: &mut Option<Segment>, out: &mut Vec<(Segment, Verdict)>| {
         if let Some(s) = cur.take() {
-            out.push(s);
+            out.push((s, Verdict::Maybe));
         }
     };
+    let next_is_name = |k: usize| namey.get(k).copied().unwrap_or(false);
     while i < toks.len() {
         let t = &toks[i];
-        let next_is_name = |k: usize| {
-            toks.get(k)
-                .is_some_and(|n| is_cap_word(n) || n.kind == Kind::Initial)
-        };
-        let namey = is_cap_word(t) || t.kind == Kind::Initial;
+        let namey = next_is_name(i);
         // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
         // The cheap test (a name follows) goes first: most words are not
         // before a name, and then the title lookup is skipped.
@@ -453,7 +480,7 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
             if next_is_name(k) {
                 let lw = lower(t.text);
                 if is_title(&lw) && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw)) {
-                    flush(&mut cur, &mut out);
+                    flush(&mut cur, out);
                     titled = true;
                     i = k;
                     continue;
@@ -467,26 +494,22 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
             // given name ("Peter Such"), never start one ("Such a").
             let prev_given = cur
                 .as_ref()
-                .and_then(|c| c.words.last())
-                .is_some_and(|w| lex.given.contains(&*lower(w)));
+                .and_then(|c| toks.get(c.end.wrapping_sub(1)))
+                .is_some_and(|w| lex.given.contains(&*lower(w.text)));
             let stop = lex.stop.contains(&*lw)
                 && !(prev_given && !next_is_name(i + 1) && lex.surnames.contains(&*lw));
             let nationality_lead = leading && lex.places.contains(&*lw) && next_is_name(i + 1);
             if stop || nationality_lead {
-                flush(&mut cur, &mut out);
+                flush(&mut cur, out);
                 // "Russian President Putin": the title after still counts.
                 titled = false;
                 i += 1;
                 continue;
             }
             match cur.as_mut() {
-                Some(c) => {
-                    c.words.push(t.text);
-                    c.end = i + 1;
-                }
+                Some(c) => c.end = i + 1,
                 None => {
                     cur = Some(Segment {
-                        words: vec![t.text],
                         start: i,
                         end: i + 1,
                         titled,
@@ -505,34 +528,32 @@ fn segments<'a>(toks: &[Token<'a>]) -> Vec<Segment<'a>> {
                 k += 1;
             }
             if k > i && next_is_name(k) {
-                c.words.push(t.text);
                 c.end = i + 1;
                 i += 1;
                 continue;
             }
         }
-        flush(&mut cur, &mut out);
+        flush(&mut cur, out);
         titled = false;
         i += 1;
     }
-    flush(&mut cur, &mut out);
-    out
+    flush(&mut cur, out);
 }
 
 /// Drop a capitalised descriptor before a given name: "Democrat Walter
 /// Mondale", "Briton Tim Henman".
-fn peel_descriptor(seg: &mut Segment) {
+fn peel_descriptor(seg: &mut Segment, toks: &[Token]) {
     let lex = &*LEXICON;
-    if seg.words.len() >= 3 {
-        let first = lower(seg.words[0]);
-        let second = lower(seg.words[1]);
+    if seg.end - seg.start >= 3 {
+        let word0 = toks[seg.start].text;
+        let first = lower(word0);
+        let second = lower(toks[seg.start + 1].text);
         if !lex.given.contains(&*first)
-            && !seg.words[0].ends_with('.')
+            && !word0.ends_with('.')
             && lex.given.contains(&*second)
             && !lex.places.contains(&*second)
             && !lex.stop.contains(&*second)
         {
-            seg.words.remove(0);
             seg.start += 1;
             seg.titled = false;
         }
@@ -552,7 +573,7 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
     for _ in 0..4 {
         let mut changed = false;
         for k in 0..judged.len() {
-            if !matches!(judged[k].1, Verdict::Maybe) || judged[k].0.words.len() < 2 {
+            if !matches!(judged[k].1, Verdict::Maybe) || judged[k].0.end - judged[k].0.start < 2 {
                 continue;
             }
             let prev = k > 0
@@ -576,14 +597,14 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 /// around it. `lw` is scratch space for the lowercased words, reused across
 /// segments so that judging allocates nothing for ASCII words.
 fn judge<'a>(
-    seg: &Segment<'a>,
-    toks: &[Token],
+    seg: &Segment,
+    toks: &[Token<'a>],
     scorer_line: bool,
     lw: &mut Vec<Lower<'a>>,
 ) -> Verdict {
     let lex = &*LEXICON;
     lw.clear();
-    lw.extend(seg.words.iter().map(|w| lower(w)));
+    lw.extend(toks[seg.start..seg.end].iter().map(|t| lower(t.text)));
     let lw: &[Lower<'a>] = lw;
     let n = lw.len();
     let first: &str = &lw[0];
@@ -591,7 +612,8 @@ fn judge<'a>(
     let is_given =
         |w: &str| lex.given.contains(w) && !lex.places.contains(w) && !lex.stop.contains(w);
     let first_given = is_given(first);
-    let first_initial = seg.words[0].ends_with('.') && seg.words[0].chars().count() == 2;
+    let word0 = toks[seg.start].text;
+    let first_initial = word0.ends_with('.') && word0.chars().count() == 2;
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
