@@ -198,6 +198,7 @@ const PARTICLES: &[&str] = &[
 
 /// A capitalised word such as a name starts with: uppercase first letter and
 /// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix.
+#[inline]
 fn is_cap_word(t: &Token) -> bool {
     if t.kind != Kind::Word {
         return false;
@@ -242,7 +243,8 @@ fn is_shouting(toks: &[Token]) -> bool {
 /// A title word, or a hyphenated one made of titles ("Major-General").
 fn is_title(lw: &str) -> bool {
     let lex = &*LEXICON;
-    lex.titles.contains(lw) || (lw.contains('-') && lw.split('-').all(|p| lex.titles.contains(p)))
+    lex.titles.contains(lw)
+        || (lw.as_bytes().contains(&b'-') && lw.split('-').all(|p| lex.titles.contains(p)))
 }
 
 /// A place or people, plurals included ("Iraqis", "Chechens").
@@ -492,12 +494,14 @@ fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
-            let prev_given = cur
-                .as_ref()
-                .and_then(|c| toks.get(c.end.wrapping_sub(1)))
-                .is_some_and(|w| lex.given.contains(&*lower(w.text)));
+            // Asked only for a stop word: it lowercases and looks up another word.
+            let prev_given = || {
+                cur.as_ref()
+                    .and_then(|c| toks.get(c.end.wrapping_sub(1)))
+                    .is_some_and(|w| lex.given.contains(&*lower(w.text)))
+            };
             let stop = lex.stop.contains(&*lw)
-                && !(prev_given && !next_is_name(i + 1) && lex.surnames.contains(&*lw));
+                && !(prev_given() && !next_is_name(i + 1) && lex.surnames.contains(&*lw));
             let nationality_lead = leading && lex.places.contains(&*lw) && next_is_name(i + 1);
             if stop || nationality_lead {
                 flush(&mut cur, out);
@@ -613,7 +617,11 @@ fn judge<'a>(
         |w: &str| lex.given.contains(w) && !lex.places.contains(w) && !lex.stop.contains(w);
     let first_given = is_given(first);
     let word0 = toks[seg.start].text;
-    let first_initial = word0.ends_with('.') && word0.chars().count() == 2;
+    // One character and a full stop ("P."), without counting characters.
+    let first_initial = word0.strip_suffix('.').is_some_and(|init| {
+        let mut cs = init.chars();
+        cs.next().is_some() && cs.next().is_none()
+    });
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
@@ -638,10 +646,15 @@ fn judge<'a>(
     let before = seg.start.checked_sub(1).and_then(|k| toks.get(k));
     let after = toks.get(seg.end);
     // "the James Webb telescope", "Nobel prize".
-    if after.is_some_and(|t| THING_AFTER.contains(&&*lower(t.text))) {
+    // The word after, lowercased once for both lists.
+    let after_lw = after.map(|t| lower(t.text));
+    if after_lw
+        .as_deref()
+        .is_some_and(|w| THING_AFTER.contains(&w))
+    {
         return Verdict::Reject;
     }
-    let said_after = after.is_some_and(|t| SAID.contains(&&*lower(t.text)));
+    let said_after = after_lw.as_deref().is_some_and(|w| SAID.contains(&w));
     let said_before = before.is_some_and(|t| SAID.contains(&&*lower(t.text)));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
     let age = after.is_some_and(|t| t.text == ",")
