@@ -25,7 +25,7 @@ mod tokens;
 // the iteration order of these maps and sets.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use lexicon::LEXICON;
+use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, SOFT_ORG, STOP, SURNAME, TITLE};
 use tokens::{Kind, Token, tokenize_into};
 
 /// The people named in an article (title and body): canonical full names,
@@ -247,10 +247,24 @@ fn is_title(lw: &str) -> bool {
         || (lw.as_bytes().contains(&b'-') && lw.split('-').all(|p| lex.titles.contains(p)))
 }
 
-/// A place or people, plurals included ("Iraqis", "Chechens").
-fn is_place(lw: &str) -> bool {
-    let places = &LEXICON.places;
-    places.contains(lw) || lw.strip_suffix('s').is_some_and(|st| places.contains(st))
+/// A bit beside the lexicon's in [`word_flags`]: the word is a place or
+/// people, plurals included ("Iraqis", "Chechens").
+const PLACE_OR_PLURAL: u8 = 1 << 7;
+
+/// The lexicon bits of a lowercase word, plus [`PLACE_OR_PLURAL`]: the
+/// lists looked up once per word instead of once per question.
+fn word_flags(lex: &Lexicon, lw: &str) -> u8 {
+    let f = lex.flags(lw);
+    let place = f & PLACE != 0
+        || lw
+            .strip_suffix('s')
+            .is_some_and(|st| lex.flags(st) & PLACE != 0);
+    if place { f | PLACE_OR_PLURAL } else { f }
+}
+
+/// [`is_title`] for a word whose [`word_flags`] are `f`.
+fn is_title_flagged(lw: &str, f: u8) -> bool {
+    f & TITLE != 0 || (lw.as_bytes().contains(&b'-') && is_title(lw))
 }
 
 /// `s.to_lowercase()`, borrowed when `s` is lowercase ASCII already (most
@@ -356,7 +370,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
     let mut toks: Vec<Token> = Vec::new();
     let mut namey: Vec<bool> = Vec::new();
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
-    let mut lw: Vec<Lower> = Vec::new();
+    let mut lw: Vec<(Lower, u8)> = Vec::new();
     for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
         tokenize_into(line, &mut toks);
         if is_shouting(&toks) {
@@ -500,9 +514,9 @@ fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict
                     .and_then(|c| toks.get(c.end.wrapping_sub(1)))
                     .is_some_and(|w| lex.given.contains(&*lower(w.text)))
             };
-            let stop = lex.stop.contains(&*lw)
-                && !(prev_given() && !next_is_name(i + 1) && lex.surnames.contains(&*lw));
-            let nationality_lead = leading && lex.places.contains(&*lw) && next_is_name(i + 1);
+            let f = lex.flags(&lw);
+            let stop = f & STOP != 0 && !(prev_given() && !next_is_name(i + 1) && f & SURNAME != 0);
+            let nationality_lead = leading && f & PLACE != 0 && next_is_name(i + 1);
             if stop || nationality_lead {
                 flush(&mut cur, out);
                 // "Russian President Putin": the title after still counts.
@@ -550,13 +564,12 @@ fn peel_descriptor(seg: &mut Segment, toks: &[Token]) {
     let lex = &*LEXICON;
     if seg.end - seg.start >= 3 {
         let word0 = toks[seg.start].text;
-        let first = lower(word0);
-        let second = lower(toks[seg.start + 1].text);
-        if !lex.given.contains(&*first)
+        let first = lex.flags(&lower(word0));
+        let second = lex.flags(&lower(toks[seg.start + 1].text));
+        if first & GIVEN == 0
             && !word0.ends_with('.')
-            && lex.given.contains(&*second)
-            && !lex.places.contains(&*second)
-            && !lex.stop.contains(&*second)
+            && second & GIVEN != 0
+            && second & (PLACE | STOP) == 0
         {
             seg.start += 1;
             seg.titled = false;
@@ -604,18 +617,20 @@ fn judge<'a>(
     seg: &Segment,
     toks: &[Token<'a>],
     scorer_line: bool,
-    lw: &mut Vec<Lower<'a>>,
+    lw: &mut Vec<(Lower<'a>, u8)>,
 ) -> Verdict {
     let lex = &*LEXICON;
     lw.clear();
-    lw.extend(toks[seg.start..seg.end].iter().map(|t| lower(t.text)));
-    let lw: &[Lower<'a>] = lw;
+    lw.extend(toks[seg.start..seg.end].iter().map(|t| {
+        let w = lower(t.text);
+        let f = word_flags(lex, &w);
+        (w, f)
+    }));
+    let lw: &[(Lower<'a>, u8)] = lw;
     let n = lw.len();
-    let first: &str = &lw[0];
-    let last: &str = &lw[n - 1];
-    let is_given =
-        |w: &str| lex.given.contains(w) && !lex.places.contains(w) && !lex.stop.contains(w);
-    let first_given = is_given(first);
+    let (first, ff): (&str, u8) = (&lw[0].0, lw[0].1);
+    let (last, lf): (&str, u8) = (&lw[n - 1].0, lw[n - 1].1);
+    let first_given = ff & GIVEN != 0 && ff & (PLACE | STOP) == 0;
     let word0 = toks[seg.start].text;
     // One character and a full stop ("P."), without counting characters.
     let first_initial = word0.strip_suffix('.').is_some_and(|init| {
@@ -625,17 +640,16 @@ fn judge<'a>(
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
-    for (k, w) in lw.iter().enumerate() {
-        let w: &str = w;
-        if lex.orgs.contains(w) {
+    for (k, &(_, f)) in lw.iter().enumerate() {
+        if f & ORG != 0 {
             return Verdict::Reject;
         }
         let name_shaped = n >= 2 && k == n - 1 && (first_given || first_initial);
-        if lex.soft_orgs.contains(w) && !name_shaped {
+        if f & SOFT_ORG != 0 && !name_shaped {
             return Verdict::Reject;
         }
     }
-    if lw.iter().all(|w| is_place(w) || lex.stop.contains(&**w)) {
+    if lw.iter().all(|&(_, f)| f & (PLACE_OR_PLURAL | STOP) != 0) {
         return Verdict::Reject;
     }
     // "Storm Daniel"; "Climate Reporter" after a byline comma.
@@ -683,7 +697,7 @@ fn judge<'a>(
             .rev()
             .find(|t| !matches!(t.text, "\"" | "“" | "‘" | "'" | "(" | "[" | "—" | "–"))
             .is_some_and(|t| matches!(t.text, "." | "!" | "?" | ":" | ";"));
-    let last_place = is_place(last);
+    let last_place = lf & PLACE_OR_PLURAL != 0;
 
     if n >= 2 {
         if first_initial && !last_place {
@@ -692,21 +706,21 @@ fn judge<'a>(
         if first_given {
             return Verdict::Person;
         }
-        if is_place(first) {
+        if ff & PLACE_OR_PLURAL != 0 {
             return Verdict::Reject;
         }
         if (seg.titled || said_after || said_before || age || country_after) && !last_place {
             return Verdict::Person;
         }
-        if n == 2 && lex.surnames.contains(last) && lex.given.contains(first) {
+        if n == 2 && lf & SURNAME != 0 && ff & GIVEN != 0 {
             return Verdict::Person;
         }
         return Verdict::Maybe;
     }
-    if is_place(first) || lex.stop.contains(first) || is_title(first) {
+    if ff & (PLACE_OR_PLURAL | STOP) != 0 || is_title_flagged(first, ff) {
         return Verdict::Reject;
     }
-    let known_word = lex.surnames.contains(first) || lex.given.contains(first);
+    let known_word = ff & (SURNAME | GIVEN) != 0;
     let common_shape =
         first.chars().count() >= 7 && COMMON_WORD_ENDINGS.iter().any(|e| first.ends_with(e));
     if common_shape && !known_word {
