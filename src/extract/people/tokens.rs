@@ -66,7 +66,28 @@ pub(super) fn tokenize_into<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
             // `prev`/`prev2` the last two characters taken, `taken` their count.
             let mut j = i + c.len_utf8();
             let (mut prev, mut prev2, mut taken) = (c, None, 1usize);
-            while let Some(d) = char_at(line, j) {
+            let bytes = line.as_bytes();
+            loop {
+                // A run of ASCII letters and digits always joins: take it a
+                // byte at a time, without decoding (most of a word is one).
+                let run = bytes.get(j..).map_or(0, |rest| {
+                    rest.iter()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count()
+                });
+                if run > 0 {
+                    prev2 = Some(if run == 1 {
+                        prev
+                    } else {
+                        char::from(bytes[j + run - 2])
+                    });
+                    prev = char::from(bytes[j + run - 1]);
+                    taken += run;
+                    j += run;
+                }
+                let Some(d) = char_at(line, j) else {
+                    break;
+                };
                 // The look-ahead is read only for a character that is not a
                 // letter or digit (most are): it costs a decode per character.
                 let next_alpha =
@@ -97,13 +118,16 @@ pub(super) fn tokenize_into<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 continue;
             }
             let mut text = &line[start..j];
-            // Possessive: "Biden's", "Biden’s" name Biden.
-            for suffix in ["'s", "’s", "'S", "’S"] {
-                if let Some(stem) = text.strip_suffix(suffix)
-                    && !stem.is_empty()
-                {
-                    text = stem;
-                    break;
+            // Possessive: "Biden's", "Biden’s" name Biden. Most words do
+            // not end in "s", and then the four suffixes are not tried.
+            if text.ends_with(['s', 'S']) {
+                for suffix in ["'s", "’s", "'S", "’S"] {
+                    if let Some(stem) = text.strip_suffix(suffix)
+                        && !stem.is_empty()
+                    {
+                        text = stem;
+                        break;
+                    }
                 }
             }
             out.push(Token {
