@@ -313,6 +313,36 @@ impl std::ops::Deref for Lower<'_> {
     }
 }
 
+/// A line with its text lowercased once when it is ASCII (most lines are):
+/// the lowercase of any of its words is then a slice, with no copy and no
+/// UTF-8 check ([`lower`] per word showed in profiles as a copy and a
+/// `from_utf8`). Other lines fall back to [`lower`].
+struct LineLower<'l> {
+    line: &'l str,
+    /// `line` lowercased, or empty when `line` is not ASCII.
+    low: &'l str,
+}
+
+impl<'l> LineLower<'l> {
+    /// `lower(word)`, a slice of the lowercased line when `word` lies in it.
+    fn get<'w>(&self, word: &'w str) -> Lower<'w>
+    where
+        'l: 'w,
+    {
+        // Where `word` starts in the line; a word before it wraps to a huge
+        // offset, and then, like a word after it, fails the bounds test.
+        let at = (word.as_ptr() as usize).wrapping_sub(self.line.as_ptr() as usize);
+        let inside = at <= self.line.len() && word.len() <= self.line.len() - at;
+        if !self.low.is_empty()
+            && inside
+            && let Some(w) = self.low.get(at..at + word.len())
+        {
+            return Lower::Borrowed(w);
+        }
+        lower(word)
+    }
+}
+
 /// `a.to_lowercase() == b.to_lowercase()`, without allocating for ASCII.
 fn eq_lower(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() {
@@ -370,11 +400,13 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
     let mut toks: Vec<Token> = Vec::new();
     let mut namey: Vec<bool> = Vec::new();
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
-    let mut lw: Vec<(Lower, u8)> = Vec::new();
+    let mut flags: Vec<u8> = Vec::new();
+    let mut low_buf = String::new();
     for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
         tokenize_into(line, &mut toks);
         if is_shouting(&toks) {
-            shouting.push((li, std::mem::take(&mut toks)));
+            // A copy: handing the buffer over would regrow a new one.
+            shouting.push((li, toks.clone()));
             continue;
         }
         namey.clear();
@@ -390,10 +422,19 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
         let scorer_line = toks
             .iter()
             .any(|t| t.kind == Kind::Word && starts_with_lower(t.text, "scorer"));
-        segments_into(&toks, &namey, &mut judged);
+        low_buf.clear();
+        if line.is_ascii() {
+            low_buf.push_str(line);
+            low_buf.make_ascii_lowercase();
+        }
+        let low = LineLower {
+            line,
+            low: &low_buf,
+        };
+        segments_into(&toks, &namey, &low, &mut judged);
         for (seg, v) in judged.iter_mut() {
-            peel_descriptor(seg, &toks);
-            *v = judge(seg, &toks, scorer_line, &mut lw);
+            peel_descriptor(seg, &toks, &low);
+            *v = judge(seg, &toks, &low, scorer_line, &mut flags);
         }
         coordinate(&mut judged, &toks);
         for (seg, v) in judged.drain(..) {
@@ -472,7 +513,12 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
 /// nationalities. `namey[i]` says whether token `i` is a capitalised word or
 /// an initial (worked out once per token, not at every look). The segments
 /// go into `out` (emptied first), each with a placeholder verdict.
-fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict)>) {
+fn segments_into(
+    toks: &[Token],
+    namey: &[bool],
+    low: &LineLower,
+    out: &mut Vec<(Segment, Verdict)>,
+) {
     let lex = &*LEXICON;
     out.clear();
     let mut cur: Option<Segment> = None;
@@ -494,7 +540,7 @@ fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict
             let after_dot = toks.get(i + 1).is_some_and(|n| n.text == ".");
             let k = if after_dot { i + 2 } else { i + 1 };
             if next_is_name(k) {
-                let lw = lower(t.text);
+                let lw = low.get(t.text);
                 if is_title(&lw) && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw)) {
                     flush(&mut cur, out);
                     titled = true;
@@ -504,7 +550,7 @@ fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict
             }
         }
         if namey {
-            let lw = lower(t.text);
+            let lw = low.get(t.text);
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
@@ -512,7 +558,7 @@ fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict
             let prev_given = || {
                 cur.as_ref()
                     .and_then(|c| toks.get(c.end.wrapping_sub(1)))
-                    .is_some_and(|w| lex.given.contains(&*lower(w.text)))
+                    .is_some_and(|w| lex.given.contains(&*low.get(w.text)))
             };
             let f = lex.flags(&lw);
             let stop = f & STOP != 0 && !(prev_given() && !next_is_name(i + 1) && f & SURNAME != 0);
@@ -560,12 +606,12 @@ fn segments_into(toks: &[Token], namey: &[bool], out: &mut Vec<(Segment, Verdict
 
 /// Drop a capitalised descriptor before a given name: "Democrat Walter
 /// Mondale", "Briton Tim Henman".
-fn peel_descriptor(seg: &mut Segment, toks: &[Token]) {
+fn peel_descriptor(seg: &mut Segment, toks: &[Token], low: &LineLower) {
     let lex = &*LEXICON;
     if seg.end - seg.start >= 3 {
         let word0 = toks[seg.start].text;
-        let first = lex.flags(&lower(word0));
-        let second = lex.flags(&lower(toks[seg.start + 1].text));
+        let first = lex.flags(&low.get(word0));
+        let second = lex.flags(&low.get(toks[seg.start + 1].text));
         if first & GIVEN == 0
             && !word0.ends_with('.')
             && second & GIVEN != 0
@@ -611,25 +657,27 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 }
 
 /// Decide whether a segment names a person, using its words and the tokens
-/// around it. `lw` is scratch space for the lowercased words, reused across
-/// segments so that judging allocates nothing for ASCII words.
-fn judge<'a>(
+/// around it. `flags` is scratch space for the [`word_flags`] of its words,
+/// reused across segments so that judging allocates nothing.
+fn judge(
     seg: &Segment,
-    toks: &[Token<'a>],
+    toks: &[Token],
+    low: &LineLower,
     scorer_line: bool,
-    lw: &mut Vec<(Lower<'a>, u8)>,
+    flags: &mut Vec<u8>,
 ) -> Verdict {
     let lex = &*LEXICON;
-    lw.clear();
-    lw.extend(toks[seg.start..seg.end].iter().map(|t| {
-        let w = lower(t.text);
-        let f = word_flags(lex, &w);
-        (w, f)
-    }));
-    let lw: &[(Lower<'a>, u8)] = lw;
+    flags.clear();
+    flags.extend(
+        toks[seg.start..seg.end]
+            .iter()
+            .map(|t| word_flags(lex, &low.get(t.text))),
+    );
+    let lw: &[u8] = flags;
     let n = lw.len();
-    let (first, ff): (&str, u8) = (&lw[0].0, lw[0].1);
-    let (last, lf): (&str, u8) = (&lw[n - 1].0, lw[n - 1].1);
+    let (first, ff) = (low.get(toks[seg.start].text), lw[0]);
+    let (last, lf) = (low.get(toks[seg.end - 1].text), lw[n - 1]);
+    let (first, last): (&str, &str) = (&first, &last);
     let first_given = ff & GIVEN != 0 && ff & (PLACE | STOP) == 0;
     let word0 = toks[seg.start].text;
     // One character and a full stop ("P."), without counting characters.
@@ -640,7 +688,7 @@ fn judge<'a>(
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
-    for (k, &(_, f)) in lw.iter().enumerate() {
+    for (k, &f) in lw.iter().enumerate() {
         if f & ORG != 0 {
             return Verdict::Reject;
         }
@@ -649,7 +697,7 @@ fn judge<'a>(
             return Verdict::Reject;
         }
     }
-    if lw.iter().all(|&(_, f)| f & (PLACE_OR_PLURAL | STOP) != 0) {
+    if lw.iter().all(|&f| f & (PLACE_OR_PLURAL | STOP) != 0) {
         return Verdict::Reject;
     }
     // "Storm Daniel"; "Climate Reporter" after a byline comma.
@@ -661,7 +709,7 @@ fn judge<'a>(
     let after = toks.get(seg.end);
     // "the James Webb telescope", "Nobel prize".
     // The word after, lowercased once for both lists.
-    let after_lw = after.map(|t| lower(t.text));
+    let after_lw = after.map(|t| low.get(t.text));
     if after_lw
         .as_deref()
         .is_some_and(|w| THING_AFTER.contains(&w))
@@ -669,7 +717,7 @@ fn judge<'a>(
         return Verdict::Reject;
     }
     let said_after = after_lw.as_deref().is_some_and(|w| SAID.contains(&w));
-    let said_before = before.is_some_and(|t| SAID.contains(&&*lower(t.text)));
+    let said_before = before.is_some_and(|t| SAID.contains(&&*low.get(t.text)));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
     let age = after.is_some_and(|t| t.text == ",")
         && toks.get(seg.end + 1).is_some_and(|t| {
@@ -684,7 +732,7 @@ fn judge<'a>(
     let country_after = after.is_some_and(|t| t.text == "(")
         && toks
             .get(seg.end + 1)
-            .is_some_and(|t| lex.places.contains(&*lower(t.text)))
+            .is_some_and(|t| lex.places.contains(&*low.get(t.text)))
         && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
     // A sentence's first word is capitalised whatever it is, so there it is
     // weaker evidence ("Developing countries...", "Speaking to supporters").

@@ -350,3 +350,21 @@ fn only_kelvin_and_dotted_i_lowercase_to_ascii_letters() {
     assert!(!super::starts_with_lower("Scoré", "scorer"));
     assert!(!super::starts_with_lower("Sc", "scorer"));
 }
+
+/// `LineLower::get` gives `lower` of any word, in the line or not.
+#[test]
+fn line_lower_matches_lower() {
+    for line in ["Mr Biden met O'Neill in PARIS", "Ünal met Biden", ""] {
+        let low = line.to_ascii_lowercase();
+        let ll = super::LineLower {
+            line,
+            low: if line.is_ascii() { &low } else { "" },
+        };
+        for (k, _) in line.char_indices() {
+            for w in [&line[k..], &line[..k]] {
+                assert_eq!(&*ll.get(w), &*super::lower(w), "{w:?} in {line:?}");
+            }
+        }
+        assert_eq!(&*ll.get("Elsewhere"), "elsewhere");
+    }
+}
