@@ -394,9 +394,9 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
     let mut segs: Vec<(usize, usize, Vec<&str>, Verdict)> = Vec::new();
     let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
     // Buffers reused for every line (a fresh `Vec` per line showed as
-    // malloc/free): tokens, handed over only for a shouting line; which
-    // tokens may be part of a name; the line's segments and verdicts; and
-    // the lowercased words `judge` reads.
+    // malloc/free): tokens; which tokens may be part of a name; the line's
+    // segments and verdicts; the lexicon bits of the words `judge` reads;
+    // and the lowercased line (see [`LineLower`]).
     let mut toks: Vec<Token> = Vec::new();
     let mut namey: Vec<bool> = Vec::new();
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
