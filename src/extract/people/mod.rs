@@ -419,9 +419,6 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
         if !namey.contains(&true) {
             continue;
         }
-        let scorer_line = toks
-            .iter()
-            .any(|t| t.kind == Kind::Word && starts_with_lower(t.text, "scorer"));
         low_buf.clear();
         if line.is_ascii() {
             low_buf.push_str(line);
@@ -434,7 +431,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
         segments_into(&toks, &namey, &low, &mut judged);
         for (seg, v) in judged.iter_mut() {
             peel_descriptor(seg, &toks, &low);
-            *v = judge(seg, &toks, &low, scorer_line, &mut flags);
+            *v = judge(seg, &toks, &low, &mut flags);
         }
         coordinate(&mut judged, &toks);
         for (seg, v) in judged.drain(..) {
@@ -659,13 +656,7 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 /// Decide whether a segment names a person, using its words and the tokens
 /// around it. `flags` is scratch space for the [`word_flags`] of its words,
 /// reused across segments so that judging allocates nothing.
-fn judge(
-    seg: &Segment,
-    toks: &[Token],
-    low: &LineLower,
-    scorer_line: bool,
-    flags: &mut Vec<u8>,
-) -> Verdict {
+fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) -> Verdict {
     let lex = &*LEXICON;
     flags.clear();
     flags.extend(
@@ -769,8 +760,9 @@ fn judge(
         return Verdict::Reject;
     }
     let known_word = ff & (SURNAME | GIVEN) != 0;
+    // The endings first: counting characters is the dearer test.
     let common_shape =
-        first.chars().count() >= 7 && COMMON_WORD_ENDINGS.iter().any(|e| first.ends_with(e));
+        COMMON_WORD_ENDINGS.iter().any(|e| first.ends_with(e)) && first.chars().count() >= 7;
     if common_shape && !known_word {
         return Verdict::Reject;
     }
@@ -781,7 +773,13 @@ fn judge(
         return Verdict::Person;
     }
     // Soccer scorer lists: "Scorers: Shearer (23rd minute), Ronaldo 45".
-    if scorer_line && after.is_some_and(|t| t.kind == Kind::Number || t.text == "(") {
+    // The line is scanned for "Scorers" only here, when the rest fits: a
+    // scan of every line showed in profiles, and few segments get this far.
+    if after.is_some_and(|t| t.kind == Kind::Number || t.text == "(")
+        && toks
+            .iter()
+            .any(|t| t.kind == Kind::Word && starts_with_lower(t.text, "scorer"))
+    {
         return Verdict::Person;
     }
     Verdict::Maybe
