@@ -123,27 +123,7 @@ pub(crate) fn split_paragraphs(text: &str) -> Vec<Paragraph<'_>> {
 /// neither (no whitespace but single plain spaces between words) is
 /// borrowed, not copied.
 fn collapse_spaces(line: &str) -> Cow<'_, str> {
-    // Whether the previous character was whitespace; true at the start, so
-    // leading whitespace counts as a run.
-    let mut after_space = true;
-    let tidy = if line.is_ascii() {
-        line.bytes().all(|b| {
-            // Not `u8::is_ascii_whitespace`: that leaves out `\x0B`.
-            let space = char::from(b).is_whitespace();
-            let ok = !space || (b == b' ' && !after_space);
-            after_space = space;
-            ok
-        })
-    } else {
-        line.chars().all(|c| {
-            let space = c.is_whitespace();
-            let ok = !space || (c == ' ' && !after_space);
-            after_space = space;
-            ok
-        })
-    };
-    // A trailing space leaves `after_space` set; an empty line is tidy.
-    if tidy && (!after_space || line.is_empty()) {
+    if is_tidy(line) {
         return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
@@ -154,6 +134,37 @@ fn collapse_spaces(line: &str) -> Cow<'_, str> {
         out.push_str(word);
     }
     Cow::Owned(out)
+}
+
+/// Whether a line has no whitespace but single plain spaces between words
+/// (an empty line is tidy). One pass over the bytes that decodes a character
+/// only when its first byte can start a non-ASCII whitespace character
+/// (U+0085 and U+00A0 start with 0xC2, the others with 0xE1 to 0xE3): a
+/// line with one curly quote or dash used to be checked char by char, which
+/// showed in profiles. Any whitespace but a space makes the line untidy, so
+/// a continuation byte is simply not a space.
+fn is_tidy(line: &str) -> bool {
+    // Whether the previous byte was a space; true at the start, so a
+    // leading space is untidy.
+    let mut after_space = true;
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        match b {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            // The rest of ASCII whitespace (`char::is_whitespace`).
+            b'\t'..=b'\r' => return false,
+            0xC2 | 0xE1..=0xE3 => {
+                let c = line.get(i..).and_then(|rest| rest.chars().next());
+                if c.is_none_or(char::is_whitespace) {
+                    return false;
+                }
+                after_space = false;
+            }
+            _ => after_space = false,
+        }
+    }
+    // A trailing space leaves `after_space` set; an empty line is tidy.
+    !after_space || line.is_empty()
 }
 
 #[cfg(test)]
@@ -256,6 +267,8 @@ mod tests {
             "  lead  and  trail  ",
             " ",
             "a\u{3000}b",
+            "“quoted” — text\u{1680}x caf\u{E9} \u{202F}end\u{205F}",
+            "\u{A0}lead “and” trail\u{85}",
         ] {
             same(text);
         }
