@@ -118,13 +118,15 @@ pub struct Summary {
     pub skipped: Vec<Skipped>,
 }
 
-/// Progress events for a progress bar.
+/// Progress events for a progress bar, in source bytes: files differ in
+/// size by orders of magnitude, and a streamed dump reports as it goes.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress {
-    /// The walk is done: this many files need reading.
+    /// The walk is done: this many bytes of files need reading.
     Planned(u64),
-    /// One more file was processed.
-    FileDone,
+    /// This many more bytes were processed (a whole file, or a part of a
+    /// streamed one).
+    Done(u64),
 }
 
 /// Finished files waiting for the writer. Workers hand over each file as
@@ -284,7 +286,7 @@ pub fn ingest(
         summary.removed += articles;
     }
 
-    progress(Progress::Planned(todo.len() as u64));
+    progress(Progress::Planned(todo.iter().map(|f| f.size).sum()));
     // Only a run with something to add needs the stored fingerprints; a no-op
     // re-ingest of a big archive must not read a million of them.
     let mut fingerprints: HashMap<u64, u32> = if todo.is_empty() {
@@ -320,7 +322,7 @@ pub fn ingest(
                     return Err(());
                 }
                 let r = Ready::new(file, read_file(file, opts), schema, weight(file, opts));
-                progress(Progress::FileDone);
+                progress(Progress::Done(file.size));
                 tx.send(r).map_err(|_| ())
             });
         });
@@ -328,10 +330,9 @@ pub fn ingest(
         // stream is what lets the feeder commit as soon as it ends.
         scope.spawn(move || {
             for file in streamed {
-                if stream_file(file, opts, schema, &stream_tx).is_err() {
+                if stream_file(file, opts, schema, &stream_tx, progress).is_err() {
                     return;
                 }
-                progress(Progress::FileDone);
             }
         });
         // Some(old version deleted) while a streamed file's parts arrive.
@@ -442,6 +443,7 @@ fn stream_file<'a>(
     opts: &IngestOptions,
     schema: &NewsSchema,
     tx: &std::sync::mpsc::SyncSender<Ready<'a>>,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> std::result::Result<(), ()> {
     let path_str = file.path.display().to_string();
     let part = |problems, docs, more| Ready {
@@ -462,9 +464,13 @@ fn stream_file<'a>(
         ),
         Err(e) => {
             let problem = vec![format!("cannot read: {e}")];
+            progress(Progress::Done(file.size));
             return tx.send(part(problem, Vec::new(), false)).map_err(|_| ());
         }
     };
+    // Bytes reported so far; the last part reports the rest of the file's
+    // size, so a file that changed while read still adds up.
+    let mut reported = 0u64;
     // Records and problems in file order, so the reasons of a part are
     // reported in line order as for a whole file.
     let mut lines_of_part: Vec<ndjson::Line> = Vec::new();
@@ -506,6 +512,13 @@ fn stream_file<'a>(
         }
         let docs = documents(file, &articles, schema);
         drop(articles);
+        let read = if end {
+            file.size
+        } else {
+            lines.bytes_read().min(file.size)
+        };
+        progress(Progress::Done(read.saturating_sub(reported)));
+        reported = reported.max(read);
         tx.send(part(problems, docs, !end)).map_err(|_| ())?;
         if end {
             return Ok(());

@@ -7,7 +7,9 @@
 
 use std::path::Path;
 
-use newsidx::ingest::{IngestOptions, Summary, ingest};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use newsidx::ingest::{IngestOptions, Progress, Summary, ingest};
 use newsidx::search::SearchEngine;
 
 const PEOPLE: &[&str] = &[
@@ -79,8 +81,19 @@ fn streamed() -> IngestOptions {
     }
 }
 
+/// Ingest, checking that progress reports every planned byte once: a
+/// streamed dump reports part by part, and the bar must still end full.
 fn run(index: &Path, corpus: &Path, opts: &IngestOptions) -> Summary {
-    ingest(index, &[corpus.to_path_buf()], opts, &|_| {}).expect("ingest")
+    let (planned, done) = (AtomicU64::new(0), AtomicU64::new(0));
+    let progress = |p: Progress| match p {
+        Progress::Planned(n) => planned.store(n, Ordering::SeqCst),
+        Progress::Done(n) => {
+            done.fetch_add(n, Ordering::SeqCst);
+        }
+    };
+    let summary = ingest(index, &[corpus.to_path_buf()], opts, &progress).expect("ingest");
+    assert_eq!(done.into_inner(), planned.into_inner(), "progress adds up");
+    summary
 }
 
 #[test]

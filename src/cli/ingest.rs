@@ -44,7 +44,7 @@ pub fn run(g: &Global, args: IngestArgs) -> anyhow::Result<u8> {
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {wide_bar} {pos}/{len} files {per_sec} eta {eta}",
+                "{spinner} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
@@ -53,8 +53,8 @@ pub fn run(g: &Global, args: IngestArgs) -> anyhow::Result<u8> {
         ProgressBar::hidden()
     };
     let progress = |p: Progress| match p {
-        Progress::Planned(n) => bar.set_length(n),
-        Progress::FileDone => bar.inc(1),
+        Progress::Planned(bytes) => bar.set_length(bytes),
+        Progress::Done(bytes) => bar.inc(bytes),
     };
     let summary = ingest::ingest(&g.index, &args.paths, &opts, &progress)
         .with_context(|| format!("ingest into {}", g.index.display()))?;

@@ -105,6 +105,7 @@ pub struct Lines<R> {
     started: bool,
     any_text: bool,
     done: bool,
+    read: u64,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -118,7 +119,13 @@ impl<R: BufRead> Lines<R> {
             started: false,
             any_text: false,
             done: false,
+            read: 0,
         }
+    }
+
+    /// Bytes consumed from the reader so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.read
     }
 
     /// Look at the head of the file once: binary, UTF-16 and BOM.
@@ -135,6 +142,7 @@ impl<R: BufRead> Lines<R> {
         }
         if head.starts_with(b"\xEF\xBB\xBF") {
             self.reader.consume(3);
+            self.read += 3;
         }
         Ok(())
     }
@@ -146,6 +154,7 @@ impl<R: BufRead> Lines<R> {
         let n = (&mut self.reader)
             .take(self.cap.saturating_add(1))
             .read_until(b'\n', &mut self.buf)?;
+        self.read += n as u64;
         if n == 0 {
             return Ok(None);
         }
@@ -153,26 +162,29 @@ impl<R: BufRead> Lines<R> {
             self.buf.pop();
         } else if self.buf.len() as u64 > self.cap {
             self.buf.clear();
-            skip_line(&mut self.reader)?;
+            self.read += skip_line(&mut self.reader)?;
             return Ok(Some(false));
         }
         Ok(Some(true))
     }
 }
 
-/// Consume input up to and including the next newline, keeping none of it.
-fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+/// Consume input up to and including the next newline, keeping none of
+/// it; the bytes consumed.
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0u64;
     loop {
         let chunk = reader.fill_buf()?;
         if chunk.is_empty() {
-            return Ok(());
+            return Ok(skipped);
         }
         if let Some(i) = chunk.iter().position(|&b| b == b'\n') {
             reader.consume(i + 1);
-            return Ok(());
+            return Ok(skipped + i as u64 + 1);
         }
         let n = chunk.len();
         reader.consume(n);
+        skipped += n as u64;
     }
 }
 
@@ -349,6 +361,17 @@ mod tests {
         );
         assert_eq!(got[2], "3: b");
         assert!(got[3].starts_with("line 4: longer"), "{got:?}");
+    }
+
+    /// Every byte is counted once read, skipped lines and the BOM too, so a
+    /// progress bar reaches the file's size.
+    #[test]
+    fn bytes_read_reach_the_input_length() {
+        let long = format!(r#"{{"body":"{}"}}"#, "x".repeat(100));
+        let text = format!("\u{feff}{{\"body\":\"a\"}}\n{long}\n\n{long}");
+        let mut lines = Lines::new(text.as_bytes(), 40);
+        assert_eq!(lines.by_ref().count(), 3);
+        assert_eq!(lines.bytes_read(), text.len() as u64);
     }
 
     /// Each line is decoded alone: a Windows-1252 line does not garble the
