@@ -538,6 +538,22 @@ pub struct FileResult {
 /// Read, decode, parse, clean and extract one file. Never panics; every
 /// failure becomes a problem string.
 pub fn read_file(file: &SourceFile, opts: &IngestOptions) -> FileResult {
+    let path = file.path.display().to_string();
+    if parse::format_of(&file.path) == Format::Ndjson {
+        // Read line by line at any size: the cap bounds each line (see
+        // [`DEFAULT_STREAM_BYTES`]), and `extract` shows a big dump too.
+        return match std::fs::File::open(&file.path) {
+            Ok(f) => ndjson_articles(
+                ndjson::Lines::new(std::io::BufReader::new(f), opts.max_file_bytes),
+                &path,
+                opts.default_source.as_deref(),
+            ),
+            Err(e) => FileResult {
+                articles: Vec::new(),
+                problems: vec![format!("cannot read: {e}")],
+            },
+        };
+    }
     if file.size > opts.max_file_bytes {
         return FileResult {
             articles: Vec::new(),
@@ -556,7 +572,6 @@ pub fn read_file(file: &SourceFile, opts: &IngestOptions) -> FileResult {
             };
         }
     };
-    let path = file.path.display().to_string();
     articles_from_bytes(&path, &file.path, &bytes, opts.default_source.as_deref())
 }
 
@@ -584,22 +599,11 @@ pub fn articles_from_bytes(
     let mut out = FileResult::default();
     let format = parse::format_of(path);
     if format == Format::Ndjson {
-        // Line by line, as a streamed dump is (see [`ndjson::Lines`]), so
-        // a file gives the same records and reasons, in line order, at any
-        // size.
-        for line in ndjson::Lines::new(bytes, u64::MAX) {
-            match line {
-                ndjson::Line::Record(id, draft) => {
-                    match article_of(&id, &draft, path_str, false, default_source) {
-                        Ok(a) => out.articles.push(a),
-                        Err(p) => out.problems.push(p),
-                    }
-                }
-                ndjson::Line::Problem(p) => out.problems.push(p),
-                ndjson::Line::Blank => {}
-            }
-        }
-        return out;
+        return ndjson_articles(
+            ndjson::Lines::new(bytes, u64::MAX),
+            path_str,
+            default_source,
+        );
     }
     let parsed = match decode::decode(bytes) {
         Ok(d) => parse::parse(format, &d.text),
@@ -618,6 +622,30 @@ pub fn articles_from_bytes(
     }
     if parsed.records.is_empty() && out.problems.is_empty() {
         out.problems.push("no articles found".to_string());
+    }
+    out
+}
+
+/// The articles of an NDJSON file read line by line, as a streamed dump is
+/// (see [`ndjson::Lines`]), so a file gives the same records and reasons,
+/// in line order, at any size.
+fn ndjson_articles<R: std::io::BufRead>(
+    lines: ndjson::Lines<R>,
+    path_str: &str,
+    default_source: Option<&str>,
+) -> FileResult {
+    let mut out = FileResult::default();
+    for line in lines {
+        match line {
+            ndjson::Line::Record(id, draft) => {
+                match article_of(&id, &draft, path_str, false, default_source) {
+                    Ok(a) => out.articles.push(a),
+                    Err(p) => out.problems.push(p),
+                }
+            }
+            ndjson::Line::Problem(p) => out.problems.push(p),
+            ndjson::Line::Blank => {}
+        }
     }
     out
 }

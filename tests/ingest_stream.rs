@@ -149,3 +149,25 @@ fn streamed_dumps_index_exactly_what_whole_files_do() {
     );
     assert_eq!(got.len(), w.updated + w.unchanged);
 }
+
+/// `extract` reads a dump line by line too: a file over the size cap is
+/// shown whole, the cap bounding each line.
+#[test]
+fn extract_reads_a_dump_over_the_size_cap() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("dump.ndjson");
+    let text = dump(40, "extract");
+    std::fs::write(&path, &text).expect("write");
+    let opts = IngestOptions {
+        max_file_bytes: 2000,
+        ..IngestOptions::default()
+    };
+    assert!(text.len() > 2000);
+    let (articles, skipped) = newsidx::ingest::extract_paths(&[path], &opts);
+    assert_eq!(
+        articles.len(),
+        33,
+        "33 of 40 records, as ingest: {skipped:?}"
+    );
+    assert_eq!(skipped.len(), 7);
+}
