@@ -144,6 +144,11 @@ const WAITING_FILES: usize = 2;
 /// processed alone.
 const IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Problems listed per file; past this they are only counted. A 2 GB file
+/// of malformed lines (a CSV named `.jsonl`) would otherwise fill memory
+/// and the terminal with millions of reasons nobody reads.
+const PROBLEMS_PER_FILE: usize = 1000;
+
 /// NDJSON files bigger than this (or than the per-file cap) are streamed:
 /// read line by line on their own thread, their records cleaned and
 /// extracted in parts of [`DEFAULT_STREAM_PART_BYTES`] on the whole pool, and
@@ -337,14 +342,25 @@ pub fn ingest(
         });
         // Some(old version deleted) while a streamed file's parts arrive.
         let mut stream: Option<bool> = None;
+        // Per file: problems listed, and those only counted (see
+        // [`PROBLEMS_PER_FILE`]).
+        let mut unlisted: HashMap<&Path, (usize, usize)> = HashMap::new();
         for part in rx {
             // Its documents move into the writer below; what is left of
             // it is freed at the end of this turn.
             let _given = GiveOnDrop(in_flight, part.weight);
             let path = part.file.path.display().to_string();
             let stored = manifest.files.get(&path);
-            for problem in part.problems {
-                summary.skipped.push(Skipped::new(&part.file.path, problem));
+            if !part.problems.is_empty() {
+                let listed = unlisted.entry(part.file.path.as_path()).or_default();
+                for problem in part.problems {
+                    if listed.0 < PROBLEMS_PER_FILE {
+                        summary.skipped.push(Skipped::new(&part.file.path, problem));
+                        listed.0 += 1;
+                    } else {
+                        listed.1 += 1;
+                    }
+                }
             }
             // A changed file's old articles go just before its first new
             // one (a file that now yields nothing keeps them).
@@ -380,6 +396,14 @@ pub fn ingest(
                 indexer.commit()?;
                 added_since_commit = 0;
                 bytes_since_commit = 0;
+            }
+        }
+        for (path, (_, more)) in unlisted {
+            if more > 0 {
+                summary.skipped.push(Skipped::new(
+                    path,
+                    format!("{more} more problems not listed (the first {PROBLEMS_PER_FILE} are)"),
+                ));
             }
         }
         Ok(())
@@ -479,9 +503,14 @@ fn stream_file<'a>(
         let line = lines.next();
         let end = line.is_none();
         if let Some(line) = line {
-            if let ndjson::Line::Record(_, draft) = &line {
-                record_bytes += draft.body.len() + draft.title.as_ref().map_or(0, String::len);
-            }
+            // Problems count too, so a dump of bad lines still goes in parts.
+            record_bytes += match &line {
+                ndjson::Line::Record(_, draft) => {
+                    draft.body.len() + draft.title.as_ref().map_or(0, String::len)
+                }
+                ndjson::Line::Problem(p) => p.len(),
+                ndjson::Line::Blank => 0,
+            };
             lines_of_part.push(line);
         }
         if !end && record_bytes < opts.stream_part_bytes {

@@ -171,3 +171,29 @@ fn extract_reads_a_dump_over_the_size_cap() {
     );
     assert_eq!(skipped.len(), 7);
 }
+
+/// A dump of bad lines (a CSV named `.jsonl`) goes through in parts, and
+/// its reasons are listed up to a limit, the rest counted in one line.
+#[test]
+fn a_dump_of_bad_lines_lists_a_thousand_reasons() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    let mut text = String::new();
+    for i in 0..2500 {
+        text.push_str(&format!("{i},2021-03-01,\"Port talks\",Harbour Gazette\n"));
+    }
+    text.push_str(&dump(1, "last"));
+    std::fs::write(corpus.join("table.jsonl"), text).expect("write");
+    for opts in [IngestOptions::default(), streamed()] {
+        let index = tempfile::tempdir().expect("temp dir");
+        let s = run(index.path(), &corpus, &opts);
+        assert_eq!(s.new, 1, "the one good record");
+        assert_eq!(s.skipped.len(), 1001, "1000 listed and a count");
+        assert!(s.skipped[0].reason.starts_with("line 1: invalid JSON"));
+        assert_eq!(
+            s.skipped[1000].reason,
+            "1500 more problems not listed (the first 1000 are)"
+        );
+    }
+}
