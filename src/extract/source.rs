@@ -403,6 +403,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn contains_ignore_case_table() {
+        assert!(contains_ignore_case("Please DONATE to us", "donat"));
+        assert!(contains_ignore_case("café Donations", "donat"));
+        assert!(contains_ignore_case("x", ""));
+        assert!(!contains_ignore_case("dona", "donat"));
+        assert!(!contains_ignore_case("d\u{f6}nat", "donat"));
+    }
+
+    #[test]
     fn normalize_table() {
         let cases: &[(&str, &str)] = &[
             ("The Guardian", "The Guardian"),
