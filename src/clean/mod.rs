@@ -25,7 +25,7 @@ mod lists;
 mod markers;
 mod normalize;
 mod prompts;
-mod rules;
+pub(crate) mod rules;
 
 pub use rules::Rule;
 

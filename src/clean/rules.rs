@@ -273,15 +273,23 @@ impl Cues {
     /// Cues from lowercase ASCII words; the words are literals in this module
     /// tree, so failure is a programming error caught by the unit tests.
     pub fn new(table: &[(Cue, &[&str])]) -> Cues {
+        let bits: Vec<(u8, &[&str])> = table.iter().map(|&(c, w)| (c.bit(), w)).collect();
+        Cues::with_bits(&bits)
+    }
+
+    /// Cues named by the caller's own bits (at most 8), for rules outside
+    /// this module (`extract::source`). A non-ASCII word such as "©" is
+    /// matched as it is.
+    pub fn with_bits(table: &[(u8, &[&str])]) -> Cues {
         let mut words: Vec<&str> = Vec::new();
         let mut cues: Vec<u8> = Vec::new();
-        for &(cue, list) in table {
+        for &(bit, list) in table {
             for &word in list {
                 match words.iter().position(|w| *w == word) {
-                    Some(i) => cues[i] |= cue.bit(),
+                    Some(i) => cues[i] |= bit,
                     None => {
                         words.push(word);
-                        cues.push(cue.bit());
+                        cues.push(bit);
                     }
                 }
             }

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::clean::rules::Cues;
+
 /// Well-known publications: canonical name, then aliases. Aliases are
 /// matching keys: lowercase, without a leading "the", "&" spelled "and";
 /// hosts appear as their registrable label ("theguardian" for
@@ -283,43 +285,40 @@ fn accept_name(raw: &str) -> Option<String> {
     Some(normalize(name))
 }
 
-/// Whether `text` contains `word` (ASCII letters) in any ASCII case.
-fn contains_ignore_case(text: &str, word: &str) -> bool {
-    let (text, word) = (text.as_bytes(), word.as_bytes());
-    let Some(&first) = word.first() else {
-        return true;
-    };
-    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    text.iter().enumerate().any(|(i, &b)| {
-        (b == lo || b == up)
-            && text
-                .get(i..i + word.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    })
-}
+/// Words every match of a pattern holds, one bit per pattern, found in one
+/// scan of a block ([`Cues`], which also covers the patterns' case-blind
+/// `s` matching `ſ`): nearly every block holds none, and the patterns'
+/// Unicode classes made them most of this stage's time.
+const DONATE_CUE: u8 = 1;
+const COPYRIGHT_CUE: u8 = 1 << 1;
+const NEWSROOM_CUE: u8 = 1 << 2;
+const SUPPORT_CUE: u8 = 1 << 3;
+static CUES: LazyLock<Cues> = LazyLock::new(|| {
+    Cues::with_bits(&[
+        (DONATE_CUE, &["donat"]),
+        (COPYRIGHT_CUE, &["copyright", "(c)", "©"]),
+        // The pattern wants "News" as written; the scan ignores case.
+        (NEWSROOM_CUE, &["news"]),
+        (SUPPORT_CUE, &["support"]),
+    ])
+});
 
 /// An explicitly named publication in `block`; `appeals` admits "support X".
-///
-/// Each pattern runs only on a block holding the word it cannot match
-/// without ("donat", "©"/"(c)"/"copyright", "News", "upport"): nearly
-/// every block holds none, and the patterns' Unicode classes made them
-/// most of this stage's time.
+/// Each pattern runs only on a block holding its cue words ([`CUES`]).
 fn explicit_name(block: &str, appeals: bool) -> Option<String> {
     let block = head_chars(block, BLOCK_CHARS);
-    let copyright = block.contains('©')
-        || block.contains("(c)")
-        || block.contains("(C)")
-        || contains_ignore_case(block, "copyright");
-    let patterns = [
-        (&*DONATE, contains_ignore_case(block, "donat")),
-        (&*COPYRIGHT, copyright),
-        (&*NEWSROOM, block.contains("News")),
-        // "upport": the pattern's case-blind 's' also matches 'ſ'.
-        (&*SUPPORT, appeals && contains_ignore_case(block, "upport")),
+    let cues = CUES.scan(block);
+    let mut patterns = vec![
+        (&*DONATE, DONATE_CUE),
+        (&*COPYRIGHT, COPYRIGHT_CUE),
+        (&*NEWSROOM, NEWSROOM_CUE),
     ];
+    if appeals {
+        patterns.push((&*SUPPORT, SUPPORT_CUE));
+    }
     patterns
         .into_iter()
-        .filter(|(_, cue)| *cue)
+        .filter(|&(_, cue)| cues & cue != 0)
         .filter_map(|(rx, _)| {
             rx.captures(block)
                 .and_then(|c| c.get(1))
@@ -403,12 +402,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn contains_ignore_case_table() {
-        assert!(contains_ignore_case("Please DONATE to us", "donat"));
-        assert!(contains_ignore_case("café Donations", "donat"));
-        assert!(contains_ignore_case("x", ""));
-        assert!(!contains_ignore_case("dona", "donat"));
-        assert!(!contains_ignore_case("d\u{f6}nat", "donat"));
+    fn cues_gate_the_patterns() {
+        assert_eq!(CUES.scan("Please DONATE to us"), DONATE_CUE);
+        assert_eq!(CUES.scan("© 2020 Acme"), COPYRIGHT_CUE);
+        assert_eq!(CUES.scan("Copyright (C) Acme"), COPYRIGHT_CUE);
+        assert_eq!(CUES.scan("The Acme News Room"), NEWSROOM_CUE);
+        assert_eq!(CUES.scan("The minister said nothing."), 0);
     }
 
     #[test]
