@@ -519,26 +519,9 @@ fn stream_file<'a>(
         record_bytes = 0;
         let done: Vec<std::result::Result<Article, String>> = std::mem::take(&mut lines_of_part)
             .into_par_iter()
-            .filter_map(|line| match line {
-                ndjson::Line::Record(id, draft) => Some(article_of(
-                    &id,
-                    &draft,
-                    &path_str,
-                    false,
-                    opts.default_source.as_deref(),
-                )),
-                ndjson::Line::Problem(p) => Some(Err(p)),
-                ndjson::Line::Blank => None,
-            })
+            .filter_map(|line| line_article(line, &path_str, opts.default_source.as_deref()))
             .collect();
-        let mut problems = Vec::new();
-        let mut articles = Vec::with_capacity(done.len());
-        for r in done {
-            match r {
-                Ok(a) => articles.push(a),
-                Err(p) => problems.push(p),
-            }
-        }
+        let FileResult { articles, problems } = done.into_iter().collect();
         let docs = documents(file, &articles, schema);
         drop(articles);
         let read = if end {
@@ -562,6 +545,20 @@ pub struct FileResult {
     pub articles: Vec<Article>,
     /// Reasons for records or the whole file not being indexed.
     pub problems: Vec<String>,
+}
+
+/// Articles and reasons, each list in the order given.
+impl FromIterator<std::result::Result<Article, String>> for FileResult {
+    fn from_iter<I: IntoIterator<Item = std::result::Result<Article, String>>>(iter: I) -> Self {
+        let mut out = FileResult::default();
+        for r in iter {
+            match r {
+                Ok(a) => out.articles.push(a),
+                Err(p) => out.problems.push(p),
+            }
+        }
+        out
+    }
 }
 
 /// Read, decode, parse, clean and extract one file. Never panics; every
@@ -663,20 +660,25 @@ fn ndjson_articles<R: std::io::BufRead>(
     path_str: &str,
     default_source: Option<&str>,
 ) -> FileResult {
-    let mut out = FileResult::default();
-    for line in lines {
-        match line {
-            ndjson::Line::Record(id, draft) => {
-                match article_of(&id, &draft, path_str, false, default_source) {
-                    Ok(a) => out.articles.push(a),
-                    Err(p) => out.problems.push(p),
-                }
-            }
-            ndjson::Line::Problem(p) => out.problems.push(p),
-            ndjson::Line::Blank => {}
+    lines
+        .filter_map(|line| line_article(line, path_str, default_source))
+        .collect()
+}
+
+/// One NDJSON line as an article or the reason it is none; nothing for a
+/// blank line.
+fn line_article(
+    line: ndjson::Line,
+    path_str: &str,
+    default_source: Option<&str>,
+) -> Option<std::result::Result<Article, String>> {
+    match line {
+        ndjson::Line::Record(id, draft) => {
+            Some(article_of(&id, &draft, path_str, false, default_source))
         }
+        ndjson::Line::Problem(p) => Some(Err(p)),
+        ndjson::Line::Blank => None,
     }
-    out
 }
 
 /// Clean and extract one record (`id` empty for a single-record file),

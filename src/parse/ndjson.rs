@@ -3,6 +3,11 @@
 //! (`title`/`headline`, `body`/`text`/`content`, `published`/`date`/
 //! `published_at`, `source`/`publication`/`site`, `authors`/`author`).
 //! Malformed lines and lines without a body are reported, never fatal.
+//!
+//! Two ways in: [`parse`] takes decoded text, like the other parsers;
+//! [`Lines`] reads bytes from any reader one line at a time, decoding each
+//! line on its own, which is how ingest and extract read every NDJSON
+//! file, so a dump of any size takes constant memory here.
 
 use std::io::{BufRead, Read};
 
@@ -88,8 +93,8 @@ pub fn record(line_no: usize, line: &str) -> Line {
 }
 
 /// NDJSON read line by line from any reader, so a dump of any size is
-/// parsed in constant memory: ingest streams big files through this and
-/// reads small ones through it from memory, so both give the same records.
+/// parsed in constant memory: ingest reads every NDJSON file through this,
+/// streamed in parts or whole, so both give the same records.
 ///
 /// Each line is decoded on its own (UTF-8, else Windows-1252, see
 /// [`crate::decode`]): one mis-encoded line does not turn the rest of a
