@@ -818,19 +818,29 @@ fn iso_day(d: NaiveDate) -> String {
 
 /// `has_year` / `has_month`: whether the text has an [`M_YEAR`] /
 /// [`M_ANY_MONTH`] match; without one the patterns needing it are skipped.
-fn full_date_cands(text: &str, has_year: bool, has_month: bool, out: &mut Vec<Cand>) {
+/// `has_iso`: whether a year match is followed by `-` or `/`, as the start
+/// of every [`M_ISO`] match is.
+fn full_date_cands(
+    text: &str,
+    has_year: bool,
+    has_iso: bool,
+    has_month: bool,
+    out: &mut Vec<Cand>,
+) {
     if !has_year {
         return;
     }
-    for c in M_ISO.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
-        let d = (|| ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?))();
-        out.push(Cand {
-            start: m.start(),
-            end: m.end(),
-            rank: 0,
-            values: d.map(iso_day).into_iter().collect(),
-        });
+    if has_iso {
+        for c in M_ISO.captures_iter(text) {
+            let Some(m) = c.get(0) else { continue };
+            let d = (|| ymd(num(c.get(1))?, num(c.get(2))?, num(c.get(3))?))();
+            out.push(Cand {
+                start: m.start(),
+                end: m.end(),
+                rank: 0,
+                values: d.map(iso_day).into_iter().collect(),
+            });
+        }
     }
     if !has_month {
         return;
@@ -1233,15 +1243,30 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     let year_matches: Vec<regex::Match<'_>> = M_YEAR.find_iter(text).collect();
     let has_year = !year_matches.is_empty();
     let has_month = M_ANY_MONTH.is_match(text);
+    // Sharper cues from the year matches: an ISO date or a range starts
+    // with four digits between word boundaries, i.e. with a year match,
+    // then goes on with `-` or `/` ([`M_ISO`]) or an optional space and
+    // `-`, `–` or `/` ([`M_RANGE`]). A year match is a whole word of four
+    // digits, so no two overlap and the list holds every one. Both regexes
+    // begin with a digit class and get no literal prefilter: each was a
+    // full scan of every text with a year in it.
+    let after = |m: &regex::Match<'_>| &text[m.end()..];
+    let has_iso = year_matches
+        .iter()
+        .any(|m| after(m).starts_with(['-', '/']));
+    let has_range = year_matches.iter().any(|m| {
+        let a = after(m);
+        a.strip_prefix(' ').unwrap_or(a).starts_with(['-', '–', '/'])
+    });
     let mut cands = Vec::new();
-    full_date_cands(text, has_year, has_month, &mut cands);
+    full_date_cands(text, has_year, has_iso, has_month, &mut cands);
     if has_month {
         day_month_cands(text, published, &mut cands);
         month_cands(text, published, &mut cands);
     }
     weekday_cands(text, published, &mut cands);
     relative_cands(text, published, &mut cands);
-    if has_year {
+    if has_range {
         range_cands(text, &mut cands);
     }
     // The most specific reading of each stretch of text wins.
