@@ -18,9 +18,9 @@ pub fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
     let mut rest = text;
     let mut ordinal = 0usize;
-    while let Some(start) = rest.find("<REUTERS") {
+    while let Some(start) = find(rest, "<REUTERS") {
         let after = &rest[start..];
-        let end = after.find("</REUTERS>").map(|e| e + "</REUTERS>".len());
+        let end = find(after, "</REUTERS>").map(|e| e + "</REUTERS>".len());
         let record = &after[..end.unwrap_or(after.len())];
         rest = &after[record.len()..];
         ordinal += 1;
@@ -109,12 +109,21 @@ fn attr(tag: &str, name: &str) -> Option<String> {
     Some(tag[at..at + len].to_string())
 }
 
+/// `haystack.find(needle)`, by memchr's SIMD search: every record is
+/// searched for its tags a few times over, and `str::find`'s scalar Two-Way
+/// search showed in ingest profiles. A match of
+/// a whole UTF-8 needle in UTF-8 text starts and ends on character
+/// boundaries, as `str::find`'s does.
+fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
+
 /// The text between the first `open` tag and the `close` tag after it. The
 /// tags are passed whole (not built from the name) so that the five lookups
 /// per record allocate nothing.
 fn element<'a>(record: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let start = record.find(open)? + open.len();
-    let len = record[start..].find(close)?;
+    let start = find(record, open)? + open.len();
+    let len = find(&record[start..], close)?;
     Some(&record[start..start + len])
 }
 
