@@ -77,9 +77,9 @@ fn given_name_owner(
     by_first: &HashMap<String, Vec<&Found>>,
     by_last: &HashMap<String, Vec<&Found>>,
 ) -> String {
-    let word = &m[0];
+    let word = m[0];
     let Some(cands) = by_first.get(&word.to_lowercase()) else {
-        return word.clone();
+        return word.to_string();
     };
     // Each candidate stands for its own fullest form.
     let mut owners: Vec<String> = cands
@@ -96,16 +96,20 @@ fn given_name_owner(
     owners.dedup();
     match owners.as_slice() {
         [one] => one.clone(),
-        _ => word.clone(),
+        _ => word.to_string(),
     }
 }
 
 /// Mentions with repeats removed, first occurrence kept.
-fn distinct(found: Vec<Found>) -> Vec<Found> {
-    let mut seen: HashSet<Found> = HashSet::new();
+fn distinct(found: Vec<Found<'_>>) -> Vec<Found<'_>> {
+    // Which to keep, worked out on references: no copy of any mention.
+    let mut seen: HashSet<&Found<'_>> = HashSet::new();
+    let first: Vec<bool> = found.iter().map(|f| seen.insert(f)).collect();
+    drop(seen);
     found
         .into_iter()
-        .filter(|f| seen.insert(f.clone()))
+        .zip(first)
+        .filter_map(|(f, first)| first.then_some(f))
         .collect()
 }
 
@@ -381,11 +385,13 @@ enum Verdict {
     Reject,
 }
 
-/// A found mention: its words and where it starts (line, token).
-type Found = Vec<String>;
+/// A found mention: its words, borrowed from the title or body (a `String`
+/// per word of every mention, and their copies in [`distinct`], showed as
+/// malloc and free in profiles).
+type Found<'a> = Vec<&'a str>;
 
 /// Find all person mentions in document order.
-fn analyse(title: &str, body: &str) -> Vec<Found> {
+fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     let lex = &*LEXICON;
     // (line, token index, words, verdict) of the segments that can be kept:
     // persons, and one-word maybes that a known person may confirm. The
@@ -459,7 +465,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
     let known_last_lower: HashSet<String> = known_last.iter().map(|w| w.to_lowercase()).collect();
     let known_multi: Vec<&Vec<&str>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
     let is_known_last = |w: &str| known_last.contains(w);
-    let mut found: Vec<(usize, usize, Found)> = Vec::new();
+    let mut found: Vec<(usize, usize, Found<'a>)> = Vec::new();
     for (li, ti, words, v) in &segs {
         let keep = match v {
             Verdict::Person => true,
@@ -467,7 +473,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
             Verdict::Reject => false,
         };
         if keep {
-            found.push((*li, *ti, words.iter().map(|w| w.to_string()).collect()));
+            found.push((*li, *ti, words.clone()));
         }
     }
     // All-caps lines: only names already known from mixed-case text count,
@@ -490,10 +496,7 @@ fn analyse(title: &str, body: &str) -> Vec<Found> {
                 }
             }
             if matched > 0 {
-                let words = toks[ti..ti + matched]
-                    .iter()
-                    .map(|t| t.text.to_string())
-                    .collect();
+                let words = toks[ti..ti + matched].iter().map(|t| t.text).collect();
                 found.push((*li, ti, words));
                 ti += matched;
             } else {
@@ -799,7 +802,7 @@ fn word_matches(short: &str, full: &str) -> bool {
 
 /// Is `short` a form of the name `full`: same last word, other words found
 /// in order?
-fn is_form_of(short: &[String], full: &[String]) -> bool {
+fn is_form_of(short: &[&str], full: &[&str]) -> bool {
     let (Some(sl), Some(fl)) = (short.last(), full.last()) else {
         return false;
     };
@@ -808,7 +811,7 @@ fn is_form_of(short: &[String], full: &[String]) -> bool {
     }
     let mut k = 0;
     for w in &short[..short.len() - 1] {
-        while k < full.len() - 1 && !word_matches(w, &full[k]) {
+        while k < full.len() - 1 && !word_matches(w, full[k]) {
             k += 1;
         }
         if k >= full.len() - 1 {
