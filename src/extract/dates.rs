@@ -15,6 +15,7 @@
 //! orders in prose ("9/9/2020"), or tell past from future tense ("on Friday"
 //! always means the Friday on or before publication).
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
@@ -1231,6 +1232,52 @@ fn joined_list(text: &str, from: usize, to: usize) -> bool {
     })
 }
 
+/// The spans of the [`M_YEAR`] matches of `text`, in order. ASCII text
+/// (nearly every body) is scanned by hand: the regex begins with a digit
+/// class, gets no literal prefilter, and was a full scan of every text.
+/// There a match is a run of exactly four ASCII digits with no word
+/// character (`[A-Za-z0-9_]`) on either side; other text asks the regex,
+/// whose `\b` is Unicode-aware.
+fn year_spans(text: &str) -> Vec<Range<usize>> {
+    if !text.is_ascii() {
+        return M_YEAR.find_iter(text).map(|m| m.range()).collect();
+    }
+    const CHUNK: usize = 16;
+    let bytes = text.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let mut out = Vec::new();
+    let mut at = 0;
+    loop {
+        // Whole 16-byte chunks without a digit are passed over without a
+        // branch per byte; digits are rare in prose.
+        while let Some(chunk) = bytes
+            .get(at..at + CHUNK)
+            .and_then(|c| <&[u8; CHUNK]>::try_from(c).ok())
+        {
+            let mut any = false;
+            for b in chunk {
+                any |= b.is_ascii_digit();
+            }
+            if any {
+                break;
+            }
+            at += CHUNK;
+        }
+        let rest = bytes.get(at..).unwrap_or_default();
+        let Some(start) = rest.iter().position(u8::is_ascii_digit).map(|n| at + n) else {
+            break;
+        };
+        let digits = bytes.get(start..).unwrap_or_default();
+        let end = start + digits.iter().take_while(|b| b.is_ascii_digit()).count();
+        let before = start.checked_sub(1).and_then(|p| bytes.get(p));
+        if end - start == 4 && !before.is_some_and(word) && !bytes.get(end).is_some_and(word) {
+            out.push(start..end);
+        }
+        at = end;
+    }
+    out
+}
+
 /// Every date the text mentions, with its span, in text order. Ranges
 /// ("2019-20") give two mentions with the same span. See [`mentioned`].
 pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
@@ -1240,7 +1287,7 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     // number between word boundaries, i.e. an [`M_YEAR`] match; every
     // pattern with a month name holds an [`M_ANY_MONTH`] match. The bare
     // year matches are needed at the end anyway, so they are found once.
-    let year_matches: Vec<regex::Match<'_>> = M_YEAR.find_iter(text).collect();
+    let year_matches = year_spans(text);
     let has_year = !year_matches.is_empty();
     let has_month = M_ANY_MONTH.is_match(text);
     // Sharper cues from the year matches: an ISO date or a range starts
@@ -1250,7 +1297,7 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     // digits, so no two overlap and the list holds every one. Both regexes
     // begin with a digit class and get no literal prefilter: each was a
     // full scan of every text with a year in it.
-    let after = |m: &regex::Match<'_>| &text[m.end()..];
+    let after = |m: &Range<usize>| &text[m.end..];
     let has_iso = year_matches
         .iter()
         .any(|m| after(m).starts_with(['-', '/']));
@@ -1284,23 +1331,23 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
         if taken
             .iter()
             .chain(years.iter())
-            .any(|t: &Cand| m.start() < t.end && t.start < m.end())
+            .any(|t: &Cand| m.start < t.end && t.start < m.end)
         {
             continue;
         }
         let prev_end = taken
             .iter()
             .chain(years.iter())
-            .filter(|t| !t.values.is_empty() && t.end <= m.start())
+            .filter(|t| !t.values.is_empty() && t.end <= m.start)
             .map(|t| t.end)
             .max();
-        let accepted = year_in_context(text, m.start(), m.end(), prev_end);
+        let accepted = year_in_context(text, m.start, m.end, prev_end);
         years.push(Cand {
-            start: m.start(),
-            end: m.end(),
+            start: m.start,
+            end: m.end,
             rank: 7,
             values: if accepted {
-                vec![m.as_str().to_string()]
+                vec![text[m.start..m.end].to_string()]
             } else {
                 Vec::new()
             },
@@ -1349,6 +1396,17 @@ pub fn mentioned(text: &str, published: Option<NaiveDate>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The hand scan for ASCII text finds exactly the regex's matches.
+        #[test]
+        fn year_spans_are_the_regex_matches(
+            text in "[0-9a_ .,\\-]{0,80}|([0-9]{3,5}[ a_.-]{0,2}){0,8}|(?s).{0,40}"
+        ) {
+            let want: Vec<Range<usize>> = M_YEAR.find_iter(&text).map(|m| m.range()).collect();
+            proptest::prop_assert_eq!(year_spans(&text), want);
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
