@@ -23,6 +23,8 @@ mod tokens;
 // foldhash rather than SipHash: lexicon and map lookups run for every
 // capitalised word, and SipHash showed in profiles. No code here depends on
 // the iteration order of these maps and sets.
+use std::cell::Cell;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, SOFT_ORG, STOP, SURNAME, TITLE};
@@ -325,9 +327,32 @@ struct LineLower<'l> {
     line: &'l str,
     /// `line` lowercased, or empty when `line` is not ASCII.
     low: &'l str,
+    /// Per token of the line, its [`word_flags`] once looked up, else
+    /// [`UNSEEN`]: segmenting, peeling and judging ask about the same words,
+    /// and the lexicon lookups (one or two hash probes each) showed in
+    /// profiles.
+    seen: &'l [Cell<u16>],
 }
 
+/// A token whose [`word_flags`] are not looked up yet (they fit in a `u8`).
+const UNSEEN: u16 = u16::MAX;
+
 impl<'l> LineLower<'l> {
+    /// [`word_flags`] of token `i` of the line (`toks`), looked up once.
+    fn flags(&self, i: usize, toks: &[Token]) -> u8 {
+        let cell = self.seen.get(i);
+        if let Some(f) = cell.map(Cell::get).filter(|&f| f != UNSEEN) {
+            return u8::try_from(f).unwrap_or_default();
+        }
+        let f = toks
+            .get(i)
+            .map_or(0, |t| word_flags(&LEXICON, &self.get(t.text)));
+        if let Some(c) = cell {
+            c.set(u16::from(f));
+        }
+        f
+    }
+
     /// `lower(word)`, a slice of the lowercased line when `word` lies in it.
     fn get<'w>(&self, word: &'w str) -> Lower<'w>
     where
@@ -408,6 +433,7 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
     let mut flags: Vec<u8> = Vec::new();
     let mut low_buf = String::new();
+    let mut seen: Vec<Cell<u16>> = Vec::new();
     for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
         tokenize_into(line, &mut toks);
         if is_shouting(&toks) {
@@ -430,9 +456,12 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
             low_buf.push_str(line);
             low_buf.make_ascii_lowercase();
         }
+        seen.clear();
+        seen.resize(toks.len(), Cell::new(UNSEEN));
         let low = LineLower {
             line,
             low: &low_buf,
+            seen: &seen,
         };
         segments_into(&toks, &namey, &low, &mut judged);
         for (seg, v) in judged.iter_mut() {
@@ -550,7 +579,6 @@ fn segments_into(
             }
         }
         if namey {
-            let lw = low.get(t.text);
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
@@ -560,7 +588,7 @@ fn segments_into(
                     .and_then(|c| toks.get(c.end.wrapping_sub(1)))
                     .is_some_and(|w| lex.given.contains(&*low.get(w.text)))
             };
-            let f = lex.flags(&lw);
+            let f = low.flags(i, toks);
             let stop = f & STOP != 0 && !(prev_given() && !next_is_name(i + 1) && f & SURNAME != 0);
             let nationality_lead = leading && f & PLACE != 0 && next_is_name(i + 1);
             if stop || nationality_lead {
@@ -607,11 +635,10 @@ fn segments_into(
 /// Drop a capitalised descriptor before a given name: "Democrat Walter
 /// Mondale", "Briton Tim Henman".
 fn peel_descriptor(seg: &mut Segment, toks: &[Token], low: &LineLower) {
-    let lex = &*LEXICON;
     if seg.end - seg.start >= 3 {
         let word0 = toks[seg.start].text;
-        let first = lex.flags(&low.get(word0));
-        let second = lex.flags(&low.get(toks[seg.start + 1].text));
+        let first = low.flags(seg.start, toks);
+        let second = low.flags(seg.start + 1, toks);
         if first & GIVEN == 0
             && !word0.ends_with('.')
             && second & GIVEN != 0
@@ -662,11 +689,7 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) -> Verdict {
     let lex = &*LEXICON;
     flags.clear();
-    flags.extend(
-        toks[seg.start..seg.end]
-            .iter()
-            .map(|t| word_flags(lex, &low.get(t.text))),
-    );
+    flags.extend((seg.start..seg.end).map(|i| low.flags(i, toks)));
     let lw: &[u8] = flags;
     let n = lw.len();
     let (first, ff) = (low.get(toks[seg.start].text), lw[0]);

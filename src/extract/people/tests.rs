@@ -359,6 +359,7 @@ fn line_lower_matches_lower() {
         let ll = super::LineLower {
             line,
             low: if line.is_ascii() { &low } else { "" },
+            seen: &[],
         };
         for (k, _) in line.char_indices() {
             for w in [&line[k..], &line[..k]] {
@@ -367,4 +368,26 @@ fn line_lower_matches_lower() {
         }
         assert_eq!(&*ll.get("Elsewhere"), "elsewhere");
     }
+}
+
+/// `LineLower::flags` gives each token's `word_flags`, asked once or again.
+#[test]
+fn line_flags_are_word_flags() {
+    let line = "President Biden met Iraqis and Reuters in Paris";
+    let mut toks = Vec::new();
+    super::tokenize_into(line, &mut toks);
+    let low = line.to_ascii_lowercase();
+    let seen = vec![std::cell::Cell::new(super::UNSEEN); toks.len()];
+    let ll = super::LineLower {
+        line,
+        low: &low,
+        seen: &seen,
+    };
+    for _ in 0..2 {
+        for (i, t) in toks.iter().enumerate() {
+            let want = super::word_flags(&super::LEXICON, &super::lower(t.text));
+            assert_eq!(ll.flags(i, &toks), want, "{}", t.text);
+        }
+    }
+    assert_eq!(ll.flags(toks.len(), &toks), 0);
 }
