@@ -222,9 +222,8 @@ fn collapse_ascii(line: &str) -> String {
 /// than a space, or a space after a space; `bytes.len()` when there is none.
 fn next_bad(bytes: &[u8], from: usize) -> usize {
     const CHUNK: usize = 16;
-    let is_bad = |prev: u8, b: u8| {
-        (b.wrapping_sub(b'\t') <= b'\r' - b'\t') | ((b == b' ') & (prev == b' '))
-    };
+    let is_bad =
+        |prev: u8, b: u8| (b.wrapping_sub(b'\t') <= b'\r' - b'\t') | ((b == b' ') & (prev == b' '));
     let mut j = from;
     // Whole chunks with no bad byte are passed over without a branch per
     // byte (the test vectorizes); the first chunk with one is then scanned.
@@ -276,10 +275,7 @@ fn is_tidy(line: &str) -> bool {
         ctrl |= z.wrapping_sub(b'\t') <= b'\r' - b'\t';
     }
     if !other {
-        return !ctrl
-            && !double
-            && bytes.first() != Some(&b' ')
-            && bytes.last() != Some(&b' ');
+        return !ctrl && !double && bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
     }
     // Whether the previous byte was a space; true at the start, so a
     // leading space is untidy.

@@ -368,7 +368,9 @@ mod tests {
         let paras: Vec<&str> = body.split("\n\n").collect();
         let at = match paras.first() {
             Some(first) if parse(first).is_some() => 0,
-            Some(first) if is_dateline(first) && paras.get(1).is_some_and(|p| parse(p).is_some()) => {
+            Some(first)
+                if is_dateline(first) && paras.get(1).is_some_and(|p| parse(p).is_some()) =>
+            {
                 1
             }
             _ => return (body.to_string(), None),

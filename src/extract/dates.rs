@@ -1303,7 +1303,9 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
         .any(|m| after(m).starts_with(['-', '/']));
     let has_range = year_matches.iter().any(|m| {
         let a = after(m);
-        a.strip_prefix(' ').unwrap_or(a).starts_with(['-', '–', '/'])
+        a.strip_prefix(' ')
+            .unwrap_or(a)
+            .starts_with(['-', '–', '/'])
     });
     let mut cands = Vec::new();
     full_date_cands(text, has_year, has_iso, has_month, &mut cands);

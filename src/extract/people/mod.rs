@@ -20,11 +20,11 @@
 mod lexicon;
 mod tokens;
 
+use std::cell::Cell;
+
 // foldhash rather than SipHash: lexicon and map lookups run for every
 // capitalised word, and SipHash showed in profiles. No code here depends on
 // the iteration order of these maps and sets.
-use std::cell::Cell;
-
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, SOFT_ORG, STOP, SURNAME, TITLE};
