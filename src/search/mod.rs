@@ -25,7 +25,7 @@ use serde::Serialize;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::EnableScoring;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
@@ -277,6 +277,25 @@ impl SearchEngine {
             }
             _ => searcher.search(q, collector),
         }
+    }
+
+    /// [`SearchEngine::run`] for the one-shot CLI's ranking, which runs
+    /// beside the count's own thread: a big archive's segments are split
+    /// in two halves by document count and one half is ranked on a second
+    /// thread. The fruit is tantivy's own (each segment collected as
+    /// `Searcher::search` does, merged in segment order), so the answer is
+    /// the same.
+    fn run_split<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        let segments = searcher.segment_readers();
+        if !self.parallel || searcher.num_docs() < PARALLEL_MIN_DOCS || segments.len() < 2 {
+            return self.run(searcher, q, collector);
+        }
+        collect_in_two(searcher, q, collector)
     }
 
     /// Per-searcher caches for counting: which documents can be exact
@@ -792,9 +811,15 @@ impl SearchEngine {
                         Some(split) => {
                             let window =
                                 TopDocs::with_limit((n * 16).max(RESCORE_WINDOW)).order_by_score();
-                            let candidates = self.run(searcher, &*split.words, &window)?;
+                            let candidates = self.run_split(searcher, &*split.words, &window)?;
                             if candidates.len() >= n {
-                                add_proximity(searcher, &split.proximity, candidates, n)?
+                                add_proximity(
+                                    searcher,
+                                    &split.proximity,
+                                    candidates,
+                                    n,
+                                    self.parallel,
+                                )?
                             } else {
                                 candidates
                             }
@@ -1027,12 +1052,15 @@ struct Tier<'q> {
 /// only about the candidates, in document order, with `seek_danger`: a
 /// plain `seek` on a phrase runs on to its next match, reading positions
 /// of every document in between, which is what this avoids. Ties go to the
-/// lower address, as in tantivy's `TopDocs`.
+/// lower address, as in tantivy's `TopDocs`. With `two_threads` (the
+/// one-shot CLI), the segments' candidates are split in two halves and one
+/// half is scored on a second thread.
 fn add_proximity(
     searcher: &Searcher,
     proximity: &[Box<dyn Query>],
     mut candidates: Vec<(f32, DocAddress)>,
     n: usize,
+    two_threads: bool,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     candidates.sort_by_key(|&(_, a)| a);
     let scoring = EnableScoring::enabled_from_searcher(searcher);
@@ -1040,6 +1068,37 @@ fn add_proximity(
         .iter()
         .map(|q| q.weight(scoring))
         .collect::<tantivy::Result<Vec<_>>>()?;
+    // At a segment boundary near the middle, so each half is whole segments.
+    let middle = candidates.len() / 2;
+    let cut = (middle..candidates.len())
+        .find(|&i| i > 0 && candidates[i].1.segment_ord != candidates[i - 1].1.segment_ord)
+        .unwrap_or(candidates.len());
+    let (first, second) = candidates.split_at_mut(cut);
+    if two_threads && !first.is_empty() && !second.is_empty() {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| add_proximity_to(searcher, &weights, second));
+            let mine = add_proximity_to(searcher, &weights, first);
+            let theirs = other.join().unwrap_or_else(|_| {
+                Err(tantivy::TantivyError::InternalError(
+                    "proximity thread panicked".into(),
+                ))
+            });
+            mine.and(theirs)
+        })?;
+    } else {
+        add_proximity_to(searcher, &weights, &mut candidates)?;
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    candidates.truncate(n);
+    Ok(candidates)
+}
+
+/// [`add_proximity`]'s work on `candidates` (in address order).
+fn add_proximity_to(
+    searcher: &Searcher,
+    weights: &[Box<dyn Weight>],
+    candidates: &mut [(f32, DocAddress)],
+) -> tantivy::Result<()> {
     for group in candidates.chunk_by_mut(|a, b| a.1.segment_ord == b.1.segment_ord) {
         let reader = searcher.segment_reader(group[0].1.segment_ord);
         // Each scorer with the lowest document it can still hold: below
@@ -1072,9 +1131,56 @@ fn add_proximity(
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    candidates.truncate(n);
-    Ok(candidates)
+    Ok(())
+}
+
+/// `collector` over `q` as `Searcher::search` runs it (each segment
+/// collected, the fruits merged in segment order), with the segments split
+/// in two halves by document count and the second half on a second thread.
+fn collect_in_two<C: Collector>(
+    searcher: &Searcher,
+    q: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let segments = searcher.segment_readers();
+    if segments.len() < 2 {
+        return searcher.search(q, collector);
+    }
+    let scoring = if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = q.weight(scoring)?;
+    // The first segments up to about half the documents stay here.
+    let half = segments.iter().map(|r| u64::from(r.max_doc())).sum::<u64>() / 2;
+    let mut docs = 0u64;
+    let cut = segments
+        .iter()
+        .position(|r| {
+            docs += u64::from(r.max_doc());
+            docs >= half
+        })
+        .map_or(segments.len(), |i| i + 1)
+        .clamp(1, segments.len() - 1);
+    let collect = |from: usize, to: usize| -> tantivy::Result<Vec<_>> {
+        (from..to)
+            .map(|ord| collector.collect_segment(&*weight, ord as u32, &segments[ord]))
+            .collect()
+    };
+    let (fruits, rest) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| collect(cut, segments.len()));
+        let mine = collect(0, cut);
+        let rest = other.join().unwrap_or_else(|_| {
+            Err(tantivy::TantivyError::InternalError(
+                "ranking thread panicked".into(),
+            ))
+        });
+        (mine, rest)
+    });
+    let mut fruits = fruits?;
+    fruits.extend(rest?);
+    collector.merge_fruits(fruits)
 }
 
 /// A chosen document before loading: raw score (tier bonus included),
@@ -1199,6 +1305,11 @@ mod tests {
     /// Forty articles holding "oil" and "prices", in varied amounts and
     /// distances, some with the two words side by side, some in the title.
     fn archive() -> (tempfile::TempDir, SearchEngine) {
+        archive_committing_every(usize::MAX)
+    }
+
+    /// [`archive`] with a commit every `every` articles (one segment each).
+    fn archive_committing_every(every: usize) -> (tempfile::TempDir, SearchEngine) {
         let dir = tempfile::tempdir().expect("temp dir");
         let corpus = dir.path().join("corpus");
         std::fs::create_dir_all(&corpus).expect("temp dir is writable");
@@ -1223,12 +1334,49 @@ mod tests {
                 serde_json::json!({"title": format!("{title} {i}"), "body": body}).to_string(),
             );
         }
-        std::fs::write(corpus.join("wire.ndjson"), lines.join("\n") + "\n")
+        // One file per commit: no commit falls inside a file.
+        for (k, chunk) in lines.chunks(every.min(lines.len())).enumerate() {
+            std::fs::write(
+                corpus.join(format!("wire{k}.ndjson")),
+                chunk.join("\n") + "\n",
+            )
             .expect("temp dir is writable");
+        }
         let index = dir.path().join("index");
-        ingest(&index, &[corpus], &IngestOptions::default(), &|_| {}).expect("ingest");
+        let opts = IngestOptions {
+            commit_every: every,
+            ..IngestOptions::default()
+        };
+        ingest(&index, &[corpus], &opts, &|_| {}).expect("ingest");
         let engine = SearchEngine::open(&index).expect("open index");
         (dir, engine)
+    }
+
+    /// The CLI ranks on two threads (segments split in two halves, and the
+    /// proximity window's candidates too): the answer must be the one
+    /// thread's, ties included.
+    #[test]
+    fn ranking_on_two_threads_gives_the_same_answer() {
+        let (_dir, engine) = archive_committing_every(6);
+        let searcher = engine.searcher();
+        assert!(searcher.segment_readers().len() >= 3, "several segments");
+        let parsed = query::parse("oil prices").expect("parses");
+        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let built = query::Builder::new(&engine.schema, &doc_freq).build(&parsed, Vec::new());
+        let split = built.split_tier.expect("two words rank by proximity");
+        for limit in [1, 7, 40, 100] {
+            let top = TopDocs::with_limit(limit).order_by_score();
+            let one = searcher.search(&*split.words, &top).expect("search");
+            let two = collect_in_two(&searcher, &*split.words, &top).expect("search");
+            assert_eq!(one, two, "top {limit}");
+            let (a, b) = (
+                add_proximity(&searcher, &split.proximity, one.clone(), 15, false),
+                add_proximity(&searcher, &split.proximity, one, 15, true),
+            );
+            assert_eq!(a.expect("rescore"), b.expect("rescore"), "top {limit}");
+        }
+        let counted = collect_in_two(&searcher, &*built.matching, &Count).expect("count");
+        assert_eq!(counted, 40);
     }
 
     #[test]
@@ -1245,7 +1393,7 @@ mod tests {
         assert_eq!(whole.len(), 40, "every article holds both words");
         let words = searcher.search(&*split.words, &all).expect("search");
         let rescored =
-            add_proximity(&searcher, &split.proximity, words.clone(), 15).expect("rescore");
+            add_proximity(&searcher, &split.proximity, words.clone(), 15, false).expect("rescore");
         // Bit for bit the whole tier's best 15, ties included.
         assert_eq!(rescored, whole[..15].to_vec());
         // And proximity did change the order the words alone give.
