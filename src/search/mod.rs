@@ -205,6 +205,10 @@ pub struct SearchEngine {
     snippet_analyzer: Mutex<TextAnalyzer>,
 }
 
+/// Fewer stored documents than this are loaded on one thread: a thread
+/// costs about as much to start as reading a few documents.
+const LOAD_SPLIT_MIN: usize = 8;
+
 /// Archives smaller than this are searched on the calling thread: a
 /// request's handover to other threads costs more than it saves.
 const PARALLEL_MIN_DOCS: u64 = 100_000;
@@ -869,10 +873,33 @@ impl SearchEngine {
 
     /// The stored documents of `chosen`, in the requested order, ties by key.
     fn load(&self, searcher: &Searcher, chosen: Vec<Picked>, sort: Sort) -> Result<Vec<Ranked>> {
-        let mut out: Vec<(f32, i64, TantivyDocument)> = Vec::with_capacity(chosen.len());
-        for (score, day, addr) in chosen {
-            out.push((score, day, searcher.doc(addr)?));
-        }
+        let fetch = |picked: &[Picked]| -> tantivy::Result<Vec<(f32, i64, TantivyDocument)>> {
+            picked
+                .iter()
+                .map(|&(score, day, addr)| Ok((score, day, searcher.doc(addr)?)))
+                .collect()
+        };
+        // Each document is a block of the store to decompress: the CLI
+        // fetches half of them on a second thread (about 0.4 ms of 0.8 for
+        // the 30 a first page fetches on the 1 GB archive).
+        let out = if self.parallel && chosen.len() >= LOAD_SPLIT_MIN {
+            let (first, second) = chosen.split_at(chosen.len() / 2);
+            let (mine, theirs) = std::thread::scope(|scope| {
+                let other = scope.spawn(|| fetch(second));
+                let mine = fetch(first);
+                let theirs = other.join().unwrap_or_else(|_| {
+                    Err(tantivy::TantivyError::InternalError(
+                        "loading thread panicked".into(),
+                    ))
+                });
+                (mine, theirs)
+            });
+            let mut out = mine?;
+            out.extend(theirs?);
+            out
+        } else {
+            fetch(&chosen)?
+        };
         let mut keyed: Vec<(f32, i64, Ranked)> = out
             .into_iter()
             .map(|(raw, day, doc)| {
