@@ -879,10 +879,15 @@ impl SearchEngine {
                 .map(|&(score, day, addr)| Ok((score, day, searcher.doc(addr)?)))
                 .collect()
         };
-        // Each document is a block of the store to decompress: the CLI
-        // fetches half of them on a second thread (about 0.4 ms of 0.8 for
-        // the 30 a first page fetches on the 1 GB archive).
-        let out = if self.parallel && chosen.len() >= LOAD_SPLIT_MIN {
+        // Each document is a block of the store to decompress: on a big
+        // archive the CLI fetches half of them on a second thread (about
+        // 0.4 ms of 0.8 for the 30 a first page fetches on the 1 GB bench
+        // archive). On a small one the page's documents share a few
+        // blocks, and the thread costs more than it saves (BBC: +0.35 ms).
+        let out = if self.parallel
+            && chosen.len() >= LOAD_SPLIT_MIN
+            && searcher.num_docs() >= PARALLEL_MIN_DOCS
+        {
             let (first, second) = chosen.split_at(chosen.len() / 2);
             let (mine, theirs) = std::thread::scope(|scope| {
                 let other = scope.spawn(|| fetch(second));
