@@ -295,8 +295,7 @@ impl SearchEngine {
         q: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        let segments = searcher.segment_readers();
-        if !self.parallel || searcher.num_docs() < PARALLEL_MIN_DOCS || segments.len() < 2 {
+        if !self.parallel || searcher.num_docs() < PARALLEL_MIN_DOCS {
             return self.run(searcher, q, collector);
         }
         collect_in_two(searcher, q, collector)
@@ -458,16 +457,11 @@ impl SearchEngine {
                     // `first_fetch`, which is what the loop below asks for
                     // unless the count turns out smaller; then it is thrown
                     // away and redone.
-                    let (counted, ranked) = std::thread::scope(|scope| {
-                        let counting = scope.spawn(count);
-                        let ranked = self.select(searcher, &*q, tier, req.sort, first_fetch);
-                        let counted = counting.join().unwrap_or_else(|_| {
-                            Err(tantivy::TantivyError::InternalError(
-                                "counting thread panicked".into(),
-                            ))
-                        });
-                        (counted, ranked)
-                    });
+                    let (ranked, counted) = side_by_side(
+                        || self.select(searcher, &*q, tier, req.sort, first_fetch),
+                        count,
+                        "counting",
+                    );
                     let (facet_counts, total, raw) = counted?;
                     if first_fetch <= raw.max(1) {
                         picked = Some(ranked?);
@@ -889,16 +883,7 @@ impl SearchEngine {
             && searcher.num_docs() >= PARALLEL_MIN_DOCS
         {
             let (first, second) = chosen.split_at(chosen.len() / 2);
-            let (mine, theirs) = std::thread::scope(|scope| {
-                let other = scope.spawn(|| fetch(second));
-                let mine = fetch(first);
-                let theirs = other.join().unwrap_or_else(|_| {
-                    Err(tantivy::TantivyError::InternalError(
-                        "loading thread panicked".into(),
-                    ))
-                });
-                (mine, theirs)
-            });
+            let (mine, theirs) = side_by_side(|| fetch(first), || fetch(second), "loading");
             let mut out = mine?;
             out.extend(theirs?);
             out
@@ -1107,16 +1092,12 @@ fn add_proximity(
         .unwrap_or(candidates.len());
     let (first, second) = candidates.split_at_mut(cut);
     if two_threads && !first.is_empty() && !second.is_empty() {
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| add_proximity_to(searcher, &weights, second));
-            let mine = add_proximity_to(searcher, &weights, first);
-            let theirs = other.join().unwrap_or_else(|_| {
-                Err(tantivy::TantivyError::InternalError(
-                    "proximity thread panicked".into(),
-                ))
-            });
-            mine.and(theirs)
-        })?;
+        let (mine, theirs) = side_by_side(
+            || add_proximity_to(searcher, &weights, first),
+            || add_proximity_to(searcher, &weights, second),
+            "proximity",
+        );
+        mine.and(theirs)?;
     } else {
         add_proximity_to(searcher, &weights, &mut candidates)?;
     }
@@ -1200,19 +1181,34 @@ fn collect_in_two<C: Collector>(
             .map(|ord| collector.collect_segment(&*weight, ord as u32, &segments[ord]))
             .collect()
     };
-    let (fruits, rest) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| collect(cut, segments.len()));
-        let mine = collect(0, cut);
-        let rest = other.join().unwrap_or_else(|_| {
-            Err(tantivy::TantivyError::InternalError(
-                "ranking thread panicked".into(),
-            ))
-        });
-        (mine, rest)
-    });
+    let (fruits, rest) = side_by_side(
+        || collect(0, cut),
+        || collect(cut, segments.len()),
+        "ranking",
+    );
     let mut fruits = fruits?;
     fruits.extend(rest?);
     collector.merge_fruits(fruits)
+}
+
+/// `here` on this thread and `there` on a second one, side by side (the
+/// one-shot CLI's way of using both cores for one request). A panic on the
+/// second thread comes back as an error naming its `work`.
+fn side_by_side<A, B: Send>(
+    here: impl FnOnce() -> A,
+    there: impl FnOnce() -> tantivy::Result<B> + Send,
+    work: &str,
+) -> (A, tantivy::Result<B>) {
+    std::thread::scope(|scope| {
+        let other = scope.spawn(there);
+        let mine = here();
+        let theirs = other.join().unwrap_or_else(|_| {
+            Err(tantivy::TantivyError::InternalError(format!(
+                "{work} thread panicked"
+            )))
+        });
+        (mine, theirs)
+    })
 }
 
 /// A chosen document before loading: raw score (tier bonus included),
