@@ -227,10 +227,19 @@ fn network_row(text: &str) -> bool {
         .filter(|w| !w.is_empty())
     {
         let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-        let lower = word.to_lowercase();
-        if NETWORKS.contains(&lower.as_str()) {
+        // The lists are lowercase ASCII, so an ASCII word is compared as it
+        // is, with no lowercased copy per word (this runs on every short
+        // block). Other words are lowercased: the Kelvin sign becomes `k`.
+        let listed = |list: &[&str]| {
+            if word.is_ascii() {
+                list.iter().any(|w| w.eq_ignore_ascii_case(word))
+            } else {
+                list.contains(&word.to_lowercase().as_str())
+            }
+        };
+        if listed(NETWORKS) {
             any_network = true;
-        } else if !LABELS.contains(&lower.as_str()) && !lower.is_empty() {
+        } else if !word.is_empty() && !listed(LABELS) {
             return false;
         }
     }
