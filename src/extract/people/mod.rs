@@ -202,50 +202,6 @@ const PARTICLES: &[&str] = &[
     "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
 ];
 
-/// A capitalised word such as a name starts with: uppercase first letter and
-/// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix.
-#[inline]
-fn is_cap_word(t: &Token) -> bool {
-    if t.kind != Kind::Word {
-        return false;
-    }
-    // Most words start with a lowercase ASCII letter: decide those from the
-    // first byte, without decoding a character.
-    match t.text.as_bytes().first() {
-        None => false,
-        Some(b) if b.is_ascii_uppercase() => t.text.chars().any(char::is_lowercase),
-        Some(b'a' | b'e') => {
-            (t.text.starts_with("al-") || t.text.starts_with("el-"))
-                && t.text[3..].chars().next().is_some_and(char::is_uppercase)
-        }
-        Some(b) if b.is_ascii() => false,
-        Some(_) => {
-            t.text.chars().next().is_some_and(char::is_uppercase)
-                && t.text.chars().any(char::is_lowercase)
-        }
-    }
-}
-
-/// A word with letters that are all capitals ("LEICESTERSHIRE", "US").
-fn is_caps(t: &Token) -> bool {
-    t.kind == Kind::Word
-        && t.text.chars().any(char::is_alphabetic)
-        && !t.text.chars().any(char::is_lowercase)
-}
-
-/// A line written in capitals (a headline or dateline): its words are not
-/// evidence of names, since every word is capitalised.
-fn is_shouting(toks: &[Token]) -> bool {
-    let (mut words, mut caps) = (0usize, 0usize);
-    for t in toks {
-        if t.kind == Kind::Word && t.text.chars().nth(1).is_some() {
-            words += 1;
-            caps += usize::from(is_caps(t));
-        }
-    }
-    words > 0 && caps * 2 > words
-}
-
 /// A title word, or a hyphenated one made of titles ("Major-General").
 fn is_title(lw: &str) -> bool {
     let lex = &*LEXICON;
@@ -425,30 +381,26 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     let mut segs: Vec<(usize, usize, Vec<&str>, Verdict)> = Vec::new();
     let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
     // Buffers reused for every line (a fresh `Vec` per line showed as
-    // malloc/free): tokens; which tokens may be part of a name; the line's
-    // segments and verdicts; the lexicon bits of the words `judge` reads;
-    // and the lowercased line (see [`LineLower`]).
+    // malloc/free): tokens; the line's segments and verdicts; the lexicon
+    // bits of the words `judge` reads; the lowercased line and its per-token
+    // lexicon cache (see [`LineLower`]).
     let mut toks: Vec<Token> = Vec::new();
-    let mut namey: Vec<bool> = Vec::new();
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
     let mut flags: Vec<u8> = Vec::new();
     let mut low_buf = String::new();
     let mut seen: Vec<Cell<u16>> = Vec::new();
     for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
-        tokenize_into(line, &mut toks);
-        if is_shouting(&toks) {
+        let shape = tokenize_into(line, &mut toks);
+        // A line written in capitals (a headline or dateline): its words are
+        // not evidence of names, since every word is capitalised.
+        if shape.caps * 2 > shape.words {
             // A copy: handing the buffer over would regrow a new one.
             shouting.push((li, toks.clone()));
             continue;
         }
-        namey.clear();
-        namey.extend(
-            toks.iter()
-                .map(|t| t.kind == Kind::Initial || is_cap_word(t)),
-        );
         // No word that can start a name: nothing to segment or judge (most
         // lines of prose have some, but captions and short lines may not).
-        if !namey.contains(&true) {
+        if !shape.namey {
             continue;
         }
         low_buf.clear();
@@ -463,7 +415,7 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
             low: &low_buf,
             seen: &seen,
         };
-        segments_into(&toks, &namey, &low, &mut judged);
+        segments_into(&toks, &low, &mut judged);
         for (seg, v) in judged.iter_mut() {
             peel_descriptor(seg, &toks, &low);
             *v = judge(seg, &toks, &low, &mut flags);
@@ -539,15 +491,11 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
 
 /// Cut a line into candidate segments: runs of capitalised words, initials
 /// and inner particles, split at titles, function words and leading
-/// nationalities. `namey[i]` says whether token `i` is a capitalised word or
-/// an initial (worked out once per token, not at every look). The segments
-/// go into `out` (emptied first), each with a placeholder verdict.
-fn segments_into(
-    toks: &[Token],
-    namey: &[bool],
-    low: &LineLower,
-    out: &mut Vec<(Segment, Verdict)>,
-) {
+/// nationalities. A token may be part of a name when it is
+/// [`Token::namey`] (worked out once per token by the tokenizer, not at every
+/// look). The segments go into `out` (emptied first), each with a
+/// placeholder verdict.
+fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdict)>) {
     let lex = &*LEXICON;
     out.clear();
     let mut cur: Option<Segment> = None;
@@ -558,10 +506,9 @@ fn segments_into(
             out.push((s, Verdict::Maybe));
         }
     };
-    let next_is_name = |k: usize| namey.get(k).copied().unwrap_or(false);
+    let next_is_name = |k: usize| toks.get(k).is_some_and(|t| t.namey);
     while i < toks.len() {
         let t = &toks[i];
-        let namey = next_is_name(i);
         // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
         // The cheap test (a name follows) goes first: most words are not
         // before a name, and then the title lookup is skipped.
@@ -578,7 +525,7 @@ fn segments_into(
                 }
             }
         }
-        if namey {
+        if t.namey {
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
