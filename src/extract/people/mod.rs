@@ -21,13 +21,14 @@ mod lexicon;
 mod tokens;
 
 use std::cell::Cell;
+use std::ops::Range;
 
 // foldhash rather than SipHash: lexicon and map lookups run for every
 // capitalised word, and SipHash showed in profiles. No code here depends on
 // the iteration order of these maps and sets.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, SOFT_ORG, STOP, SURNAME, TITLE};
+use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, PLACE_PLURAL, SOFT_ORG, STOP, SURNAME, TITLE};
 use tokens::{Kind, Token, tokenize_into};
 
 /// The people named in an article (title and body): canonical full names,
@@ -205,23 +206,25 @@ const PARTICLES: &[&str] = &[
 /// A title word, or a hyphenated one made of titles ("Major-General").
 fn is_title(lw: &str) -> bool {
     let lex = &*LEXICON;
-    lex.titles.contains(lw)
-        || (lw.as_bytes().contains(&b'-') && lw.split('-').all(|p| lex.titles.contains(p)))
+    let title = |w: &str| lex.flags(w) & TITLE != 0;
+    title(lw) || (lw.as_bytes().contains(&b'-') && lw.split('-').all(title))
 }
 
-/// A bit beside the lexicon's in [`word_flags`]: the word is a place or
-/// people, plurals included ("Iraqis", "Chechens").
-const PLACE_OR_PLURAL: u8 = 1 << 7;
+/// A bit of [`word_flags`]: the word is a place or people, plurals included
+/// ("Iraqis", "Chechens"). The lexicon's [`PLACE_PLURAL`] bit, widened.
+const PLACE_OR_PLURAL: u8 = PLACE_PLURAL;
 
-/// The lexicon bits of a lowercase word, plus [`PLACE_OR_PLURAL`]: the
-/// lists looked up once per word instead of once per question.
+/// The lexicon bits of a lowercase word, with [`PLACE_OR_PLURAL`] set for a
+/// place too: the lists looked up once per word instead of once per
+/// question. One lookup: the lexicon stores the plurals (a second lookup of
+/// the word without its "s" was a profiled cost for every name ending in s).
 fn word_flags(lex: &Lexicon, lw: &str) -> u8 {
     let f = lex.flags(lw);
-    let place = f & PLACE != 0
-        || lw
-            .strip_suffix('s')
-            .is_some_and(|st| lex.flags(st) & PLACE != 0);
-    if place { f | PLACE_OR_PLURAL } else { f }
+    if f & PLACE != 0 {
+        f | PLACE_OR_PLURAL
+    } else {
+        f
+    }
 }
 
 /// [`is_title`] for a word whose [`word_flags`] are `f`.
@@ -330,6 +333,17 @@ impl<'l> LineLower<'l> {
 
 /// `a.to_lowercase() == b.to_lowercase()`, without allocating for ASCII.
 fn eq_lower(a: &str, b: &str) -> bool {
+    // Most pairs differ in their first letter: an ASCII character
+    // lowercases to one ASCII character whatever follows it, so two ASCII
+    // first bytes that differ but for case settle it (this runs for every
+    // word of a line in capitals against every known name).
+    if let (Some(x), Some(y)) = (a.as_bytes().first(), b.as_bytes().first())
+        && x.is_ascii()
+        && y.is_ascii()
+        && !x.eq_ignore_ascii_case(y)
+    {
+        return false;
+    }
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -371,31 +385,44 @@ enum Verdict {
 /// malloc and free in profiles).
 type Found<'a> = Vec<&'a str>;
 
+/// Tokens of a line the per-line buffers are first made for: most lines
+/// (paragraphs) have fewer; a longer one grows them.
+const LINE_TOKENS: usize = 256;
+
 /// Find all person mentions in document order.
 fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     let lex = &*LEXICON;
     // (line, token index, words, verdict) of the segments that can be kept:
     // persons, and one-word maybes that a known person may confirm. The
-    // words stay borrowed from the text; only the kept ones become `String`s
-    // (a `String` per word of every segment showed as malloc/free).
-    let mut segs: Vec<(usize, usize, Vec<&str>, Verdict)> = Vec::new();
-    let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
+    // words stay borrowed from the text, in one buffer for the article
+    // (`words`, the segment holding its range): a `Vec` per kept segment
+    // showed as malloc/free.
+    let mut words: Vec<&str> = Vec::new();
+    let mut segs: Vec<(usize, usize, Range<usize>, Verdict)> = Vec::new();
+    // Lines in capitals: their line number and the range of their tokens in
+    // one buffer (a copy of the token `Vec` per such line was a malloc each;
+    // many titles are in capitals).
+    let mut shout_toks: Vec<Token> = Vec::new();
+    let mut shouting: Vec<(usize, Range<usize>)> = Vec::new();
     // Buffers reused for every line (a fresh `Vec` per line showed as
     // malloc/free): tokens; the line's segments and verdicts; the lexicon
     // bits of the words `judge` reads; the lowercased line and its per-token
-    // lexicon cache (see [`LineLower`]).
-    let mut toks: Vec<Token> = Vec::new();
+    // lexicon cache (see [`LineLower`]). The token buffers start at a size
+    // most lines fit: growing them from empty, for every article, was about
+    // a twentieth of the time (realloc).
+    let mut toks: Vec<Token> = Vec::with_capacity(LINE_TOKENS);
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
     let mut flags: Vec<u8> = Vec::new();
-    let mut low_buf = String::new();
-    let mut seen: Vec<Cell<u16>> = Vec::new();
+    let mut low_buf = String::with_capacity(LINE_TOKENS * 8);
+    let mut seen: Vec<Cell<u16>> = Vec::with_capacity(LINE_TOKENS);
     for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
         let shape = tokenize_into(line, &mut toks);
         // A line written in capitals (a headline or dateline): its words are
         // not evidence of names, since every word is capitalised.
         if shape.caps * 2 > shape.words {
-            // A copy: handing the buffer over would regrow a new one.
-            shouting.push((li, toks.clone()));
+            let at = shout_toks.len();
+            shout_toks.extend_from_slice(&toks);
+            shouting.push((li, at..shout_toks.len()));
             continue;
         }
         // No word that can start a name: nothing to segment or judge (most
@@ -428,38 +455,48 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
                 Verdict::Reject => false,
             };
             if keep {
-                let words = toks[seg.start..seg.end].iter().map(|t| t.text).collect();
-                segs.push((li, seg.start, words, v));
+                let at = words.len();
+                words.extend(toks[seg.start..seg.end].iter().map(|t| t.text));
+                segs.push((li, seg.start, at..words.len(), v));
             }
         }
     }
+    let words_of = |r: &Range<usize>| words.get(r.clone()).unwrap_or_default();
     // Names known in this document: full forms and their last words.
     // Sets, not scans: a huge article must stay linear.
-    let mut known_set: HashSet<&Vec<&str>> = HashSet::new();
-    let known: Vec<&Vec<&str>> = segs
+    let mut known_set: HashSet<&[&str]> = HashSet::new();
+    let known: Vec<&[&str]> = segs
         .iter()
         .filter(|s| matches!(s.3, Verdict::Person))
-        .map(|s| &s.2)
+        .map(|s| words_of(&s.2))
         .filter(|k| known_set.insert(k))
         .collect();
+    // No person: no maybe is confirmed and no line in capitals matches
+    // anything (most articles' titles are such lines, and many articles
+    // name no one).
+    if known.is_empty() {
+        return Vec::new();
+    }
     let known_last: HashSet<&str> = known.iter().filter_map(|k| k.last().copied()).collect();
     let known_last_lower: HashSet<String> = known_last.iter().map(|w| w.to_lowercase()).collect();
-    let known_multi: Vec<&Vec<&str>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
+    let known_multi: Vec<&[&str]> = known.iter().copied().filter(|k| k.len() >= 2).collect();
     let is_known_last = |w: &str| known_last.contains(w);
     let mut found: Vec<(usize, usize, Found<'a>)> = Vec::new();
-    for (li, ti, words, v) in &segs {
+    for (li, ti, r, v) in &segs {
+        let words = words_of(r);
         let keep = match v {
             Verdict::Person => true,
             Verdict::Maybe => words.len() == 1 && is_known_last(words[0]),
             Verdict::Reject => false,
         };
         if keep {
-            found.push((*li, *ti, words.clone()));
+            found.push((*li, *ti, words.to_vec()));
         }
     }
     // All-caps lines: only names already known from mixed-case text count,
     // matched case-insensitively ("HINGIS" after "Martina Hingis").
-    for (li, toks) in &shouting {
+    for (li, r) in &shouting {
+        let toks = shout_toks.get(r.clone()).unwrap_or_default();
         let mut ti = 0;
         while ti < toks.len() {
             let mut matched = 0;
@@ -470,9 +507,12 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
                     break;
                 }
             }
-            if matched == 0 && toks[ti].kind == Kind::Word && toks[ti].text.chars().count() >= 3 {
+            // Three characters or more (`nth`, not a count of them all); the
+            // small set of known names is asked before the lexicon.
+            if matched == 0 && toks[ti].kind == Kind::Word && toks[ti].text.chars().nth(2).is_some()
+            {
                 let lw = lower(toks[ti].text);
-                if !lex.stop.contains(&*lw) && known_last_lower.contains(&*lw) {
+                if known_last_lower.contains(&*lw) && lex.flags(&lw) & STOP == 0 {
                     matched = 1;
                 }
             }
@@ -496,7 +536,6 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
 /// look). The segments go into `out` (emptied first), each with a
 /// placeholder verdict.
 fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdict)>) {
-    let lex = &*LEXICON;
     out.clear();
     let mut cur: Option<Segment> = None;
     let mut titled = false;
@@ -517,7 +556,9 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             let k = if after_dot { i + 2 } else { i + 1 };
             if next_is_name(k) {
                 let lw = low.get(t.text);
-                if is_title(&lw) && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw)) {
+                if is_title_flagged(&lw, low.flags(i, toks))
+                    && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw))
+                {
                     flush(&mut cur, out);
                     titled = true;
                     i = k;
@@ -529,11 +570,11 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
-            // Asked only for a stop word: it lowercases and looks up another word.
+            // Asked only for a stop word (the word before is looked up once
+            // per line, in the line's cache).
             let prev_given = || {
                 cur.as_ref()
-                    .and_then(|c| toks.get(c.end.wrapping_sub(1)))
-                    .is_some_and(|w| lex.given.contains(&*low.get(w.text)))
+                    .is_some_and(|c| low.flags(c.end.wrapping_sub(1), toks) & GIVEN != 0)
             };
             let f = low.flags(i, toks);
             let stop = f & STOP != 0 && !(prev_given() && !next_is_name(i + 1) && f & SURNAME != 0);
@@ -634,7 +675,6 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 /// around it. `flags` is scratch space for the [`word_flags`] of its words,
 /// reused across segments so that judging allocates nothing.
 fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) -> Verdict {
-    let lex = &*LEXICON;
     flags.clear();
     flags.extend((seg.start..seg.end).map(|i| low.flags(i, toks)));
     let lw: &[u8] = flags;
@@ -694,9 +734,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
             .is_some_and(|t| t.text == "," || t.text == "." || t.text == ";");
     // Results lists: "Aliuska Lopez (Cuba) 12.92".
     let country_after = after.is_some_and(|t| t.text == "(")
-        && toks
-            .get(seg.end + 1)
-            .is_some_and(|t| lex.places.contains(&*low.get(t.text)))
+        && low.flags(seg.end + 1, toks) & PLACE != 0
         && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
     // A sentence's first word is capitalised whatever it is, so there it is
     // weaker evidence ("Developing countries...", "Speaking to supporters").
