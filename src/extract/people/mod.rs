@@ -203,6 +203,35 @@ const PARTICLES: &[&str] = &[
     "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
 ];
 
+/// `list.contains(&w)`, comparing bytes in line: `contains` on `&str`
+/// calls `memcmp` for every entry of the same length, and these lists are
+/// asked for most words next to a capitalised one (the calls showed in
+/// profiles).
+fn listed(list: &[&str], w: &str) -> bool {
+    list.iter()
+        .any(|x| x.len() == w.len() && x.bytes().zip(w.bytes()).all(|(a, b)| a == b))
+}
+
+/// `s.lines()`: the text between line feeds, less a carriage return before
+/// the feed. The same split, with the line ending cut by a byte pattern:
+/// `lines` strips it with two `strip_suffix` calls, each a `memcmp` call,
+/// for every line of every article.
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    s.split_inclusive('\n').map(|l| {
+        let cut = match l.as_bytes() {
+            [.., b'\r', b'\n'] => 2,
+            [.., b'\n'] => 1,
+            _ => 0,
+        };
+        l.get(..l.len() - cut).unwrap_or(l)
+    })
+}
+
+/// `s.ends_with(suffix)` byte by byte, without a `memcmp` call.
+fn ends_with_bytes(s: &[u8], suffix: &[u8]) -> bool {
+    s.len() >= suffix.len() && s.iter().rev().zip(suffix.iter().rev()).all(|(a, b)| a == b)
+}
+
 /// A title word, or a hyphenated one made of titles ("Major-General").
 fn is_title(lw: &str) -> bool {
     let lex = &*LEXICON;
@@ -415,7 +444,7 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     let mut flags: Vec<u8> = Vec::new();
     let mut low_buf = String::with_capacity(LINE_TOKENS * 8);
     let mut seen: Vec<Cell<u16>> = Vec::with_capacity(LINE_TOKENS);
-    for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
+    for (li, line) in std::iter::once(title).chain(lines(body)).enumerate() {
         let shape = tokenize_into(line, &mut toks);
         // A line written in capitals (a headline or dateline): its words are
         // not evidence of names, since every word is capitalised.
@@ -557,7 +586,7 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             if next_is_name(k) {
                 let lw = low.get(t.text);
                 if is_title_flagged(&lw, low.flags(i, toks))
-                    && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw))
+                    && (!after_dot || listed(ABBREVIATED_TITLES, &lw))
                 {
                     flush(&mut cur, out);
                     titled = true;
@@ -604,7 +633,7 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
         // Particles may chain: "Joost van der Westhuizen".
         if let Some(c) = cur.as_mut() {
             let mut k = i;
-            while toks.get(k).is_some_and(|n| PARTICLES.contains(&n.text)) {
+            while toks.get(k).is_some_and(|n| listed(PARTICLES, n.text)) {
                 k += 1;
             }
             if k > i && next_is_name(k) {
@@ -628,7 +657,7 @@ fn peel_descriptor(seg: &mut Segment, toks: &[Token], low: &LineLower) {
         let first = low.flags(seg.start, toks);
         let second = low.flags(seg.start + 1, toks);
         if first & GIVEN == 0
-            && !word0.ends_with('.')
+            && word0.as_bytes().last() != Some(&b'.')
             && second & GIVEN != 0
             && second & (PLACE | STOP) == 0
         {
@@ -685,10 +714,11 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     let first_given = ff & GIVEN != 0 && ff & (PLACE | STOP) == 0;
     let word0 = toks[seg.start].text;
     // One character and a full stop ("P."), without counting characters.
-    let first_initial = word0.strip_suffix('.').is_some_and(|init| {
-        let mut cs = init.chars();
-        cs.next().is_some() && cs.next().is_none()
-    });
+    let first_initial = word0.as_bytes().last() == Some(&b'.')
+        && word0.get(..word0.len() - 1).is_some_and(|init| {
+            let mut cs = init.chars();
+            cs.next().is_some() && cs.next().is_none()
+        });
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
@@ -705,7 +735,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         return Verdict::Reject;
     }
     // "Storm Daniel"; "Climate Reporter" after a byline comma.
-    if EVENT_LEADS.contains(&first) || ROLE_NOUNS.contains(&last) {
+    if listed(EVENT_LEADS, first) || listed(ROLE_NOUNS, last) {
         return Verdict::Reject;
     }
 
@@ -714,14 +744,11 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // "the James Webb telescope", "Nobel prize".
     // The word after, lowercased once for both lists.
     let after_lw = after.map(|t| low.get(t.text));
-    if after_lw
-        .as_deref()
-        .is_some_and(|w| THING_AFTER.contains(&w))
-    {
+    if after_lw.as_deref().is_some_and(|w| listed(THING_AFTER, w)) {
         return Verdict::Reject;
     }
-    let said_after = after_lw.as_deref().is_some_and(|w| SAID.contains(&w));
-    let said_before = before.is_some_and(|t| SAID.contains(&&*low.get(t.text)));
+    let said_after = after_lw.as_deref().is_some_and(|w| listed(SAID, w));
+    let said_before = before.is_some_and(|t| listed(SAID, &low.get(t.text)));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
     let age = after.is_some_and(|t| t.text == ",")
         && toks.get(seg.end + 1).is_some_and(|t| {
@@ -771,9 +798,13 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         return Verdict::Reject;
     }
     let known_word = ff & (SURNAME | GIVEN) != 0;
-    // The endings first: counting characters is the dearer test.
-    let common_shape =
-        COMMON_WORD_ENDINGS.iter().any(|e| first.ends_with(e)) && first.chars().count() >= 7;
+    // Seven characters take seven bytes or more: the length first, then the
+    // endings (byte by byte), then the dearer count of characters.
+    let common_shape = first.len() >= 7
+        && COMMON_WORD_ENDINGS
+            .iter()
+            .any(|e| ends_with_bytes(first.as_bytes(), e.as_bytes()))
+        && first.chars().count() >= 7;
     if common_shape && !known_word {
         return Verdict::Reject;
     }
