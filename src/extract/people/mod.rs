@@ -575,7 +575,27 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
         }
     };
     let next_is_name = |k: usize| toks.get(k).is_some_and(|t| t.namey);
+    // The first name-like token at or after `i`, once found.
+    let mut next_namey = 0;
     while i < toks.len() {
+        // Outside a segment, with no title pending, a token more than two
+        // before the next name-like one changes nothing: no name follows it
+        // close enough for a title, it starts nothing and ends nothing. Jump
+        // to two before that token (a title, perhaps "Mr ."). Prose has
+        // seven or eight tokens for each name-like one, and walking them
+        // all was a profiled cost.
+        if cur.is_none() && !titled {
+            if next_namey < i {
+                next_namey = toks
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|t| t.namey))
+                    .map_or(toks.len(), |d| i + d);
+            }
+            i = i.max(next_namey.saturating_sub(2));
+            if i >= toks.len() {
+                break;
+            }
+        }
         let t = &toks[i];
         // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
         // The cheap test (a name follows) goes first: most words are not
