@@ -128,66 +128,64 @@ pub fn mentions(title: &str, body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Verbs of saying that mark the name next to them as a person.
-const SAID: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "added",
-    "noted",
-    "wrote",
-    "explained",
-    "recalled",
-    "insisted",
-    "argued",
-    "warned",
-    "admitted",
-];
+/// A fixed list of lowercase words as a function: a `match` on the word,
+/// which compiles to a switch on its length and compares inline (`contains`
+/// on a slice of `&str` called `memcmp` per same-length entry, and these
+/// lists are asked for most segments; the calls showed in profiles).
+macro_rules! word_list {
+    ($(#[$doc:meta])* fn $name:ident = [$($w:literal),* $(,)?];) => {
+        $(#[$doc])*
+        fn $name(w: &str) -> bool {
+            matches!(w, $($w)|*)
+        }
+    };
+}
 
-/// Title abbreviations that may be written with a full stop ("Mr. Frolov",
-/// "Dr. Rigby"). A full title word before a full stop ends a sentence: in
-/// "the president. Speaking to supporters" the next word is no name.
-const ABBREVIATED_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm", "gov",
-    "sen", "rep", "rev", "fr", "st", "supt", "insp", "det", "cllr", "pres", "hon", "brig", "cmdr",
-    "cdr", "messrs", "mme", "mlle", "sec", "amb", "pte", "cpt",
-];
+word_list! {
+    /// Verbs of saying that mark the name next to them as a person.
+    fn is_said = [
+        "said", "says", "told", "added", "noted", "wrote", "explained", "recalled", "insisted",
+        "argued", "warned", "admitted",
+    ];
+}
 
-/// Job titles that follow a name in a byline or caption ("Priya Raman,
-/// Climate Reporter"): a capitalised run ending in one is a role.
-const ROLE_NOUNS: &[&str] = &[
-    "reporter",
-    "reporters",
-    "correspondent",
-    "editor",
-    "writer",
-    "columnist",
-    "analyst",
-    "producer",
-    "presenter",
-    "commentator",
-    "photographer",
-    "journalist",
-];
+word_list! {
+    /// Title abbreviations that may be written with a full stop ("Mr. Frolov",
+    /// "Dr. Rigby"). A full title word before a full stop ends a sentence: in
+    /// "the president. Speaking to supporters" the next word is no name.
+    fn is_abbreviated_title = [
+        "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm",
+        "gov", "sen", "rep", "rev", "fr", "st", "supt", "insp", "det", "cllr", "pres", "hon",
+        "brig", "cmdr", "cdr", "messrs", "mme", "mlle", "sec", "amb", "pte", "cpt",
+    ];
+}
 
-/// First words of named weather events: "Storm Daniel", "Hurricane Katrina",
-/// "Tropical Storm Alberto" name storms, not people.
-const EVENT_LEADS: &[&str] = &["storm", "hurricane", "typhoon", "cyclone", "tropical"];
+word_list! {
+    /// Job titles that follow a name in a byline or caption ("Priya Raman,
+    /// Climate Reporter"): a capitalised run ending in one is a role.
+    fn is_role_noun = [
+        "reporter", "reporters", "correspondent", "editor", "writer", "columnist", "analyst",
+        "producer", "presenter", "commentator", "photographer", "journalist",
+    ];
+}
 
-/// Words that, right after a name, make it part of an object's or award's
-/// name ("the James Webb telescope", "a Nobel prize"): the name is not a
-/// person mentioned in the story. Inside the run they are in `orgs.txt`.
-const THING_AFTER: &[&str] = &[
-    "telescope",
-    "prize",
-    "award",
-    "awards",
-    "trophy",
-    "cup",
-    "medal",
-    "observatory",
-    "spacecraft",
-];
+word_list! {
+    /// First words of named weather events: "Storm Daniel", "Hurricane Katrina",
+    /// "Tropical Storm Alberto" name storms, not people.
+    fn is_event_lead = [
+        "storm", "hurricane", "typhoon", "cyclone", "tropical",
+    ];
+}
+
+word_list! {
+    /// Words that, right after a name, make it part of an object's or award's
+    /// name ("the James Webb telescope", "a Nobel prize"): the name is not a
+    /// person mentioned in the story. Inside the run they are in `orgs.txt`.
+    fn is_thing_after = [
+        "telescope", "prize", "award", "awards", "trophy", "cup", "medal", "observatory",
+        "spacecraft",
+    ];
+}
 
 /// Endings of English common nouns, gerunds and adjectives ("Developing",
 /// "Gymnastics", "Intelligence"). A lone capitalised word shaped so is the
@@ -197,39 +195,51 @@ const COMMON_WORD_ENDINGS: &[&str] = &[
     "ing", "ics", "ence", "ance", "tion", "sion", "ment", "ness", "ity", "ism", "ship",
 ];
 
-/// Particles that may sit inside a name ("Ludwig van Beethoven").
-const PARTICLES: &[&str] = &[
-    "de", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "di", "du", "del", "della",
-    "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
-];
-
-/// `list.contains(&w)`, comparing bytes in line: `contains` on `&str`
-/// calls `memcmp` for every entry of the same length, and these lists are
-/// asked for most words next to a capitalised one (the calls showed in
-/// profiles).
-fn listed(list: &[&str], w: &str) -> bool {
-    list.iter()
-        .any(|x| x.len() == w.len() && x.bytes().zip(w.bytes()).all(|(a, b)| a == b))
+word_list! {
+    /// Particles that may sit inside a name ("Ludwig van Beethoven").
+    fn is_particle = [
+        "de", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "di", "du", "del",
+        "della", "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
+    ];
 }
 
 /// `s.lines()`: the text between line feeds, less a carriage return before
-/// the feed. The same split, with the line ending cut by a byte pattern:
-/// `lines` strips it with two `strip_suffix` calls, each a `memcmp` call,
-/// for every line of every article.
+/// the feed. The same split, found with `memchr` and the line ending cut by
+/// a byte pattern: `lines` finds each feed with a char searcher that checks
+/// its match with `memcmp`, and strips the ending with two `strip_suffix`
+/// calls, each a `memcmp` call, for every line of every article.
 fn lines(s: &str) -> impl Iterator<Item = &str> {
-    s.split_inclusive('\n').map(|l| {
-        let cut = match l.as_bytes() {
-            [.., b'\r', b'\n'] => 2,
-            [.., b'\n'] => 1,
-            _ => 0,
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(at) = memchr::memchr(b'\n', rest.as_bytes()) else {
+            // The last line, with no line feed: kept whole.
+            return Some(std::mem::take(&mut rest));
         };
-        l.get(..l.len() - cut).unwrap_or(l)
+        let line = rest.get(..at).unwrap_or_default();
+        rest = rest.get(at + 1..).unwrap_or_default();
+        Some(match line.as_bytes() {
+            [.., b'\r'] => line.get(..line.len() - 1).unwrap_or(line),
+            _ => line,
+        })
     })
 }
 
 /// `s.ends_with(suffix)` byte by byte, without a `memcmp` call.
 fn ends_with_bytes(s: &[u8], suffix: &[u8]) -> bool {
-    s.len() >= suffix.len() && s.iter().rev().zip(suffix.iter().rev()).all(|(a, b)| a == b)
+    let Some(tail) = s.len().checked_sub(suffix.len()).and_then(|at| s.get(at..)) else {
+        return false;
+    };
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (tail.get(i), suffix.get(i)) {
+        if x != y {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A title word, or a hyphenated one made of titles ("Major-General").
@@ -606,7 +616,7 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             if next_is_name(k) {
                 let lw = low.get(t.text);
                 if is_title_flagged(&lw, low.flags(i, toks))
-                    && (!after_dot || listed(ABBREVIATED_TITLES, &lw))
+                    && (!after_dot || is_abbreviated_title(&lw))
                 {
                     flush(&mut cur, out);
                     titled = true;
@@ -653,7 +663,7 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
         // Particles may chain: "Joost van der Westhuizen".
         if let Some(c) = cur.as_mut() {
             let mut k = i;
-            while toks.get(k).is_some_and(|n| listed(PARTICLES, n.text)) {
+            while toks.get(k).is_some_and(|n| is_particle(n.text)) {
                 k += 1;
             }
             if k > i && next_is_name(k) {
@@ -755,7 +765,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         return Verdict::Reject;
     }
     // "Storm Daniel"; "Climate Reporter" after a byline comma.
-    if listed(EVENT_LEADS, first) || listed(ROLE_NOUNS, last) {
+    if is_event_lead(first) || is_role_noun(last) {
         return Verdict::Reject;
     }
 
@@ -764,11 +774,11 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // "the James Webb telescope", "Nobel prize".
     // The word after, lowercased once for both lists.
     let after_lw = after.map(|t| low.get(t.text));
-    if after_lw.as_deref().is_some_and(|w| listed(THING_AFTER, w)) {
+    if after_lw.as_deref().is_some_and(is_thing_after) {
         return Verdict::Reject;
     }
-    let said_after = after_lw.as_deref().is_some_and(|w| listed(SAID, w));
-    let said_before = before.is_some_and(|t| listed(SAID, &low.get(t.text)));
+    let said_after = after_lw.as_deref().is_some_and(is_said);
+    let said_before = before.is_some_and(|t| is_said(&low.get(t.text)));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
     let age = after.is_some_and(|t| t.text == ",")
         && toks.get(seg.end + 1).is_some_and(|t| {
