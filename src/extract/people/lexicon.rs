@@ -1,13 +1,14 @@
 //! Word lists for people extraction, compiled into the binary from
 //! `data/people/*.txt` with `include_str!`. In: nothing (static data). Out:
-//! lowercase lookup sets built once on first use. Does not decide anything;
-//! the rules in the parent module do.
+//! one lookup table from a lowercase word to the bits of the lists it is on,
+//! built once on first use. Does not decide anything; the rules in the
+//! parent module do.
 
 use std::sync::LazyLock;
 
-// foldhash: these sets are probed for nearly every capitalised word of every
-// article, where SipHash was a visible cost.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+// foldhash: the sets here are only built once, but the rare long words
+// (over 16 bytes) are looked up in a map with it.
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Bits of [`Lexicon::flags`]: the lists a word is on.
 pub(super) const GIVEN: u8 = 1;
@@ -17,34 +18,129 @@ pub(super) const STOP: u8 = 1 << 3;
 pub(super) const PLACE: u8 = 1 << 4;
 pub(super) const ORG: u8 = 1 << 5;
 pub(super) const SOFT_ORG: u8 = 1 << 6;
+/// Not a list: the word is a place's name plus "s" ("Iraqis", "Chechens"),
+/// the plural of a people. Stored so that asking costs no second lookup.
+pub(super) const PLACE_PLURAL: u8 = 1 << 7;
 
-/// Every list, lowercased, built on first use.
+/// Every list, lowercased, as one table (the lists were sets of `String`,
+/// one lookup per list asked, then a `HashMap<String, u8>`: its probes,
+/// each a cache miss into the table and another into the key's heap copy
+/// plus a `memcmp` call, showed in profiles).
 pub(super) struct Lexicon {
-    /// Given names (Faker-derived plus our own supplement).
-    pub given: HashSet<String>,
-    /// Surnames (Faker-derived).
-    pub surnames: HashSet<String>,
-    /// Titles and role words that precede a name.
-    pub titles: HashSet<String>,
-    /// Capitalised words that are never a name alone.
-    pub stop: HashSet<String>,
-    /// Countries, cities, regions, nationalities.
-    pub places: HashSet<String>,
-    /// Organisation words that always reject a candidate.
-    pub orgs: HashSet<String>,
-    /// Organisation words that are also common surnames ("Hill").
-    pub soft_orgs: HashSet<String>,
-    /// Every word of the lists above with the bits of the lists it is on:
-    /// judging a segment asks up to a dozen questions of each word, and one
-    /// lookup answers them all.
-    by_word: HashMap<String, u8>,
+    /// Words of 16 bytes or fewer, keyed by their bytes packed in two
+    /// integers ([`pack`]): a probe compares integers in the slot itself.
+    slots: Vec<Slot>,
+    /// Longer words (a handful of names and organisations).
+    long: HashMap<String, u8>,
+}
+
+/// One entry of [`Lexicon::slots`]; `len` 0 marks an empty slot.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    lo: u64,
+    hi: u64,
+    len: u8,
+    bits: u8,
+}
+
+/// Longest word kept in [`Lexicon::slots`].
+const PACKED: usize = 16;
+
+/// A word of 1 to [`PACKED`] bytes as two integers that, with its length,
+/// identify it: the first and last 8 bytes (overlapping for a short word),
+/// or the first and last 4, or the first, middle and last byte. Together
+/// they cover every byte, so two words of one length that differ differ
+/// here. `None` for an empty or longer word.
+fn pack(b: &[u8]) -> Option<(u64, u64)> {
+    let n = b.len();
+    let at = |k: usize| u64::from(b.get(k).copied().unwrap_or(0));
+    let rd4 = |k: usize| {
+        b.get(k..k + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let rd8 = |k: usize| {
+        b.get(k..k + 8)
+            .and_then(|s| <[u8; 8]>::try_from(s).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    match n {
+        1..=3 => Some((at(0) | at(n / 2) << 8 | at(n - 1) << 16, 0)),
+        4..=7 => Some((rd4(0) | rd4(n - 4) << 32, 0)),
+        8..=PACKED => Some((rd8(0), rd8(n - 8))),
+        _ => None,
+    }
 }
 
 impl Lexicon {
-    /// The lists (bits [`GIVEN`] to [`SOFT_ORG`]) a lowercase word is on.
+    /// The lists (bits [`GIVEN`] to [`PLACE_PLURAL`]) a lowercase word is on.
     pub fn flags(&self, lw: &str) -> u8 {
-        self.by_word.get(lw).copied().unwrap_or(0)
+        let b = lw.as_bytes();
+        let Some((lo, hi)) = pack(b) else {
+            return if b.is_empty() {
+                0
+            } else {
+                self.long.get(lw).copied().unwrap_or(0)
+            };
+        };
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = slot_of(lo, hi, b.len()) & mask;
+        // At most one pass over the table (it is never full; this only
+        // keeps the loop finite on any input).
+        for _ in 0..self.slots.len() {
+            let Some(s) = self.slots.get(i) else {
+                return 0;
+            };
+            if s.len == 0 {
+                return 0;
+            }
+            if s.lo == lo && s.hi == hi && usize::from(s.len) == b.len() {
+                return s.bits;
+            }
+            i = (i + 1) & mask;
+        }
+        0
     }
+
+    /// Add `bits` to a word's entry, creating it.
+    fn add(&mut self, w: &str, bits: u8) {
+        let b = w.as_bytes();
+        let Some((lo, hi)) = pack(b) else {
+            if !b.is_empty() {
+                *self.long.entry(w.to_string()).or_default() |= bits;
+            }
+            return;
+        };
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = slot_of(lo, hi, b.len()) & mask;
+        for _ in 0..self.slots.len() {
+            let Some(s) = self.slots.get_mut(i) else {
+                return;
+            };
+            if s.len == 0 {
+                *s = Slot {
+                    lo,
+                    hi,
+                    len: u8::try_from(b.len()).unwrap_or(0),
+                    bits,
+                };
+                return;
+            }
+            if s.lo == lo && s.hi == hi && usize::from(s.len) == b.len() {
+                s.bits |= bits;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// Where a packed word's probe starts: a multiplicative hash, high bits.
+fn slot_of(lo: u64, hi: u64, len: usize) -> usize {
+    let h = (lo ^ hi.rotate_left(29) ^ (len as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // The top 32 bits, masked by the caller to the table's size (2^32
+    // slots at most: far above the lists' size).
+    (h >> 32) as usize
 }
 
 /// Lines of a data file that are not blank and not `#` comments, lowercased.
@@ -62,38 +158,108 @@ pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     given.extend(entries(include_str!(
         "../../../data/people/extra_given_names.txt"
     )));
-    let mut orgs = HashSet::new();
-    let mut soft_orgs = HashSet::new();
+    let mut orgs = HashSet::default();
+    let mut soft_orgs = HashSet::default();
     for e in entries(include_str!("../../../data/people/orgs.txt")) {
         match e.strip_suffix('?') {
             Some(soft) => soft_orgs.insert(soft.to_string()),
             None => orgs.insert(e),
         };
     }
+    let surnames: HashSet<String> =
+        entries(include_str!("../../../data/people/surnames.txt")).collect();
+    let titles: HashSet<String> =
+        entries(include_str!("../../../data/people/titles.txt")).collect();
+    let stop: HashSet<String> =
+        entries(include_str!("../../../data/people/stopwords.txt")).collect();
+    let places: HashSet<String> =
+        entries(include_str!("../../../data/people/places.txt")).collect();
+    let lists = [
+        (&given, GIVEN),
+        (&surnames, SURNAME),
+        (&titles, TITLE),
+        (&stop, STOP),
+        (&places, PLACE),
+        (&orgs, ORG),
+        (&soft_orgs, SOFT_ORG),
+    ];
+    let words: usize = lists.iter().map(|(set, _)| set.len()).sum::<usize>() + places.len();
+    // At most half full: probes stay short, and a miss (most lowercase
+    // words) soon meets an empty slot.
     let mut lex = Lexicon {
-        given,
-        surnames: entries(include_str!("../../../data/people/surnames.txt")).collect(),
-        titles: entries(include_str!("../../../data/people/titles.txt")).collect(),
-        stop: entries(include_str!("../../../data/people/stopwords.txt")).collect(),
-        places: entries(include_str!("../../../data/people/places.txt")).collect(),
-        orgs,
-        soft_orgs,
-        by_word: HashMap::new(),
+        slots: vec![Slot::default(); (2 * words).next_power_of_two().max(2)],
+        long: HashMap::new(),
     };
-    let mut by_word: HashMap<String, u8> = HashMap::new();
-    for (set, bit) in [
-        (&lex.given, GIVEN),
-        (&lex.surnames, SURNAME),
-        (&lex.titles, TITLE),
-        (&lex.stop, STOP),
-        (&lex.places, PLACE),
-        (&lex.orgs, ORG),
-        (&lex.soft_orgs, SOFT_ORG),
-    ] {
+    for (set, bit) in lists {
         for w in set {
-            *by_word.entry(w.clone()).or_default() |= bit;
+            lex.add(w, bit);
         }
     }
-    lex.by_word = by_word;
+    for p in &places {
+        lex.add(&format!("{p}s"), PLACE_PLURAL);
+    }
     lex
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table answers like a plain map from word to bits, built the way
+    /// the lexicon was before it: for every entry, and for near misses
+    /// (a letter more or less, another length, the plural).
+    #[test]
+    fn table_matches_a_plain_map() {
+        let files = [
+            (include_str!("../../../data/people/given_names.txt"), GIVEN),
+            (
+                include_str!("../../../data/people/extra_given_names.txt"),
+                GIVEN,
+            ),
+            (include_str!("../../../data/people/surnames.txt"), SURNAME),
+            (include_str!("../../../data/people/titles.txt"), TITLE),
+            (include_str!("../../../data/people/stopwords.txt"), STOP),
+            (include_str!("../../../data/people/places.txt"), PLACE),
+        ];
+        let mut want: HashMap<String, u8> = HashMap::new();
+        for (text, bit) in files {
+            for e in entries(text) {
+                *want.entry(e).or_default() |= bit;
+            }
+        }
+        for e in entries(include_str!("../../../data/people/orgs.txt")) {
+            match e.strip_suffix('?') {
+                Some(soft) => *want.entry(soft.to_string()).or_default() |= SOFT_ORG,
+                None => *want.entry(e).or_default() |= ORG,
+            }
+        }
+        let reference = |w: &str| {
+            let plural = w
+                .strip_suffix('s')
+                .is_some_and(|st| want.get(st).is_some_and(|f| f & PLACE != 0));
+            want.get(w).copied().unwrap_or(0) | if plural { PLACE_PLURAL } else { 0 }
+        };
+        let lex = &*LEXICON;
+        let mut asked = 0;
+        for w in want.keys() {
+            let mut probes = vec![
+                w.clone(),
+                format!("{w}s"),
+                format!("{w}a"),
+                format!("a{w}"),
+                w.to_uppercase(),
+            ];
+            let mut cut = w.clone();
+            cut.pop();
+            probes.push(cut);
+            for p in probes {
+                assert_eq!(lex.flags(&p), reference(&p), "{p:?}");
+                asked += 1;
+            }
+        }
+        assert!(asked > 100_000);
+        for p in ["", "s", "x", "the", "zzzzzzzzzzzzzzzzzzzzzzzzz"] {
+            assert_eq!(lex.flags(p), reference(p), "{p:?}");
+        }
+    }
+}

@@ -21,13 +21,14 @@ mod lexicon;
 mod tokens;
 
 use std::cell::Cell;
+use std::ops::Range;
 
 // foldhash rather than SipHash: lexicon and map lookups run for every
 // capitalised word, and SipHash showed in profiles. No code here depends on
 // the iteration order of these maps and sets.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, SOFT_ORG, STOP, SURNAME, TITLE};
+use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, PLACE_PLURAL, SOFT_ORG, STOP, SURNAME, TITLE};
 use tokens::{Kind, Token, tokenize_into};
 
 /// The people named in an article (title and body): canonical full names,
@@ -127,66 +128,64 @@ pub fn mentions(title: &str, body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Verbs of saying that mark the name next to them as a person.
-const SAID: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "added",
-    "noted",
-    "wrote",
-    "explained",
-    "recalled",
-    "insisted",
-    "argued",
-    "warned",
-    "admitted",
-];
+/// A fixed list of lowercase words as a function: a `match` on the word,
+/// which compiles to a switch on its length and compares inline (`contains`
+/// on a slice of `&str` called `memcmp` per same-length entry, and these
+/// lists are asked for most segments; the calls showed in profiles).
+macro_rules! word_list {
+    ($(#[$doc:meta])* fn $name:ident = [$($w:literal),* $(,)?];) => {
+        $(#[$doc])*
+        fn $name(w: &str) -> bool {
+            matches!(w, $($w)|*)
+        }
+    };
+}
 
-/// Title abbreviations that may be written with a full stop ("Mr. Frolov",
-/// "Dr. Rigby"). A full title word before a full stop ends a sentence: in
-/// "the president. Speaking to supporters" the next word is no name.
-const ABBREVIATED_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm", "gov",
-    "sen", "rep", "rev", "fr", "st", "supt", "insp", "det", "cllr", "pres", "hon", "brig", "cmdr",
-    "cdr", "messrs", "mme", "mlle", "sec", "amb", "pte", "cpt",
-];
+word_list! {
+    /// Verbs of saying that mark the name next to them as a person.
+    fn is_said = [
+        "said", "says", "told", "added", "noted", "wrote", "explained", "recalled", "insisted",
+        "argued", "warned", "admitted",
+    ];
+}
 
-/// Job titles that follow a name in a byline or caption ("Priya Raman,
-/// Climate Reporter"): a capitalised run ending in one is a role.
-const ROLE_NOUNS: &[&str] = &[
-    "reporter",
-    "reporters",
-    "correspondent",
-    "editor",
-    "writer",
-    "columnist",
-    "analyst",
-    "producer",
-    "presenter",
-    "commentator",
-    "photographer",
-    "journalist",
-];
+word_list! {
+    /// Title abbreviations that may be written with a full stop ("Mr. Frolov",
+    /// "Dr. Rigby"). A full title word before a full stop ends a sentence: in
+    /// "the president. Speaking to supporters" the next word is no name.
+    fn is_abbreviated_title = [
+        "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "adm",
+        "gov", "sen", "rep", "rev", "fr", "st", "supt", "insp", "det", "cllr", "pres", "hon",
+        "brig", "cmdr", "cdr", "messrs", "mme", "mlle", "sec", "amb", "pte", "cpt",
+    ];
+}
 
-/// First words of named weather events: "Storm Daniel", "Hurricane Katrina",
-/// "Tropical Storm Alberto" name storms, not people.
-const EVENT_LEADS: &[&str] = &["storm", "hurricane", "typhoon", "cyclone", "tropical"];
+word_list! {
+    /// Job titles that follow a name in a byline or caption ("Priya Raman,
+    /// Climate Reporter"): a capitalised run ending in one is a role.
+    fn is_role_noun = [
+        "reporter", "reporters", "correspondent", "editor", "writer", "columnist", "analyst",
+        "producer", "presenter", "commentator", "photographer", "journalist",
+    ];
+}
 
-/// Words that, right after a name, make it part of an object's or award's
-/// name ("the James Webb telescope", "a Nobel prize"): the name is not a
-/// person mentioned in the story. Inside the run they are in `orgs.txt`.
-const THING_AFTER: &[&str] = &[
-    "telescope",
-    "prize",
-    "award",
-    "awards",
-    "trophy",
-    "cup",
-    "medal",
-    "observatory",
-    "spacecraft",
-];
+word_list! {
+    /// First words of named weather events: "Storm Daniel", "Hurricane Katrina",
+    /// "Tropical Storm Alberto" name storms, not people.
+    fn is_event_lead = [
+        "storm", "hurricane", "typhoon", "cyclone", "tropical",
+    ];
+}
+
+word_list! {
+    /// Words that, right after a name, make it part of an object's or award's
+    /// name ("the James Webb telescope", "a Nobel prize"): the name is not a
+    /// person mentioned in the story. Inside the run they are in `orgs.txt`.
+    fn is_thing_after = [
+        "telescope", "prize", "award", "awards", "trophy", "cup", "medal", "observatory",
+        "spacecraft",
+    ];
+}
 
 /// Endings of English common nouns, gerunds and adjectives ("Developing",
 /// "Gymnastics", "Intelligence"). A lone capitalised word shaped so is the
@@ -196,76 +195,75 @@ const COMMON_WORD_ENDINGS: &[&str] = &[
     "ing", "ics", "ence", "ance", "tion", "sion", "ment", "ness", "ity", "ism", "ship",
 ];
 
-/// Particles that may sit inside a name ("Ludwig van Beethoven").
-const PARTICLES: &[&str] = &[
-    "de", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "di", "du", "del", "della",
-    "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
-];
+word_list! {
+    /// Particles that may sit inside a name ("Ludwig van Beethoven").
+    fn is_particle = [
+        "de", "van", "von", "der", "den", "bin", "ibn", "al", "el", "da", "di", "du", "del",
+        "della", "dos", "das", "le", "la", "ter", "ten", "y", "bint", "abu", "wa",
+    ];
+}
 
-/// A capitalised word such as a name starts with: uppercase first letter and
-/// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix.
-#[inline]
-fn is_cap_word(t: &Token) -> bool {
-    if t.kind != Kind::Word {
+/// `s.lines()`: the text between line feeds, less a carriage return before
+/// the feed. The same split, found with `memchr` and the line ending cut by
+/// a byte pattern: `lines` finds each feed with a char searcher that checks
+/// its match with `memcmp`, and strips the ending with two `strip_suffix`
+/// calls, each a `memcmp` call, for every line of every article.
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(at) = memchr::memchr(b'\n', rest.as_bytes()) else {
+            // The last line, with no line feed: kept whole.
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = rest.get(..at).unwrap_or_default();
+        rest = rest.get(at + 1..).unwrap_or_default();
+        Some(match line.as_bytes() {
+            [.., b'\r'] => line.get(..line.len() - 1).unwrap_or(line),
+            _ => line,
+        })
+    })
+}
+
+/// `s.ends_with(suffix)` byte by byte, without a `memcmp` call.
+fn ends_with_bytes(s: &[u8], suffix: &[u8]) -> bool {
+    let Some(tail) = s.len().checked_sub(suffix.len()).and_then(|at| s.get(at..)) else {
         return false;
-    }
-    // Most words start with a lowercase ASCII letter: decide those from the
-    // first byte, without decoding a character.
-    match t.text.as_bytes().first() {
-        None => false,
-        Some(b) if b.is_ascii_uppercase() => t.text.chars().any(char::is_lowercase),
-        Some(b'a' | b'e') => {
-            (t.text.starts_with("al-") || t.text.starts_with("el-"))
-                && t.text[3..].chars().next().is_some_and(char::is_uppercase)
+    };
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (tail.get(i), suffix.get(i)) {
+        if x != y {
+            return false;
         }
-        Some(b) if b.is_ascii() => false,
-        Some(_) => {
-            t.text.chars().next().is_some_and(char::is_uppercase)
-                && t.text.chars().any(char::is_lowercase)
-        }
+        i += 1;
     }
-}
-
-/// A word with letters that are all capitals ("LEICESTERSHIRE", "US").
-fn is_caps(t: &Token) -> bool {
-    t.kind == Kind::Word
-        && t.text.chars().any(char::is_alphabetic)
-        && !t.text.chars().any(char::is_lowercase)
-}
-
-/// A line written in capitals (a headline or dateline): its words are not
-/// evidence of names, since every word is capitalised.
-fn is_shouting(toks: &[Token]) -> bool {
-    let (mut words, mut caps) = (0usize, 0usize);
-    for t in toks {
-        if t.kind == Kind::Word && t.text.chars().nth(1).is_some() {
-            words += 1;
-            caps += usize::from(is_caps(t));
-        }
-    }
-    words > 0 && caps * 2 > words
+    true
 }
 
 /// A title word, or a hyphenated one made of titles ("Major-General").
 fn is_title(lw: &str) -> bool {
     let lex = &*LEXICON;
-    lex.titles.contains(lw)
-        || (lw.as_bytes().contains(&b'-') && lw.split('-').all(|p| lex.titles.contains(p)))
+    let title = |w: &str| lex.flags(w) & TITLE != 0;
+    title(lw) || (lw.as_bytes().contains(&b'-') && lw.split('-').all(title))
 }
 
-/// A bit beside the lexicon's in [`word_flags`]: the word is a place or
-/// people, plurals included ("Iraqis", "Chechens").
-const PLACE_OR_PLURAL: u8 = 1 << 7;
+/// A bit of [`word_flags`]: the word is a place or people, plurals included
+/// ("Iraqis", "Chechens"). The lexicon's [`PLACE_PLURAL`] bit, widened.
+const PLACE_OR_PLURAL: u8 = PLACE_PLURAL;
 
-/// The lexicon bits of a lowercase word, plus [`PLACE_OR_PLURAL`]: the
-/// lists looked up once per word instead of once per question.
+/// The lexicon bits of a lowercase word, with [`PLACE_OR_PLURAL`] set for a
+/// place too: the lists looked up once per word instead of once per
+/// question. One lookup: the lexicon stores the plurals (a second lookup of
+/// the word without its "s" was a profiled cost for every name ending in s).
 fn word_flags(lex: &Lexicon, lw: &str) -> u8 {
     let f = lex.flags(lw);
-    let place = f & PLACE != 0
-        || lw
-            .strip_suffix('s')
-            .is_some_and(|st| lex.flags(st) & PLACE != 0);
-    if place { f | PLACE_OR_PLURAL } else { f }
+    if f & PLACE != 0 {
+        f | PLACE_OR_PLURAL
+    } else {
+        f
+    }
 }
 
 /// [`is_title`] for a word whose [`word_flags`] are `f`.
@@ -374,6 +372,17 @@ impl<'l> LineLower<'l> {
 
 /// `a.to_lowercase() == b.to_lowercase()`, without allocating for ASCII.
 fn eq_lower(a: &str, b: &str) -> bool {
+    // Most pairs differ in their first letter: an ASCII character
+    // lowercases to one ASCII character whatever follows it, so two ASCII
+    // first bytes that differ but for case settle it (this runs for every
+    // word of a line in capitals against every known name).
+    if let (Some(x), Some(y)) = (a.as_bytes().first(), b.as_bytes().first())
+        && x.is_ascii()
+        && y.is_ascii()
+        && !x.eq_ignore_ascii_case(y)
+    {
+        return false;
+    }
     if a.is_ascii() && b.is_ascii() {
         a.eq_ignore_ascii_case(b)
     } else {
@@ -415,40 +424,49 @@ enum Verdict {
 /// malloc and free in profiles).
 type Found<'a> = Vec<&'a str>;
 
+/// Tokens of a line the per-line buffers are first made for: most lines
+/// (paragraphs) have fewer; a longer one grows them.
+const LINE_TOKENS: usize = 256;
+
 /// Find all person mentions in document order.
 fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     let lex = &*LEXICON;
     // (line, token index, words, verdict) of the segments that can be kept:
     // persons, and one-word maybes that a known person may confirm. The
-    // words stay borrowed from the text; only the kept ones become `String`s
-    // (a `String` per word of every segment showed as malloc/free).
-    let mut segs: Vec<(usize, usize, Vec<&str>, Verdict)> = Vec::new();
-    let mut shouting: Vec<(usize, Vec<Token>)> = Vec::new();
+    // words stay borrowed from the text, in one buffer for the article
+    // (`words`, the segment holding its range): a `Vec` per kept segment
+    // showed as malloc/free.
+    let mut words: Vec<&str> = Vec::new();
+    let mut segs: Vec<(usize, usize, Range<usize>, Verdict)> = Vec::new();
+    // Lines in capitals: their line number and the range of their tokens in
+    // one buffer (a copy of the token `Vec` per such line was a malloc each;
+    // many titles are in capitals).
+    let mut shout_toks: Vec<Token> = Vec::new();
+    let mut shouting: Vec<(usize, Range<usize>)> = Vec::new();
     // Buffers reused for every line (a fresh `Vec` per line showed as
-    // malloc/free): tokens; which tokens may be part of a name; the line's
-    // segments and verdicts; the lexicon bits of the words `judge` reads;
-    // and the lowercased line (see [`LineLower`]).
-    let mut toks: Vec<Token> = Vec::new();
-    let mut namey: Vec<bool> = Vec::new();
+    // malloc/free): tokens; the line's segments and verdicts; the lexicon
+    // bits of the words `judge` reads; the lowercased line and its per-token
+    // lexicon cache (see [`LineLower`]). The token buffers start at a size
+    // most lines fit: growing them from empty, for every article, was about
+    // a twentieth of the time (realloc).
+    let mut toks: Vec<Token> = Vec::with_capacity(LINE_TOKENS);
     let mut judged: Vec<(Segment, Verdict)> = Vec::new();
     let mut flags: Vec<u8> = Vec::new();
-    let mut low_buf = String::new();
-    let mut seen: Vec<Cell<u16>> = Vec::new();
-    for (li, line) in std::iter::once(title).chain(body.lines()).enumerate() {
-        tokenize_into(line, &mut toks);
-        if is_shouting(&toks) {
-            // A copy: handing the buffer over would regrow a new one.
-            shouting.push((li, toks.clone()));
+    let mut low_buf = String::with_capacity(LINE_TOKENS * 8);
+    let mut seen: Vec<Cell<u16>> = Vec::with_capacity(LINE_TOKENS);
+    for (li, line) in std::iter::once(title).chain(lines(body)).enumerate() {
+        let shape = tokenize_into(line, &mut toks);
+        // A line written in capitals (a headline or dateline): its words are
+        // not evidence of names, since every word is capitalised.
+        if shape.caps * 2 > shape.words {
+            let at = shout_toks.len();
+            shout_toks.extend_from_slice(&toks);
+            shouting.push((li, at..shout_toks.len()));
             continue;
         }
-        namey.clear();
-        namey.extend(
-            toks.iter()
-                .map(|t| t.kind == Kind::Initial || is_cap_word(t)),
-        );
         // No word that can start a name: nothing to segment or judge (most
         // lines of prose have some, but captions and short lines may not).
-        if !namey.contains(&true) {
+        if !shape.namey {
             continue;
         }
         low_buf.clear();
@@ -463,7 +481,7 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
             low: &low_buf,
             seen: &seen,
         };
-        segments_into(&toks, &namey, &low, &mut judged);
+        segments_into(&toks, &low, &mut judged);
         for (seg, v) in judged.iter_mut() {
             peel_descriptor(seg, &toks, &low);
             *v = judge(seg, &toks, &low, &mut flags);
@@ -476,38 +494,48 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
                 Verdict::Reject => false,
             };
             if keep {
-                let words = toks[seg.start..seg.end].iter().map(|t| t.text).collect();
-                segs.push((li, seg.start, words, v));
+                let at = words.len();
+                words.extend(toks[seg.start..seg.end].iter().map(|t| t.text));
+                segs.push((li, seg.start, at..words.len(), v));
             }
         }
     }
+    let words_of = |r: &Range<usize>| words.get(r.clone()).unwrap_or_default();
     // Names known in this document: full forms and their last words.
     // Sets, not scans: a huge article must stay linear.
-    let mut known_set: HashSet<&Vec<&str>> = HashSet::new();
-    let known: Vec<&Vec<&str>> = segs
+    let mut known_set: HashSet<&[&str]> = HashSet::new();
+    let known: Vec<&[&str]> = segs
         .iter()
         .filter(|s| matches!(s.3, Verdict::Person))
-        .map(|s| &s.2)
+        .map(|s| words_of(&s.2))
         .filter(|k| known_set.insert(k))
         .collect();
+    // No person: no maybe is confirmed and no line in capitals matches
+    // anything (most articles' titles are such lines, and many articles
+    // name no one).
+    if known.is_empty() {
+        return Vec::new();
+    }
     let known_last: HashSet<&str> = known.iter().filter_map(|k| k.last().copied()).collect();
     let known_last_lower: HashSet<String> = known_last.iter().map(|w| w.to_lowercase()).collect();
-    let known_multi: Vec<&Vec<&str>> = known.iter().copied().filter(|k| k.len() >= 2).collect();
+    let known_multi: Vec<&[&str]> = known.iter().copied().filter(|k| k.len() >= 2).collect();
     let is_known_last = |w: &str| known_last.contains(w);
     let mut found: Vec<(usize, usize, Found<'a>)> = Vec::new();
-    for (li, ti, words, v) in &segs {
+    for (li, ti, r, v) in &segs {
+        let words = words_of(r);
         let keep = match v {
             Verdict::Person => true,
             Verdict::Maybe => words.len() == 1 && is_known_last(words[0]),
             Verdict::Reject => false,
         };
         if keep {
-            found.push((*li, *ti, words.clone()));
+            found.push((*li, *ti, words.to_vec()));
         }
     }
     // All-caps lines: only names already known from mixed-case text count,
     // matched case-insensitively ("HINGIS" after "Martina Hingis").
-    for (li, toks) in &shouting {
+    for (li, r) in &shouting {
+        let toks = shout_toks.get(r.clone()).unwrap_or_default();
         let mut ti = 0;
         while ti < toks.len() {
             let mut matched = 0;
@@ -518,9 +546,12 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
                     break;
                 }
             }
-            if matched == 0 && toks[ti].kind == Kind::Word && toks[ti].text.chars().count() >= 3 {
+            // Three characters or more (`nth`, not a count of them all); the
+            // small set of known names is asked before the lexicon.
+            if matched == 0 && toks[ti].kind == Kind::Word && toks[ti].text.chars().nth(2).is_some()
+            {
                 let lw = lower(toks[ti].text);
-                if !lex.stop.contains(&*lw) && known_last_lower.contains(&*lw) {
+                if known_last_lower.contains(&*lw) && lex.flags(&lw) & STOP == 0 {
                     matched = 1;
                 }
             }
@@ -539,16 +570,11 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
 
 /// Cut a line into candidate segments: runs of capitalised words, initials
 /// and inner particles, split at titles, function words and leading
-/// nationalities. `namey[i]` says whether token `i` is a capitalised word or
-/// an initial (worked out once per token, not at every look). The segments
-/// go into `out` (emptied first), each with a placeholder verdict.
-fn segments_into(
-    toks: &[Token],
-    namey: &[bool],
-    low: &LineLower,
-    out: &mut Vec<(Segment, Verdict)>,
-) {
-    let lex = &*LEXICON;
+/// nationalities. A token may be part of a name when it is
+/// [`Token::namey`] (worked out once per token by the tokenizer, not at every
+/// look). The segments go into `out` (emptied first), each with a
+/// placeholder verdict.
+fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdict)>) {
     out.clear();
     let mut cur: Option<Segment> = None;
     let mut titled = false;
@@ -558,10 +584,29 @@ fn segments_into(
             out.push((s, Verdict::Maybe));
         }
     };
-    let next_is_name = |k: usize| namey.get(k).copied().unwrap_or(false);
+    let next_is_name = |k: usize| toks.get(k).is_some_and(|t| t.namey);
+    // The first name-like token at or after `i`, once found.
+    let mut next_namey = 0;
     while i < toks.len() {
+        // Outside a segment, with no title pending, a token more than two
+        // before the next name-like one changes nothing: no name follows it
+        // close enough for a title, it starts nothing and ends nothing. Jump
+        // to two before that token (a title, perhaps "Mr ."). Prose has
+        // seven or eight tokens for each name-like one, and walking them
+        // all was a profiled cost.
+        if cur.is_none() && !titled {
+            if next_namey < i {
+                next_namey = toks
+                    .get(i..)
+                    .and_then(|rest| rest.iter().position(|t| t.namey))
+                    .map_or(toks.len(), |d| i + d);
+            }
+            i = i.max(next_namey.saturating_sub(2));
+            if i >= toks.len() {
+                break;
+            }
+        }
         let t = &toks[i];
-        let namey = next_is_name(i);
         // Titles: "President Biden", "Mr. Frolov", "former president Barack Obama".
         // The cheap test (a name follows) goes first: most words are not
         // before a name, and then the title lookup is skipped.
@@ -570,7 +615,9 @@ fn segments_into(
             let k = if after_dot { i + 2 } else { i + 1 };
             if next_is_name(k) {
                 let lw = low.get(t.text);
-                if is_title(&lw) && (!after_dot || ABBREVIATED_TITLES.contains(&&*lw)) {
+                if is_title_flagged(&lw, low.flags(i, toks))
+                    && (!after_dot || is_abbreviated_title(&lw))
+                {
                     flush(&mut cur, out);
                     titled = true;
                     i = k;
@@ -578,15 +625,15 @@ fn segments_into(
                 }
             }
         }
-        if namey {
+        if t.namey {
             let leading = cur.is_none();
             // A stop word that is also a surname may end a name after a
             // given name ("Peter Such"), never start one ("Such a").
-            // Asked only for a stop word: it lowercases and looks up another word.
+            // Asked only for a stop word (the word before is looked up once
+            // per line, in the line's cache).
             let prev_given = || {
                 cur.as_ref()
-                    .and_then(|c| toks.get(c.end.wrapping_sub(1)))
-                    .is_some_and(|w| lex.given.contains(&*low.get(w.text)))
+                    .is_some_and(|c| low.flags(c.end.wrapping_sub(1), toks) & GIVEN != 0)
             };
             let f = low.flags(i, toks);
             let stop = f & STOP != 0 && !(prev_given() && !next_is_name(i + 1) && f & SURNAME != 0);
@@ -616,7 +663,7 @@ fn segments_into(
         // Particles may chain: "Joost van der Westhuizen".
         if let Some(c) = cur.as_mut() {
             let mut k = i;
-            while toks.get(k).is_some_and(|n| PARTICLES.contains(&n.text)) {
+            while toks.get(k).is_some_and(|n| is_particle(n.text)) {
                 k += 1;
             }
             if k > i && next_is_name(k) {
@@ -640,7 +687,7 @@ fn peel_descriptor(seg: &mut Segment, toks: &[Token], low: &LineLower) {
         let first = low.flags(seg.start, toks);
         let second = low.flags(seg.start + 1, toks);
         if first & GIVEN == 0
-            && !word0.ends_with('.')
+            && word0.as_bytes().last() != Some(&b'.')
             && second & GIVEN != 0
             && second & (PLACE | STOP) == 0
         {
@@ -687,7 +734,6 @@ fn coordinate(judged: &mut [(Segment, Verdict)], toks: &[Token]) {
 /// around it. `flags` is scratch space for the [`word_flags`] of its words,
 /// reused across segments so that judging allocates nothing.
 fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) -> Verdict {
-    let lex = &*LEXICON;
     flags.clear();
     flags.extend((seg.start..seg.end).map(|i| low.flags(i, toks)));
     let lw: &[u8] = flags;
@@ -698,10 +744,11 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     let first_given = ff & GIVEN != 0 && ff & (PLACE | STOP) == 0;
     let word0 = toks[seg.start].text;
     // One character and a full stop ("P."), without counting characters.
-    let first_initial = word0.strip_suffix('.').is_some_and(|init| {
-        let mut cs = init.chars();
-        cs.next().is_some() && cs.next().is_none()
-    });
+    let first_initial = word0.as_bytes().last() == Some(&b'.')
+        && word0.get(..word0.len() - 1).is_some_and(|init| {
+            let mut cs = init.chars();
+            cs.next().is_some() && cs.next().is_none()
+        });
 
     // Organisation words reject; surname-like ones ("Hill") only when the
     // segment is not shaped like given name + surname.
@@ -718,7 +765,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         return Verdict::Reject;
     }
     // "Storm Daniel"; "Climate Reporter" after a byline comma.
-    if EVENT_LEADS.contains(&first) || ROLE_NOUNS.contains(&last) {
+    if is_event_lead(first) || is_role_noun(last) {
         return Verdict::Reject;
     }
 
@@ -727,14 +774,11 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // "the James Webb telescope", "Nobel prize".
     // The word after, lowercased once for both lists.
     let after_lw = after.map(|t| low.get(t.text));
-    if after_lw
-        .as_deref()
-        .is_some_and(|w| THING_AFTER.contains(&w))
-    {
+    if after_lw.as_deref().is_some_and(is_thing_after) {
         return Verdict::Reject;
     }
-    let said_after = after_lw.as_deref().is_some_and(|w| SAID.contains(&w));
-    let said_before = before.is_some_and(|t| SAID.contains(&&*low.get(t.text)));
+    let said_after = after_lw.as_deref().is_some_and(is_said);
+    let said_before = before.is_some_and(|t| is_said(&low.get(t.text)));
     // "Chris Adams, 123," is a score; "Smith, 45," an age. Both are people.
     let age = after.is_some_and(|t| t.text == ",")
         && toks.get(seg.end + 1).is_some_and(|t| {
@@ -747,9 +791,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
             .is_some_and(|t| t.text == "," || t.text == "." || t.text == ";");
     // Results lists: "Aliuska Lopez (Cuba) 12.92".
     let country_after = after.is_some_and(|t| t.text == "(")
-        && toks
-            .get(seg.end + 1)
-            .is_some_and(|t| lex.places.contains(&*low.get(t.text)))
+        && low.flags(seg.end + 1, toks) & PLACE != 0
         && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
     // A sentence's first word is capitalised whatever it is, so there it is
     // weaker evidence ("Developing countries...", "Speaking to supporters").
@@ -786,9 +828,13 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         return Verdict::Reject;
     }
     let known_word = ff & (SURNAME | GIVEN) != 0;
-    // The endings first: counting characters is the dearer test.
-    let common_shape =
-        COMMON_WORD_ENDINGS.iter().any(|e| first.ends_with(e)) && first.chars().count() >= 7;
+    // Seven characters take seven bytes or more: the length first, then the
+    // endings (byte by byte), then the dearer count of characters.
+    let common_shape = first.len() >= 7
+        && COMMON_WORD_ENDINGS
+            .iter()
+            .any(|e| ends_with_bytes(first.as_bytes(), e.as_bytes()))
+        && first.chars().count() >= 7;
     if common_shape && !known_word {
         return Verdict::Reject;
     }

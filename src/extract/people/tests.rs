@@ -391,3 +391,25 @@ fn line_flags_are_word_flags() {
     }
     assert_eq!(ll.flags(toks.len(), &toks), 0);
 }
+
+/// `lines` splits like `str::lines`.
+#[test]
+fn lines_split_like_str_lines() {
+    for s in [
+        "",
+        "\n",
+        "\r\n",
+        "\r",
+        "a",
+        "a\n",
+        "a\r\nb\r\n",
+        "a\n\nb",
+        "a\r\rb\r",
+        "\n\r\n\r",
+        "x\r\n\ny",
+    ] {
+        let got: Vec<&str> = super::lines(s).collect();
+        let want: Vec<&str> = s.lines().collect();
+        assert_eq!(got, want, "{s:?}");
+    }
+}

@@ -1,7 +1,9 @@
 //! Tokenizer for people extraction. In: one line of text. Out: word,
 //! initial, number and punctuation tokens with byte offsets, possessives
-//! already cut off ("Biden’s" -> "Biden"). Does not classify words; it only
-//! decides where words start and end.
+//! already cut off ("Biden’s" -> "Biden"), each word marked when it may be
+//! part of a name (capitalised, or an initial), and the line's count of
+//! words in capitals. It decides where words start and end and what case
+//! they are in; it does not look words up in any list.
 
 /// What a token is, as far as name finding cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,21 @@ pub(super) struct Token<'a> {
     pub text: &'a str,
     /// Its kind.
     pub kind: Kind,
+    /// A capitalised word ([`is_cap_word`]) or an initial: the tokens a
+    /// name is made of.
+    pub namey: bool,
+}
+
+/// What the tokenizer counted over a line, for telling a line in capitals
+/// (a headline) from prose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Shape {
+    /// Words of two characters or more.
+    pub words: usize,
+    /// Those of them with no lowercase letter ([`is_caps`]).
+    pub caps: usize,
+    /// Some token is [`Token::namey`].
+    pub namey: bool,
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -38,129 +55,339 @@ fn char_at(line: &str, at: usize) -> Option<char> {
     }
 }
 
-/// Split a line into tokens. Total: any input gives some token list.
-#[cfg(test)]
-pub(super) fn tokenize(line: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    tokenize_into(line, &mut out);
-    out
+/// A capitalised word such as a name starts with: uppercase first letter and
+/// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix.
+fn is_cap_word(text: &str) -> bool {
+    // Most words start with a lowercase ASCII letter: decide those from the
+    // first byte, without decoding a character.
+    match text.as_bytes().first() {
+        None => false,
+        Some(b) if b.is_ascii_uppercase() => has_lower(text),
+        Some(b'a' | b'e') => {
+            (text.starts_with("al-") || text.starts_with("el-"))
+                && text
+                    .get(3..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(char::is_uppercase)
+        }
+        Some(b) if b.is_ascii() => false,
+        Some(_) => text.chars().next().is_some_and(char::is_uppercase) && has_lower(text),
+    }
 }
 
-/// [`tokenize`] into `out`, which is emptied first. People extraction keeps
-/// one buffer per article: a fresh `Vec` per line (and its regrowth) was a
-/// large share of the allocator's time in ingest profiles.
+/// A word with letters that are all capitals ("LEICESTERSHIRE", "US").
+fn is_caps(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_alphabetic()) && !has_lower(text)
+    } else {
+        text.chars().any(char::is_alphabetic) && !has_lower(text)
+    }
+}
+
+/// Some character of `text` is lowercase; for ASCII, a byte test.
+fn has_lower(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_lowercase())
+    } else {
+        text.chars().any(char::is_lowercase)
+    }
+}
+
+/// Split a line into tokens, into `out` (emptied first), and return the
+/// line's [`Shape`]. Total: any input gives some token list. People
+/// extraction keeps one buffer per article: a fresh `Vec` per line (and its
+/// regrowth) was a large share of the allocator's time in ingest profiles.
 ///
-/// It walks byte offsets and decodes one character at a time (no per-line
-/// character list): this runs over every line of every article.
-pub(super) fn tokenize_into<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
+/// It walks bytes, and decodes a character only where one is not ASCII: this
+/// runs over every line of every article. Each word's case is read here,
+/// while its bytes are at hand, rather than in passes over the token list
+/// after it (those passes, `is_shouting` and `is_cap_word` per token, took
+/// about a tenth of people extraction's time).
+pub(super) fn tokenize_into<'a>(line: &'a str, out: &mut Vec<Token<'a>>) -> Shape {
     out.clear();
+    let mut shape = Shape::default();
+    let bytes = line.as_bytes();
     let mut i = 0;
-    while let Some(c) = char_at(line, i) {
+    while let Some(&b) = bytes.get(i) {
         let start = i;
-        if c.is_whitespace() {
-            i += c.len_utf8();
+        // ASCII first: whitespace as `char::is_whitespace` has it (which,
+        // unlike `u8::is_ascii_whitespace`, includes the vertical tab).
+        if matches!(b, b' ' | b'\t'..=b'\r') {
+            i += 1;
             continue;
         }
-        if c.is_alphabetic() {
-            // `j` is the byte offset of the next candidate character;
-            // `prev`/`prev2` the last two characters taken, `taken` their count.
-            let mut j = i + c.len_utf8();
-            let (mut prev, mut prev2, mut taken) = (c, None, 1usize);
-            let bytes = line.as_bytes();
-            loop {
-                // A run of ASCII letters and digits always joins: take it a
-                // byte at a time, without decoding (most of a word is one).
-                let run = bytes.get(j..).map_or(0, |rest| {
-                    rest.iter()
-                        .take_while(|b| b.is_ascii_alphanumeric())
-                        .count()
-                });
-                if run > 0 {
-                    prev2 = Some(if run == 1 {
-                        prev
-                    } else {
-                        char::from(bytes[j + run - 2])
-                    });
-                    prev = char::from(bytes[j + run - 1]);
-                    taken += run;
-                    j += run;
-                }
-                let Some(d) = char_at(line, j) else {
-                    break;
-                };
-                // The look-ahead is read only for a character that is not a
-                // letter or digit (most are): it costs a decode per character.
-                let next_alpha =
-                    || char_at(line, j + d.len_utf8()).is_some_and(char::is_alphabetic);
-                // Inner apostrophes and hyphens join: "O'Neill", "Jean-Marie".
-                // "U.S", "J.R": dotted single capitals stay one token.
-                let joins = d.is_alphanumeric()
-                    || ((is_apostrophe(d) || d == '-') && next_alpha())
-                    || (d == '.'
-                        && prev.is_uppercase()
-                        && (taken == 1 || prev2 == Some('.'))
-                        && next_alpha());
-                if !joins {
-                    break;
-                }
-                prev2 = Some(prev);
-                prev = d;
-                taken += 1;
-                j += d.len_utf8();
-            }
-            let single_cap = taken == 1 && c.is_uppercase();
-            if single_cap && char_at(line, j) == Some('.') {
-                out.push(Token {
-                    text: &line[start..j + 1],
-                    kind: Kind::Initial,
-                });
-                i = j + 1;
-                continue;
-            }
-            let mut text = &line[start..j];
-            // Possessive: "Biden's", "Biden’s" name Biden. Most words do
-            // not end in "s", and then the four suffixes are not tried.
-            if text.ends_with(['s', 'S']) {
-                for suffix in ["'s", "’s", "'S", "’S"] {
-                    if let Some(stem) = text.strip_suffix(suffix)
-                        && !stem.is_empty()
-                    {
-                        text = stem;
-                        break;
-                    }
-                }
-            }
-            out.push(Token {
-                text,
-                kind: Kind::Word,
-            });
-            i = j;
-        } else if c.is_ascii_digit() {
-            let mut j = i + 1;
-            while let Some(d) = char_at(line, j) {
-                // As above: the look-ahead only for a separator.
-                let next_digit =
-                    || char_at(line, j + d.len_utf8()).is_some_and(|n| n.is_ascii_digit());
-                if d.is_alphanumeric() || (matches!(d, '.' | ',' | ':' | '-' | '/') && next_digit())
-                {
-                    j += d.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            out.push(Token {
-                text: &line[start..j],
-                kind: Kind::Number,
-            });
-            i = j;
+        if b.is_ascii_alphabetic() {
+            i = word(line, start, char::from(b), out, &mut shape);
+            continue;
+        }
+        if b.is_ascii_digit() {
+            i = number(line, start, out);
+            continue;
+        }
+        if b.is_ascii() {
+            i += 1;
+            push_punct(line, start, i, out);
+            continue;
+        }
+        let Some(c) = char_at(line, i) else {
+            // Not a character boundary: cannot happen in a `str`; stop.
+            break;
+        };
+        if c.is_whitespace() {
+            i += c.len_utf8();
+        } else if c.is_alphabetic() {
+            i = word(line, start, c, out, &mut shape);
         } else {
             i += c.len_utf8();
-            out.push(Token {
-                text: &line[start..i],
-                kind: Kind::Punct,
-            });
+            push_punct(line, start, i, out);
         }
     }
+    shape
+}
+
+fn push_punct<'a>(line: &'a str, start: usize, end: usize, out: &mut Vec<Token<'a>>) {
+    if let Some(text) = line.get(start..end) {
+        out.push(Token {
+            text,
+            kind: Kind::Punct,
+            namey: false,
+        });
+    }
+}
+
+/// Bits of [`CLASS`]: what an ASCII byte is, for the word scanner.
+const LOWER: u8 = 1;
+const UPPER: u8 = 1 << 1;
+const DIGIT: u8 = 1 << 2;
+/// Not a bit of [`CLASS`]: the word took a character that is not ASCII.
+const WIDE: u8 = 1 << 3;
+
+/// [`LOWER`], [`UPPER`] or [`DIGIT`] per byte value; 0 for every other byte
+/// (including those of multi-byte characters).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            LOWER
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// [`CLASS`] of a byte (a `u8` indexes 256 entries: never out of bounds).
+#[inline]
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
+/// Eight copies of a byte value, and masks of each byte's high and low bits.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// Per byte of `x`, 0x80 where the byte `b` has `m < b < n` (and is ASCII),
+/// else 0. Exact for every byte: `m` and `n` at most 127 and 128, no sum
+/// or difference crosses into the next byte.
+fn between(x: u64, m: u8, n: u8) -> u64 {
+    let y = x & LOWS;
+    (ONES * (127 + u64::from(n)) - y) & !x & (y + ONES * (127 - u64::from(m))) & HIGHS
+}
+
+/// How many of the eight bytes of `x` (in text order, little-endian) are
+/// ASCII letters or digits before the first that is not, and whether a
+/// lowercase letter is among them. A byte loop ends every word on a branch
+/// the processor cannot predict (words differ in length); eight bytes
+/// tested at once end most words within one test.
+fn alnum_run(x: u64) -> (usize, bool) {
+    let lower = between(x, b'a' - 1, b'z' + 1);
+    // `| 0x20` folds capitals onto lowercase and no other byte into a..z.
+    let alpha = between(x | (ONES * 0x20), b'a' - 1, b'z' + 1);
+    let digit = between(x, b'0' - 1, b'9' + 1);
+    let stop = !(alpha | digit) & HIGHS;
+    // The bytes before the first stop (all eight if none).
+    let run = (stop.trailing_zeros() / 8) as usize;
+    let before = u64::MAX.checked_shr(64 - 8 * run as u32).unwrap_or(0);
+    (run, lower & before != 0)
+}
+
+/// The word (or initial) starting at byte `start` with the alphabetic
+/// character `c`: pushed to `out` and counted in `shape`. Returns the byte
+/// offset after it.
+///
+/// While it scans, it ORs together the [`CLASS`] bits of the bytes taken:
+/// for an ASCII word they answer [`is_cap_word`] and [`is_caps`] without
+/// another pass (three passes per word over its bytes took a third of the
+/// tokenizer's time). Inlined into the line loop: a call per word, with its
+/// register saves, showed in profiles.
+#[inline(always)]
+fn word<'a>(
+    line: &'a str,
+    start: usize,
+    c: char,
+    out: &mut Vec<Token<'a>>,
+    shape: &mut Shape,
+) -> usize {
+    let bytes = line.as_bytes();
+    let first_end = start + c.len_utf8();
+    let mut mask = u8::try_from(c)
+        .ok()
+        .filter(u8::is_ascii)
+        .map_or(WIDE, class);
+    let mut j = first_end;
+    loop {
+        // A run of ASCII letters and digits always joins: take it eight
+        // bytes at a time while eight are left, then a byte at a time,
+        // without decoding (most of a word is one).
+        while let Some(chunk) = bytes
+            .get(j..j + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+        {
+            let (run, lower) = alnum_run(u64::from_le_bytes(chunk));
+            if lower {
+                mask |= LOWER;
+            }
+            j += run;
+            if run < 8 {
+                break;
+            }
+        }
+        while let Some(&b) = bytes.get(j) {
+            let k = class(b);
+            if k == 0 {
+                break;
+            }
+            mask |= k;
+            j += 1;
+        }
+        let Some(&b) = bytes.get(j) else {
+            break;
+        };
+        // Most words end at a space or an ASCII mark that never joins.
+        if b.is_ascii() && !matches!(b, b'\'' | b'-' | b'.') {
+            break;
+        }
+        let Some(d) = char_at(line, j) else {
+            break;
+        };
+        // The look-ahead is read only for a character that is not a letter
+        // or digit (most are): it costs a decode per character.
+        let next_alpha = || char_at(line, j + d.len_utf8()).is_some_and(char::is_alphabetic);
+        // Inner apostrophes and hyphens join: "O'Neill", "Jean-Marie".
+        // "U.S", "J.R": dotted single capitals stay one token. The last
+        // two characters taken are decoded only here, at a full stop.
+        let joins = d.is_alphanumeric()
+            || ((is_apostrophe(d) || d == '-') && next_alpha())
+            || (d == '.' && dotted_capital(line, start, first_end, j) && next_alpha());
+        if !joins {
+            break;
+        }
+        if !d.is_ascii() {
+            mask |= WIDE;
+        }
+        j += d.len_utf8();
+    }
+    if j == first_end && c.is_uppercase() && bytes.get(j) == Some(&b'.') {
+        if let Some(text) = line.get(start..j + 1) {
+            out.push(Token {
+                text,
+                kind: Kind::Initial,
+                namey: true,
+            });
+            shape.namey = true;
+        }
+        return j + 1;
+    }
+    let Some(mut text) = line.get(start..j) else {
+        return j.max(start + 1);
+    };
+    // Possessive: "Biden's", "Biden’s" name Biden (’ is E2 80 99 in UTF-8).
+    // Byte patterns, not `strip_suffix`: a `memcmp` call per suffix showed
+    // in profiles. Each pattern leaves a stem of one byte or more.
+    let cut = match text.as_bytes() {
+        [_, .., b'\'', b's' | b'S'] => 2,
+        [_, .., 0xE2, 0x80, 0x99, b's' | b'S'] => 4,
+        _ => 0,
+    };
+    text = text.get(..text.len() - cut).unwrap_or(text);
+    let (namey, long, caps) = if mask & WIDE == 0 && cut == 0 {
+        // All ASCII, and every byte's class is in `mask`. The first byte
+        // is a letter, so the word has one: it is in capitals when it has
+        // no lowercase letter.
+        let lower = mask & LOWER != 0;
+        let namey = match text.as_bytes().first() {
+            Some(b) if b.is_ascii_uppercase() => lower,
+            // Only "al-" and "el-" words can be capitalised so.
+            Some(b'a' | b'e') => text.as_bytes().get(1..3) == Some(b"l-") && is_cap_word(text),
+            _ => false,
+        };
+        (namey, text.len() >= 2, !lower)
+    } else {
+        // The possessive's "s" is in `mask` but not in the word, and other
+        // characters need Unicode's case tables.
+        let long = text.chars().nth(1).is_some();
+        (is_cap_word(text), long, long && is_caps(text))
+    };
+    if long {
+        shape.words += 1;
+        shape.caps += usize::from(caps);
+    }
+    shape.namey |= namey;
+    out.push(Token {
+        text,
+        kind: Kind::Word,
+        namey,
+    });
+    j
+}
+
+/// Before the full stop at `j` in the word from `start` (whose first
+/// character ends at `first_end`): the last character taken is a capital,
+/// and it is the word's first or comes after a full stop ("U.S", "J.R.R").
+fn dotted_capital(line: &str, start: usize, first_end: usize, j: usize) -> bool {
+    let Some(taken) = line.get(start..j) else {
+        return false;
+    };
+    let mut back = taken.chars().rev();
+    back.next().is_some_and(char::is_uppercase) && (j == first_end || back.next() == Some('.'))
+}
+
+/// The number starting at byte `start` (an ASCII digit), pushed to `out`.
+/// Returns the byte offset after it.
+fn number<'a>(line: &'a str, start: usize, out: &mut Vec<Token<'a>>) -> usize {
+    let bytes = line.as_bytes();
+    let mut j = start + 1;
+    loop {
+        while bytes.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+            j += 1;
+        }
+        let Some(d) = char_at(line, j) else {
+            break;
+        };
+        // As above: the look-ahead only for a separator.
+        let next_digit = || char_at(line, j + d.len_utf8()).is_some_and(|n| n.is_ascii_digit());
+        if d.is_alphanumeric() || (matches!(d, '.' | ',' | ':' | '-' | '/') && next_digit()) {
+            j += d.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if let Some(text) = line.get(start..j) {
+        out.push(Token {
+            text,
+            kind: Kind::Number,
+            namey: false,
+        });
+    }
+    j
 }
 
 #[cfg(test)]
@@ -206,6 +433,7 @@ mod tests {
                     out.push(Token {
                         text: &line[start..end_of(j + 1)],
                         kind: Kind::Initial,
+                        namey: false,
                     });
                     i = j + 1;
                     continue;
@@ -222,6 +450,7 @@ mod tests {
                 out.push(Token {
                     text,
                     kind: Kind::Word,
+                    namey: false,
                 });
                 i = j;
             } else if c.is_ascii_digit() {
@@ -240,12 +469,14 @@ mod tests {
                 out.push(Token {
                     text: &line[start..end_of(j)],
                     kind: Kind::Number,
+                    namey: false,
                 });
                 i = j;
             } else {
                 out.push(Token {
                     text: &line[start..end_of(i + 1)],
                     kind: Kind::Punct,
+                    namey: false,
                 });
                 i += 1;
             }
@@ -253,10 +484,46 @@ mod tests {
         out
     }
 
+    /// `is_cap_word` as it was, over characters: a capitalised word.
+    fn reference_cap_word(t: &Token) -> bool {
+        t.kind == Kind::Word
+            && (t.text.chars().next().is_some_and(char::is_uppercase)
+                && t.text.chars().any(char::is_lowercase)
+                || (t.text.starts_with("al-") || t.text.starts_with("el-"))
+                    && t.text[3..].chars().next().is_some_and(char::is_uppercase))
+    }
+
+    /// The line's shape as the people module counted it, over characters.
+    fn reference_shape(toks: &[Token]) -> Shape {
+        let mut shape = Shape::default();
+        for t in toks {
+            if t.kind == Kind::Word && t.text.chars().nth(1).is_some() {
+                shape.words += 1;
+                shape.caps += usize::from(
+                    t.text.chars().any(char::is_alphabetic)
+                        && !t.text.chars().any(char::is_lowercase),
+                );
+            }
+            shape.namey |= t.kind == Kind::Initial || reference_cap_word(t);
+        }
+        shape
+    }
+
+    /// Same tokens, same name marks and same shape as the reference.
     fn same(line: &str) {
-        let got: Vec<(&str, Kind)> = tokenize(line).iter().map(|t| (t.text, t.kind)).collect();
-        let want: Vec<(&str, Kind)> = reference(line).iter().map(|t| (t.text, t.kind)).collect();
+        let mut toks = Vec::new();
+        let shape = tokenize_into(line, &mut toks);
+        let got: Vec<(&str, Kind, bool)> = toks.iter().map(|t| (t.text, t.kind, t.namey)).collect();
+        let want_toks = reference(line);
+        let want: Vec<(&str, Kind, bool)> = want_toks
+            .iter()
+            .map(|t| {
+                let namey = t.kind == Kind::Initial || reference_cap_word(t);
+                (t.text, t.kind, namey)
+            })
+            .collect();
         assert_eq!(got, want, "{line:?}");
+        assert_eq!(shape, reference_shape(&want_toks), "{line:?}");
     }
 
     #[test]
@@ -277,15 +544,46 @@ mod tests {
             "x--y",
             "x-",
             "U.S.A.",
+            "al-Assad el-Sisi al-qaeda el- alBashir ALI al-ÖZ",
+            "US UK's NATO's SIMMONS’S Simmons’s é's É É. Éa ÉA Ünal ÜNAL ǅemal",
+            "BBC NEWS: OBAMA WINS, said Mr Smith",
+            "Ab AB aB a1 A1 1A \u{b}Mr\u{c}Smith\u{85}Jones\u{a0}Brown",
         ] {
             same(line);
         }
     }
 
+    /// `alnum_run` counts like a byte loop, on every byte value in every
+    /// position and on mixed words.
+    fn alnum_run_like_bytes(b: [u8; 8]) {
+        let run = b.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let lower = b.iter().take(run).any(u8::is_ascii_lowercase);
+        assert_eq!(alnum_run(u64::from_le_bytes(b)), (run, lower), "{b:?}");
+    }
+
+    #[test]
+    fn alnum_run_counts_like_a_byte_loop() {
+        for v in 0..=255u8 {
+            for at in 0..8 {
+                let mut b = *b"Abcdefgh";
+                b[at] = v;
+                alnum_run_like_bytes(b);
+                let mut b = *b"ABC12XYZ";
+                b[at] = v;
+                alnum_run_like_bytes(b);
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
+        fn alnum_run_on_any_bytes(b in proptest::array::uniform8(0u8..=255)) {
+            alnum_run_like_bytes(b);
+        }
+
+        #[test]
         fn splits_like_the_reference_on_any_line(
-            line in "[aAzZ09 .,'’:/()İé中-]{0,40}|.{0,30}"
+            line in "[aAzZ09 .,'’:/()İéÉs中-]{0,40}|[aelAELS'’ -]{0,20}|.{0,30}"
         ) {
             same(&line);
         }
