@@ -92,7 +92,9 @@ pub fn run(g: &Global, args: SearchArgs) -> anyhow::Result<u8> {
     if g.json {
         super::print_json(&results)?;
     } else {
-        newsidx::render::results_text(&mut std::io::stdout().lock(), &results, g.color)?;
+        let mut out = super::stdout_buffered();
+        newsidx::render::results_text(&mut out, &results, g.color)?;
+        std::io::Write::flush(&mut out)?;
     }
     // The process ends right after this: unmapping every segment file one
     // by one when the engine drops cost about a tenth of a short search,

@@ -41,7 +41,9 @@ pub fn run(g: &Global, args: SimilarArgs) -> anyhow::Result<u8> {
     if g.json {
         super::print_json(&results)?;
     } else {
-        newsidx::render::results_text(&mut std::io::stdout().lock(), &results, g.color)?;
+        let mut out = super::stdout_buffered();
+        newsidx::render::results_text(&mut out, &results, g.color)?;
+        std::io::Write::flush(&mut out)?;
     }
     Ok(if results.hits.is_empty() {
         EXIT_NO_HITS
