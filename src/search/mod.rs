@@ -272,11 +272,7 @@ impl SearchEngine {
                 if searcher.num_docs() >= PARALLEL_MIN_DOCS
                     && searcher.segment_readers().len() > 1 =>
             {
-                let scoring = if collector.requires_scoring() {
-                    EnableScoring::enabled_from_searcher(searcher)
-                } else {
-                    EnableScoring::disabled_from_searcher(searcher)
-                };
+                let scoring = scoring_for(searcher, collector);
                 searcher.search_with_executor(q, collector, executor, scoring)
             }
             _ => searcher.search(q, collector),
@@ -1085,13 +1081,17 @@ fn add_proximity(
         .iter()
         .map(|q| q.weight(scoring))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    // At a segment boundary near the middle, so each half is whole segments.
-    let middle = candidates.len() / 2;
-    let cut = (middle..candidates.len())
-        .find(|&i| i > 0 && candidates[i].1.segment_ord != candidates[i - 1].1.segment_ord)
-        .unwrap_or(candidates.len());
+    // At a segment boundary near the middle, so each half is whole segments
+    // (on one thread, everything is the first half).
+    let cut = if two_threads {
+        (candidates.len() / 2..candidates.len())
+            .find(|&i| i > 0 && candidates[i].1.segment_ord != candidates[i - 1].1.segment_ord)
+            .unwrap_or(candidates.len())
+    } else {
+        candidates.len()
+    };
     let (first, second) = candidates.split_at_mut(cut);
-    if two_threads && !first.is_empty() && !second.is_empty() {
+    if !first.is_empty() && !second.is_empty() {
         let (mine, theirs) = side_by_side(
             || add_proximity_to(searcher, &weights, first),
             || add_proximity_to(searcher, &weights, second),
@@ -1159,12 +1159,7 @@ fn collect_in_two<C: Collector>(
     if segments.len() < 2 {
         return searcher.search(q, collector);
     }
-    let scoring = if collector.requires_scoring() {
-        EnableScoring::enabled_from_searcher(searcher)
-    } else {
-        EnableScoring::disabled_from_searcher(searcher)
-    };
-    let weight = q.weight(scoring)?;
+    let weight = q.weight(scoring_for(searcher, collector))?;
     // The first segments up to about half the documents stay here.
     let half = segments.iter().map(|r| u64::from(r.max_doc())).sum::<u64>() / 2;
     let mut docs = 0u64;
@@ -1189,6 +1184,15 @@ fn collect_in_two<C: Collector>(
     let mut fruits = fruits?;
     fruits.extend(rest?);
     collector.merge_fruits(fruits)
+}
+
+/// Scoring on or off as `collector` needs it, as `Searcher::search` sets it.
+fn scoring_for<'a, C: Collector>(searcher: &'a Searcher, collector: &C) -> EnableScoring<'a> {
+    if collector.requires_scoring() {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    }
 }
 
 /// `here` on this thread and `there` on a second one, side by side (the
