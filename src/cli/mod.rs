@@ -131,10 +131,18 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Write a result page as text to stdout.
+pub fn print_results(results: &newsidx::search::SearchResults, color: bool) -> anyhow::Result<()> {
+    let mut out = stdout_buffered();
+    newsidx::render::results_text(&mut out, results, color)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(())
+}
+
 /// Standard output behind one buffer, for a whole answer: Rust's stdout
 /// writes at every newline, which was one `write` call per line of a
 /// result page (61 for a plain `search`, hundreds for `--json`; now one).
 /// End to end the difference is below this host's noise.
-pub fn stdout_buffered() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+fn stdout_buffered() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
 }

@@ -92,9 +92,7 @@ pub fn run(g: &Global, args: SearchArgs) -> anyhow::Result<u8> {
     if g.json {
         super::print_json(&results)?;
     } else {
-        let mut out = super::stdout_buffered();
-        newsidx::render::results_text(&mut out, &results, g.color)?;
-        std::io::Write::flush(&mut out)?;
+        super::print_results(&results, g.color)?;
     }
     // The process ends right after this: unmapping every segment file one
     // by one when the engine drops cost about a tenth of a short search,

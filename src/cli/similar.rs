@@ -41,9 +41,7 @@ pub fn run(g: &Global, args: SimilarArgs) -> anyhow::Result<u8> {
     if g.json {
         super::print_json(&results)?;
     } else {
-        let mut out = super::stdout_buffered();
-        newsidx::render::results_text(&mut out, &results, g.color)?;
-        std::io::Write::flush(&mut out)?;
+        super::print_results(&results, g.color)?;
     }
     Ok(if results.hits.is_empty() {
         EXIT_NO_HITS
