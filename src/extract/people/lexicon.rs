@@ -83,23 +83,9 @@ impl Lexicon {
                 self.long.get(lw).copied().unwrap_or(0)
             };
         };
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = slot_of(lo, hi, b.len()) & mask;
-        // At most one pass over the table (it is never full; this only
-        // keeps the loop finite on any input).
-        for _ in 0..self.slots.len() {
-            let Some(s) = self.slots.get(i) else {
-                return 0;
-            };
-            if s.len == 0 {
-                return 0;
-            }
-            if s.lo == lo && s.hi == hi && usize::from(s.len) == b.len() {
-                return s.bits;
-            }
-            i = (i + 1) & mask;
-        }
-        0
+        self.probe(lo, hi, b.len())
+            .and_then(|i| self.slots.get(i))
+            .map_or(0, |s| s.bits)
     }
 
     /// Add `bits` to a word's entry, creating it.
@@ -111,27 +97,39 @@ impl Lexicon {
             }
             return;
         };
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = slot_of(lo, hi, b.len()) & mask;
-        for _ in 0..self.slots.len() {
-            let Some(s) = self.slots.get_mut(i) else {
-                return;
+        let Some(s) = self
+            .probe(lo, hi, b.len())
+            .and_then(|i| self.slots.get_mut(i))
+        else {
+            return;
+        };
+        if s.len == 0 {
+            *s = Slot {
+                lo,
+                hi,
+                len: u8::try_from(b.len()).unwrap_or(0),
+                bits,
             };
-            if s.len == 0 {
-                *s = Slot {
-                    lo,
-                    hi,
-                    len: u8::try_from(b.len()).unwrap_or(0),
-                    bits,
-                };
-                return;
-            }
-            if s.lo == lo && s.hi == hi && usize::from(s.len) == b.len() {
-                s.bits |= bits;
-                return;
+        } else {
+            s.bits |= bits;
+        }
+    }
+
+    /// The slot holding the packed word, or the empty slot where it would
+    /// go (an empty slot's `bits` are 0). `None` only if the table were
+    /// full, which it never is: the bound keeps the loop finite on any
+    /// input.
+    fn probe(&self, lo: u64, hi: u64, len: usize) -> Option<usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = slot_of(lo, hi, len) & mask;
+        for _ in 0..self.slots.len() {
+            let s = self.slots.get(i)?;
+            if s.len == 0 || (s.lo == lo && s.hi == hi && usize::from(s.len) == len) {
+                return Some(i);
             }
             i = (i + 1) & mask;
         }
+        None
     }
 }
 
