@@ -6,6 +6,8 @@
 //! It does not sniff HTML `<meta charset>` beyond UTF-8/1252: pages saved
 //! by modern browsers are UTF-8, and older ones are almost always 1252.
 
+use std::borrow::Cow;
+
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 /// Decoded text and how it was obtained.
@@ -33,23 +35,38 @@ pub enum DecodeError {
 
 /// Decode bytes to text.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_owned(Cow::Borrowed(bytes))
+}
+
+/// [`decode`], taking the buffer when the caller gives it up: valid UTF-8
+/// without a BOM (nearly every file) then becomes the text without a copy,
+/// which on a 1 GB ingest saves a gigabyte of copying and the page faults
+/// of as much fresh memory.
+pub fn decode_owned(bytes: Cow<'_, [u8]>) -> Result<Decoded, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return finish(String::from_utf8_lossy(rest).into_owned(), "UTF-8", false);
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         let enc = if bytes[0] == 0xFF { UTF_16LE } else { UTF_16BE };
-        let (text, _, lossy) = enc.decode(bytes);
+        let (text, _, lossy) = enc.decode(&bytes);
         return finish(text.into_owned(), enc.name(), lossy);
     }
-    if looks_binary(bytes) {
+    if looks_binary(&bytes) {
         return Err(DecodeError::Binary);
     }
-    match std::str::from_utf8(bytes) {
+    let bytes = match bytes {
+        Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(text) => return finish(text, "UTF-8", false),
+            Err(e) => Cow::Owned(e.into_bytes()),
+        },
+        borrowed => borrowed,
+    };
+    match std::str::from_utf8(&bytes) {
         Ok(s) => finish(s.to_string(), "UTF-8", false),
         Err(_) => {
             // Not UTF-8: decode as Windows-1252, which maps every byte, so
             // a Latin-1 "£" (0xA3) comes out as "£" rather than U+FFFD.
-            let (text, _, lossy) = WINDOWS_1252.decode(bytes);
+            let (text, _, lossy) = WINDOWS_1252.decode(&bytes);
             finish(text.into_owned(), "windows-1252", lossy)
         }
     }
