@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, Cue, regex};
+use super::rules::{Block, Cue, RuleRegex, regex};
 
 /// Advertisement markers left where an ad slot was: "Advertisement",
 /// "ADVERTISEMENT", "Sponsored", "Story continues below advertisement".
@@ -75,20 +75,19 @@ pub(crate) fn comment_count(b: &Block<'_>) -> bool {
     b.words <= 6 && WHOLE.is_match(b.text)
 }
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+pub(super) const FOOTER_CUE: &str = r"(?ix)
+      ^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))
+    | \ball\s+rights\s+reserved\b
+    | \bmay\s+not\s+be\s+(?:published|reproduced|republished),?\s+(?:broadcast|in\s+whole)
+    | ^(?:contact\s+us|about\s+us|privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|advertise\s+with\s+us)\s*(?:$|[|·•:,])
+    ";
+
 /// Copyright and contact footers: "© 2020 Climax Media", "All rights
 /// reserved", "This material may not be published, broadcast...", and nav
 /// rows like "Contact us | Privacy policy | Terms of use".
 pub(crate) fn copyright_footer(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)
-            ^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))
-          | \ball\s+rights\s+reserved\b
-          | \bmay\s+not\s+be\s+(?:published|reproduced|republished),?\s+(?:broadcast|in\s+whole)
-          | ^(?:contact\s+us|about\s+us|privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|advertise\s+with\s+us)\s*(?:$|[|·•:,])
-            ",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(FOOTER_CUE));
     b.within(40) && may_be_footer(b) && CUE.is_match(b.text)
 }
 

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, Cue, Cues, has_contact, reads_as_reporting, regex};
+use super::rules::{Block, Cue, Cues, RuleRegex, has_contact, reads_as_reporting, regex};
 
 /// The word scan in front of every cue regex here and of
 /// `markers::copyright_footer`'s (see [`Cues`]).
@@ -36,31 +36,33 @@ pub(crate) static CUES: LazyLock<Cues> = LazyLock::new(|| {
 /// Every alternative of [`newsletter_prompt`]'s cue regex contains one of these.
 const NEWSLETTER_WORDS: &[&str] = &["subscrib", "sign", "inbox", "newsletter", "enter"];
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+const NEWSLETTER_CUE: &str = r"(?ix)
+      \bsubscrib(?:e|ing)\s+to\s+(?:our|my)\b[^.!?]{0,40}?\bnewsletters?\b
+    | \bsign(?:ing)?[\s-]?up\s+(?:for|to)\s+(?:our|my)\b[^.!?]{0,40}?\b(?:newsletters?|e-?mails?|alerts|bulletins?|briefings?|digest)\b
+    | \b(?:get|receive|have)\b[^.!?]{0,80}?\b(?:in|to|into)\s+your\s+inbox\b
+    | \b(?:delivered|sent|straight|direct(?:ly)?)\s+(?:to|into)\s+your\s+inbox\b
+    | \bnewsletter\s+(?:banner|sign[\s-]?up)\b
+    | ^(?:subscribe|sign\s+up)\s+(?:now|here|today|for\s+free)\b
+    | \b(?:already\s+a|become\s+a)\s+subscriber\b
+    | \bsubscribe\s+(?:for|to\s+get)\s+(?:unlimited|full)\s+access\b
+    | \benter\s+your\s+e-?mail\b
+    | ^(?:subscribe|sign\s+up|newsletters?)\s*[.!:]?$
+    ";
+
 /// Newsletter and subscription prompts: "XL subscribe to our newsletter
 /// banner", "Get the latest news ... in your inbox", "Sign up now". The cue
 /// must be addressed to the reader (our/your/imperative), which is what keeps
 /// "subscribers to its newsletter fell by 10%" in.
 pub(crate) fn newsletter_prompt(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)
-            \bsubscrib(?:e|ing)\s+to\s+(?:our|my)\b[^.!?]{0,40}?\bnewsletters?\b
-          | \bsign(?:ing)?[\s-]?up\s+(?:for|to)\s+(?:our|my)\b[^.!?]{0,40}?\b(?:newsletters?|e-?mails?|alerts|bulletins?|briefings?|digest)\b
-          | \b(?:get|receive|have)\b[^.!?]{0,80}?\b(?:in|to|into)\s+your\s+inbox\b
-          | \b(?:delivered|sent|straight|direct(?:ly)?)\s+(?:to|into)\s+your\s+inbox\b
-          | \bnewsletter\s+(?:banner|sign[\s-]?up)\b
-          | ^(?:subscribe|sign\s+up)\s+(?:now|here|today|for\s+free)\b
-          | \b(?:already\s+a|become\s+a)\s+subscriber\b
-          | \bsubscribe\s+(?:for|to\s+get)\s+(?:unlimited|full)\s+access\b
-          | \benter\s+your\s+e-?mail\b
-          | ^(?:subscribe|sign\s+up|newsletters?)\s*[.!:]?$
-            ",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(NEWSLETTER_CUE));
     b.within(60)
         && (b.may_cue(Cue::Newsletter) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
             || newsletter_pitch(b))
 }
+
+/// `newsletter_pitch`'s "in your inbox every ..." regex (see [`RuleRegex`]).
+const NEWSLETTER_INBOX_RHYTHM: &str = r"(?ix)\bin\s+your\s+inbox\s+(?:every|each)\s+(?:weekday|day|morning|evening|week|month|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b";
 
 /// A newsletter pitch that never says "subscribe" or "our newsletter": "Sign
 /// up to The Ledger Morning — the day's essential stories, every weekday at
@@ -90,11 +92,8 @@ fn newsletter_pitch(b: &Block<'_>) -> bool {
             ",
         )
     });
-    static INBOX_RHYTHM: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)\bin\s+your\s+inbox\s+(?:every|each)\s+(?:weekday|day|morning|evening|week|month|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
-        )
-    });
+    static INBOX_RHYTHM: LazyLock<RuleRegex> =
+        LazyLock::new(|| RuleRegex::new(NEWSLETTER_INBOX_RHYTHM));
     static SAYING: LazyLock<Regex> =
         LazyLock::new(|| regex(r"(?i)\b(?:said|says|told|tells|according\s+to|wrote)\b"));
     // OPENING is anchored, so it fails fast; INBOX_RHYTHM scans the block.
@@ -116,26 +115,25 @@ const DONATION_WORDS: &[&str] = &[
     "become",
 ];
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+const DONATION_CUE: &str = r"(?ix)
+      \bplease\s+(?:consider\s+)?(?:donat(?:e|ing)|support(?:ing)?\s+(?:us|our)\b|contribut(?:e|ing)|making\s+a\s+(?:donation|contribution)|giving\b)
+    | \bconsider\s+(?:donating|a\s+donation|making\s+a\s+(?:donation|contribution)|supporting\s+(?:us|our)\b)
+    | \bsupport\s+(?:our|independent|quality|local)\s+(?:\w+\s+)?journalism\b
+    | \b(?:we|our\s+journalism)\s+needs?\s+your\s+(?:support|help)\b
+    | \bdonate\s+(?:now|today|here|to\s+us)\b
+    | \bmake\s+a\s+(?:one-off\s+|monthly\s+|small\s+|single\s+)?(?:donation|contribution)\s+(?:to\s+us|today|now|here)\b
+    | (?:^|[.!]\s)become\s+a\s+(?:member|supporter|patron)\b
+    | \bbecome\s+a\s+(?:supporter|patron)\s+(?:today|now)\b
+    | \bevery\s+(?:contribution|donation)\b[^.]{0,30}\b(?:helps|matters|counts)\b
+    ";
+
 /// Donation appeals: "we need your support, so please consider donating to
 /// The Climax News Room", "Support our journalism". Appeals run long (the
 /// seed's is 70 words), so the limit is generous; the cues are all first
 /// person plural or imperative.
 pub(crate) fn donation_appeal(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)
-            \bplease\s+(?:consider\s+)?(?:donat(?:e|ing)|support(?:ing)?\s+(?:us|our)\b|contribut(?:e|ing)|making\s+a\s+(?:donation|contribution)|giving\b)
-          | \bconsider\s+(?:donating|a\s+donation|making\s+a\s+(?:donation|contribution)|supporting\s+(?:us|our)\b)
-          | \bsupport\s+(?:our|independent|quality|local)\s+(?:\w+\s+)?journalism\b
-          | \b(?:we|our\s+journalism)\s+needs?\s+your\s+(?:support|help)\b
-          | \bdonate\s+(?:now|today|here|to\s+us)\b
-          | \bmake\s+a\s+(?:one-off\s+|monthly\s+|small\s+|single\s+)?(?:donation|contribution)\s+(?:to\s+us|today|now|here)\b
-          | (?:^|[.!]\s)become\s+a\s+(?:member|supporter|patron)\b
-          | \bbecome\s+a\s+(?:supporter|patron)\s+(?:today|now)\b
-          | \bevery\s+(?:contribution|donation)\b[^.]{0,30}\b(?:helps|matters|counts)\b
-            ",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(DONATION_CUE));
     b.within(150) && b.may_cue(Cue::Donation) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
 }
 
@@ -144,22 +142,21 @@ const TIP_WORDS: &[&str] = &[
     "send", "story", "tip", "mail", "contact", "message", "whatsapp", "touch",
 ];
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+const TIP_CUE: &str = r"(?ix)
+      \bsend\s+(?:us\s+)?(?:your|any)\s+(?:\w+\s+){0,3}?(?:news|stories|story|tips?|pictures|photos|videos|views|comments|experiences|questions)\b
+    | \bsend\s+[^.]{0,40}\bto\s+us\b
+    | \b(?:got|have\s+you\s+got|do\s+you\s+have)\s+a\s+(?:news\s+)?(?:story|tip)\b
+    | \b(?:email|e-mail|contact|message|whatsapp)\s+(?:us|the\s+newsroom|our\s+newsroom|the\s+news\s*desk)\b
+    | \btip\s+us\s+off\b
+    | \bget\s+in\s+touch\s+with\s+us\b
+    ";
+
 /// "Send us your news/tips/stories" lines. The cue must come with contact
 /// details (email, phone, WhatsApp) or open the block as an imperative, so a
 /// story line about police asking witnesses to come forward stays.
 pub(crate) fn news_tip_request(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)
-            \bsend\s+(?:us\s+)?(?:your|any)\s+(?:\w+\s+){0,3}?(?:news|stories|story|tips?|pictures|photos|videos|views|comments|experiences|questions)\b
-          | \bsend\s+[^.]{0,40}\bto\s+us\b
-          | \b(?:got|have\s+you\s+got|do\s+you\s+have)\s+a\s+(?:news\s+)?(?:story|tip)\b
-          | \b(?:email|e-mail|contact|message|whatsapp)\s+(?:us|the\s+newsroom|our\s+newsroom|the\s+news\s*desk)\b
-          | \btip\s+us\s+off\b
-          | \bget\s+in\s+touch\s+with\s+us\b
-            ",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(TIP_CUE));
     static IMPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
         regex(
             r"(?i)^(?:send|email|e-mail|contact|got|have\s+you|do\s+you|tip|share\s+your|tell\s+us)\b",
@@ -177,25 +174,24 @@ const SHARE_WORDS: &[&str] = &[
     "share", "follow", "facebook", "join", "tweet", "mail", "print",
 ];
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+const SHARE_CUE: &str = r"(?ix)
+      ^share\s+(?:this|the)\s+(?:article|story|page|post|video|gallery)\b
+    | ^share\s+(?:on|via|to)\s+\w+
+    | \bshare\s+this\s+(?:article|story|page)\b
+    | \bfollow\s+us\s+on\b
+    | \blike\s+us\s+on\s+facebook\b
+    | ^follow\s+(?:@\w+|[\w.'’\ ]{1,40}?\s+on\s+(?:twitter|x|facebook|instagram|tiktok|linkedin|threads|bluesky|mastodon|youtube)\b)
+    | \bjoin\s+us\s+on\s+(?:twitter|facebook|instagram|telegram|whatsapp|x)\b
+    | ^(?:click|tap)\s+to\s+share\b
+    | ^(?:tweet|email|print)\s+this\s+(?:article|story|page)\b
+    ";
+
 /// Share and follow prompts: "Share this article", "Follow us on Twitter",
 /// "Share on Facebook", and the bare row of network names left by share
 /// buttons ("Facebook Twitter WhatsApp Email").
 pub(crate) fn share_follow_prompt(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)
-            ^share\s+(?:this|the)\s+(?:article|story|page|post|video|gallery)\b
-          | ^share\s+(?:on|via|to)\s+\w+
-          | \bshare\s+this\s+(?:article|story|page)\b
-          | \bfollow\s+us\s+on\b
-          | \blike\s+us\s+on\s+facebook\b
-          | ^follow\s+(?:@\w+|[\w.'’\ ]{1,40}?\s+on\s+(?:twitter|x|facebook|instagram|tiktok|linkedin|threads|bluesky|mastodon|youtube)\b)
-          | \bjoin\s+us\s+on\s+(?:twitter|facebook|instagram|telegram|whatsapp|x)\b
-          | ^(?:click|tap)\s+to\s+share\b
-          | ^(?:tweet|email|print)\s+this\s+(?:article|story|page)\b
-            ",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(SHARE_CUE));
     b.within(25)
         && (network_row(b.text)
             || b.may_cue(Cue::Share) && CUE.is_match(b.text) && !reads_as_reporting(b.text))
@@ -249,21 +245,20 @@ fn network_row(text: &str) -> bool {
 /// Every alternative of [`cookie_notice`]'s cue regex contains one of these.
 const COOKIE_WORDS: &[&str] = &["cookie", "site"];
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+const COOKIE_CUE: &str = r"(?ix)
+      \bwe\s+use\s+cookies\b
+    | \b(?:this|our)\s+(?:site|website)\s+uses\s+cookies\b
+    | \bcookie\s+(?:policy|settings|preferences|notice|consent)\b
+    | \baccept\s+(?:all\s+)?cookies\b
+    | \b(?:continuing\s+to\s+(?:use|browse)|by\s+using)\s+(?:this|our)\s+(?:site|website)\b
+    ";
+
 /// Cookie notices: "We use cookies to improve your experience. By continuing
 /// to use this site you agree...". Tech stories discuss cookies, so the notice
 /// must also speak in first/second person.
 pub(crate) fn cookie_notice(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?ix)
-            \bwe\s+use\s+cookies\b
-          | \b(?:this|our)\s+(?:site|website)\s+uses\s+cookies\b
-          | \bcookie\s+(?:policy|settings|preferences|notice|consent)\b
-          | \baccept\s+(?:all\s+)?cookies\b
-          | \b(?:continuing\s+to\s+(?:use|browse)|by\s+using)\s+(?:this|our)\s+(?:site|website)\b
-            ",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(COOKIE_CUE));
     static PERSON: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b(?:we|our|you|your)\b"));
     b.within(80)
         && b.may_cue(Cue::Cookie)
@@ -276,14 +271,13 @@ pub(crate) fn cookie_notice(b: &Block<'_>) -> bool {
 /// Every alternative of [`click_here_prompt`]'s cue regex contains one of these.
 const CLICK_WORDS: &[&str] = &["click", "tap", "press"];
 
+/// The cue regex of the rule below (see [`RuleRegex`]).
+const CLICK_CUE: &str = r"(?i)^(?:click|tap|press)\s+(?:here|the\s+link|this\s+link|below)\b|\b(?:click|tap)\s+here\s+(?:to|for)\b";
+
 /// "Click here to ..." prompts: link text that means nothing without the
 /// link. Tech stories quoting phishing mails are covered by the guard.
 pub(crate) fn click_here_prompt(b: &Block<'_>) -> bool {
-    static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"(?i)^(?:click|tap|press)\s+(?:here|the\s+link|this\s+link|below)\b|\b(?:click|tap)\s+here\s+(?:to|for)\b",
-        )
-    });
+    static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(CLICK_CUE));
     b.within(40) && b.may_cue(Cue::Click) && CUE.is_match(b.text) && !reads_as_reporting(b.text)
 }
 
@@ -291,6 +285,71 @@ pub(crate) fn click_here_prompt(b: &Block<'_>) -> bool {
 mod tests {
     use super::super::rules::check;
     use super::*;
+
+    /// Every cue regex given to [`RuleRegex`], with the plain regex it stands
+    /// for.
+    static CUE_REGEXES: LazyLock<Vec<(Regex, RuleRegex)>> = LazyLock::new(|| {
+        [
+            NEWSLETTER_CUE,
+            NEWSLETTER_INBOX_RHYTHM,
+            DONATION_CUE,
+            TIP_CUE,
+            SHARE_CUE,
+            COOKIE_CUE,
+            CLICK_CUE,
+            super::super::markers::FOOTER_CUE,
+        ]
+        .iter()
+        .map(|p| (regex(p), RuleRegex::new(p)))
+        .collect()
+    });
+
+    /// Text that a cue regex may match, from the regex itself (its `\b`, `^`
+    /// and `$` left out, so proptest can generate from it), wrapped in
+    /// characters that sit on either side of a word boundary: ASCII and
+    /// non-ASCII letters, `ſ` and the Kelvin sign, quotes, spaces.
+    fn near_matches() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let patterns: Vec<String> = CUE_REGEXES
+            .iter()
+            .map(|(r, _)| r.as_str().replace(r"\b", "").replace(['^', '$'], ""))
+            .collect();
+        let bodies: Vec<BoxedStrategy<String>> = patterns
+            .iter()
+            .map(|p| {
+                proptest::string::string_regex(p)
+                    .expect("cue regex generates")
+                    .boxed()
+            })
+            .collect();
+        let edge = proptest::sample::select(vec![
+            "", "", " ", "a", "é", "ſ", "\u{212A}", "“", "”", "’", "£", "—", ". ", "x ", "日",
+            "\u{A0}", "_", "1",
+        ]);
+        (
+            edge.clone(),
+            proptest::strategy::Union::new(bodies),
+            edge,
+            "[a-z ]{0,8}",
+        )
+            .prop_map(|(before, body, after, tail)| format!("{before}{body}{after}{tail}"))
+    }
+
+    proptest::proptest! {
+        /// The ASCII-boundary twin in front of each cue regex never turns a
+        /// match away (see [`RuleRegex`]).
+        #[test]
+        fn twin_passes_whatever_the_exact_regex_matches(
+            text in near_matches(),
+            words in "[a-zA-Z éſ\u{212A}“’£.!?,@-]{0,40}",
+        ) {
+            for (exact, twin) in CUE_REGEXES.iter() {
+                for t in [text.as_str(), words.as_str()] {
+                    proptest::prop_assert_eq!(twin.is_match(t), exact.is_match(t), "{:?}", t);
+                }
+            }
+        }
+    }
 
     #[test]
     fn newsletter_prompt_table() {
