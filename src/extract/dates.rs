@@ -18,6 +18,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use regex::Regex;
 
@@ -310,33 +311,197 @@ pub struct Mention {
 }
 
 static M_ISO: LazyLock<Regex> = LazyLock::new(|| re(r"\b([0-9]{4})[-/]([0-9]{2})[-/]([0-9]{2})\b"));
-static M_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"\b([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({MONTH})\b\.?,?\s+([0-9]{{4}})\b"
-    ))
+/// The month-based mention patterns, each without the `\b` it starts with:
+/// they are compiled anchored with `^` ([`ANCHORED`], tried only where a
+/// match can start: [`Starts::matches`]) and, in the tests, as written.
+fn mention_patterns() -> [String; 5] {
+    [
+        // Day month year: "9 September 2020", "9th of Sept. 2020".
+        format!(r"([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({MONTH})\b\.?,?\s+([0-9]{{4}})\b"),
+        // Month day year: "September 9, 2020".
+        format!(r"({MONTH})\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})\b"),
+        // Month year: "September 2020".
+        format!(r"({MONTH})\b\.?,?\s+([0-9]{{4}})\b"),
+        // Day month: "9 September".
+        format!(r"([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({MONTH})\b\.?"),
+        // Month day: "Sept 25".
+        format!(r"({MONTH})\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?\b"),
+    ]
+}
+
+/// Indexes into [`mention_patterns`].
+const DMY: usize = 0;
+const MDY: usize = 1;
+const MY: usize = 2;
+const DM: usize = 3;
+const MD: usize = 4;
+
+/// [`mention_patterns`] anchored at the start of the haystack.
+static ANCHORED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    mention_patterns()
+        .iter()
+        .map(|p| re(&format!("^{p}")))
+        .collect()
 });
-static M_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"\b({MONTH})\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})\b"
-    ))
-});
-static M_MY: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"\b({MONTH})\b\.?,?\s+([0-9]{{4}})\b")));
-static M_DM: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"\b([0-9]{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({MONTH})\b\.?"
-    ))
-});
-static M_MD: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
-        r"\b({MONTH})\b\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?\b"
-    ))
-});
-static M_MONTH: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b({MONTH_FULL})\b")));
-/// Any month name as a whole word. Every month-based pattern above (and
-/// [`M_MONTH`]) puts its month between word boundaries, so a text where this
-/// finds nothing gives none of them a match: one scan instead of six.
+
+/// Any month name as a whole word. Every month-based pattern puts its
+/// month between word boundaries, so every match of theirs holds one of
+/// these ([`Marks`] lists them).
 static M_ANY_MONTH: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b(?:{MONTH})\b")));
+/// A month spelt in full as a whole word: the bare months of [`month_cands`].
+/// Its matches are the [`M_ANY_MONTH`] matches spelt in full (both are whole
+/// words, so they cannot overlap), which is how [`month_cands`] finds them.
+#[cfg(test)]
+static M_MONTH: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"\b({MONTH_FULL})\b")));
+
+/// Where the word-led mentions stand: the matches of [`M_ANY_MONTH`],
+/// [`M_WEEKDAY`], [`M_RELATIVE`] and [`M_YEAR`], each in text order.
+///
+/// An ASCII text (nearly every body) is read in one pass by
+/// [`Marks::ascii`]; any other asks the regexes, whose `\b` and `(?i)` are
+/// Unicode-aware. The month, weekday and relative regexes were whole-text
+/// scans each, and the month patterns five more: most of the stage's time.
+#[derive(Default)]
+struct Marks {
+    months: Vec<Range<usize>>,
+    weekdays: Vec<Range<usize>>,
+    relative: Vec<Range<usize>>,
+    years: Vec<Range<usize>>,
+}
+
+/// What a month name, a weekday or a relative mention's "yesterday" /
+/// "year" begins with: the first three letters (ASCII case folded for the
+/// relative words, matched under `(?i)`), the weekdays in full (their
+/// prefixes lead many other words: "Money", "Wedding").
+static LEADS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let mut leads: Vec<String> = MONTH_FULL.split('|').map(|m| m[..3].to_string()).collect();
+    leads.extend(WEEKDAYS.iter().map(|d| d.to_string()));
+    for stem in ["yes", "yea"] {
+        // Every ASCII case spelling of the stem.
+        for bits in 0..8u8 {
+            let spelt = stem
+                .bytes()
+                .enumerate()
+                .map(|(i, c)| {
+                    if bits >> i & 1 == 1 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect::<Vec<u8>>();
+            leads.push(String::from_utf8_lossy(&spelt).into_owned());
+        }
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(&leads)
+        .expect("static leads are valid")
+});
+
+/// The weekday names of [`M_WEEKDAY`].
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+impl Marks {
+    /// The marks of `text`; weekdays and relative words only `with_relative`
+    /// (they are read only against a publication date).
+    fn find(text: &str, with_relative: bool) -> Marks {
+        if let Some(marks) = Marks::ascii(text) {
+            return marks;
+        }
+        let spans = |rx: &Regex| rx.find_iter(text).map(|m| m.range()).collect();
+        Marks {
+            months: spans(&M_ANY_MONTH),
+            weekdays: if with_relative {
+                spans(&M_WEEKDAY)
+            } else {
+                Vec::new()
+            },
+            relative: if with_relative {
+                spans(&M_RELATIVE)
+            } else {
+                Vec::new()
+            },
+            years: spans(&M_YEAR),
+        }
+    }
+
+    /// The marks of an ASCII text, `None` for any other. There `\b` is the
+    /// edge of a run of `[A-Za-z0-9_]`, so every match of the four regexes
+    /// is a whole run (plus, for "last year", one space and the run before
+    /// it), and `(?i)` folds only ASCII case (its other folds, such as ſ for
+    /// s, are not ASCII). Such a run starts with one of the [`LEADS`], found
+    /// by one literal scan; each is then tested whole ([`Marks::ascii_word`]).
+    fn ascii(text: &str) -> Option<Marks> {
+        if !text.is_ascii() {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let mut marks = Marks {
+            years: year_spans(text),
+            ..Marks::default()
+        };
+        // A lead never holds a non-word byte, so it cannot cover the start
+        // of a run: the non-overlapping scan misses none.
+        for lead in LEADS.find_iter(bytes) {
+            let start = lead.start();
+            let before = start.checked_sub(1).and_then(|p| bytes.get(p));
+            if !before.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_') {
+                marks.ascii_word(bytes, start);
+            }
+        }
+        Some(marks)
+    }
+
+    /// Look at the run of word bytes starting at `start`: a match when it
+    /// is a month or weekday name, "yesterday" or the "year" of "last year".
+    fn ascii_word(&mut self, bytes: &[u8], start: usize) {
+        let rest = bytes.get(start..).unwrap_or_default();
+        let end = start
+            + rest
+                .iter()
+                .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+                .count();
+        let word = bytes.get(start..end).unwrap_or_default();
+        if word.eq_ignore_ascii_case(b"yesterday") {
+            self.relative.push(start..end);
+        } else if word.eq_ignore_ascii_case(b"year") {
+            // "last year" etc.: exactly one space, after a whole word.
+            let Some(first) = start.checked_sub(5) else {
+                return;
+            };
+            let before = first.checked_sub(1).and_then(|p| bytes.get(p));
+            let cue = bytes.get(first..start - 1).unwrap_or_default();
+            if bytes.get(start - 1) == Some(&b' ')
+                && !before.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+                && [b"last", b"this", b"next"]
+                    .iter()
+                    .any(|w| cue.eq_ignore_ascii_case(*w))
+            {
+                self.relative.push(first..end);
+            }
+        } else {
+            // A `match` on the bytes: a jump on the length, then compares.
+            match word {
+                b"January" | b"February" | b"March" | b"April" | b"May" | b"June" | b"July"
+                | b"August" | b"September" | b"October" | b"November" | b"December" | b"Jan"
+                | b"Feb" | b"Mar" | b"Apr" | b"Jun" | b"Jul" | b"Aug" | b"Sept" | b"Sep"
+                | b"Oct" | b"Nov" | b"Dec" => self.months.push(start..end),
+                b"Monday" | b"Tuesday" | b"Wednesday" | b"Thursday" | b"Friday" | b"Saturday"
+                | b"Sunday" => self.weekdays.push(start..end),
+                _ => {}
+            }
+        }
+    }
+}
 static M_WEEKDAY: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"));
 static M_RELATIVE: LazyLock<Regex> =
@@ -813,19 +978,190 @@ fn year_suffix(text: &str, at: usize) -> (i32, usize) {
     }
 }
 
+/// `d` as `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it. Years 0-9999
+/// (every real one) are written directly: chrono parses the format string
+/// on every call (a few percent of the stage once the scans were cheap).
 fn iso_day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    let year = d.year();
+    if (0..=9999).contains(&year) {
+        format!("{year:04}-{:02}-{:02}", d.month(), d.day())
+    } else {
+        // chrono's own signed, wider form.
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
-/// `has_year` / `has_month`: whether the text has an [`M_YEAR`] /
-/// [`M_ANY_MONTH`] match; without one the patterns needing it are skipped.
-/// `has_iso`: whether a year match is followed by `-` or `/`, as the start
-/// of every [`M_ISO`] match is.
+/// Where the month-based patterns ([`mention_patterns`]) may match, from
+/// the month words. Each pattern used to scan the whole text on its own
+/// (five scans, with capture searches); now each is tried, anchored, only
+/// where a match could start.
+struct Starts {
+    /// The month words ([`M_ANY_MONTH`] matches), in order. A match of a
+    /// pattern that starts with its month starts at one of these.
+    months: Vec<Range<usize>>,
+    /// Where a day-first pattern may match: a digit at a word boundary,
+    /// followed by nothing but digits, whitespace, "st"/"nd"/"rd"/"th"/"of"
+    /// letters and then a month word. Every such match starts at one.
+    days: Vec<usize>,
+    /// The starts of the month words followed by an optional `.`, an
+    /// optional `,`, whitespace and an ASCII digit. After its month, a
+    /// month-first pattern goes on with `\.?,?\s+` (month-year) or `\.?\s+`
+    /// and then a digit, so every match of one starts at one of these: most
+    /// month words have no number after them, and a regex call costs far
+    /// more than this test.
+    numbered: Vec<usize>,
+}
+
+impl Starts {
+    /// `months`: the [`M_ANY_MONTH`] matches of `text`, in order.
+    fn find(text: &str, months: Vec<Range<usize>>) -> Starts {
+        let mut days = Vec::new();
+        for m in &months {
+            let head = text.get(..m.start).unwrap_or_default();
+            let reach = head
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| {
+                    c.is_ascii_digit()
+                        || c.is_whitespace()
+                        || matches!(c, 's' | 't' | 'n' | 'd' | 'r' | 'h' | 'o' | 'f')
+                })
+                .last()
+                .map_or(m.start, |(i, _)| i);
+            let span = head.get(reach..).unwrap_or_default();
+            for (i, c) in span.char_indices() {
+                let at = reach + i;
+                let before = head.get(..at).unwrap_or_default().chars().next_back();
+                if c.is_ascii_digit() && !before.is_some_and(is_word_char) {
+                    days.push(at);
+                }
+            }
+        }
+        let numbered = months
+            .iter()
+            .filter(|m| {
+                let after = text.get(m.end..).unwrap_or_default();
+                let after = after.strip_prefix('.').unwrap_or(after);
+                let after = after.strip_prefix(',').unwrap_or(after);
+                let spaced = after.trim_start_matches(char::is_whitespace);
+                spaced.len() < after.len() && spaced.starts_with(|c: char| c.is_ascii_digit())
+            })
+            .map(|m| m.start)
+            .collect();
+        Starts {
+            months,
+            days,
+            numbered,
+        }
+    }
+
+    /// What `captures_iter` of pattern `which` (with its leading `\b`)
+    /// would give: it finds the leftmost match, then looks on from its end,
+    /// and trying the anchored pattern at each possible start in order,
+    /// from the last match's end on, finds the same ones.
+    fn matches(&self, text: &str, which: usize) -> Vec<Groups> {
+        let Some(anchored) = ANCHORED.get(which) else {
+            return Vec::new();
+        };
+        let starts = match which {
+            DMY | DM => &self.days,
+            _ => &self.numbered,
+        };
+        let mut out = Vec::new();
+        if starts.is_empty() {
+            return out;
+        }
+        let mut locs = anchored.capture_locations();
+        let mut from = 0;
+        for &start in starts {
+            if start < from {
+                continue;
+            }
+            // `\b` holds at every start, as `^` does at the slice's; all
+            // else the pattern looks at lies after the start.
+            let Some(rest) = text.get(start..) else {
+                continue;
+            };
+            if anchored.captures_read(&mut locs, rest).is_none() {
+                continue;
+            }
+            let groups = Groups(
+                (0..locs.len())
+                    .map(|i| locs.get(i).map(|(a, b)| start + a..start + b))
+                    .collect(),
+            );
+            if let Some(m) = groups.get(0) {
+                from = m.end;
+            }
+            out.push(groups);
+        }
+        out
+    }
+}
+
+/// The spans of a match's groups in the text (0: the whole match).
+struct Groups(Vec<Option<Range<usize>>>);
+
+impl Groups {
+    fn get(&self, i: usize) -> Option<Range<usize>> {
+        self.0.get(i).cloned().flatten()
+    }
+
+    fn str<'t>(&self, text: &'t str, i: usize) -> Option<&'t str> {
+        text.get(self.get(i)?)
+    }
+
+    /// A group of ASCII digits as a number.
+    fn num(&self, text: &str, i: usize) -> Option<i64> {
+        self.str(text, i)?.parse().ok()
+    }
+}
+
+/// A found word in a text, read as the regex's `Match` was.
+struct Span<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+impl<'t> Span<'t> {
+    fn of(text: &'t str, r: &Range<usize>) -> Option<Span<'t>> {
+        Some(Span {
+            start: r.start,
+            end: r.end,
+            text: text.get(r.clone())?,
+        })
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+    fn as_str(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// Whether `\b` counts `c` as a word character (Unicode `\w`).
+fn is_word_char(c: char) -> bool {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"^\w$"));
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        WORD.is_match(c.encode_utf8(&mut [0; 4]))
+    }
+}
+
+/// `has_year`: whether the text has an [`M_YEAR`] match; without one the
+/// patterns needing it are skipped. `has_iso`: whether a year match is
+/// followed by `-` or `/`, as the start of every [`M_ISO`] match is.
+/// `starts`: where month and day-month patterns may match ([`Starts`]).
 fn full_date_cands(
     text: &str,
     has_year: bool,
     has_iso: bool,
-    has_month: bool,
+    starts: &Starts,
     out: &mut Vec<Cand>,
 ) {
     if !has_year {
@@ -843,36 +1179,36 @@ fn full_date_cands(
             });
         }
     }
-    if !has_month {
+    if starts.months.is_empty() {
         return;
     }
-    for (rx, mi, di, yi) in [(&*M_DMY, 2, 1, 3), (&*M_MDY, 1, 2, 3)] {
-        for c in rx.captures_iter(text) {
-            let Some(m) = c.get(0) else { continue };
+    for (which, mi, di, yi) in [(DMY, 2, 1, 3), (MDY, 1, 2, 3)] {
+        for g in starts.matches(text, which) {
+            let Some(m) = g.get(0) else { continue };
             let d = (|| {
-                let month = month_number(c.get(mi)?.as_str())?;
-                ymd(num(c.get(yi))?, month.into(), num(c.get(di))?)
+                let month = month_number(g.str(text, mi)?)?;
+                ymd(g.num(text, yi)?, month.into(), g.num(text, di)?)
             })();
             out.push(Cand {
-                start: m.start(),
-                end: m.end(),
+                start: m.start,
+                end: m.end,
                 rank: 1,
                 values: d.map(iso_day).into_iter().collect(),
             });
         }
     }
-    for c in M_MY.captures_iter(text) {
-        let Some(m) = c.get(0) else { continue };
+    for g in starts.matches(text, MY) {
+        let Some(m) = g.get(0) else { continue };
         let v = (|| {
-            let month = month_number(c.get(1)?.as_str())?;
-            let y = i32::try_from(num(c.get(2))?)
+            let month = month_number(g.str(text, 1)?)?;
+            let y = i32::try_from(g.num(text, 2)?)
                 .ok()
                 .filter(|y| FULL_YEARS.contains(y))?;
             Some(format!("{y:04}-{month:02}"))
         })();
         out.push(Cand {
-            start: m.start(),
-            end: m.end(),
+            start: m.start,
+            end: m.end,
             rank: 2,
             values: v.into_iter().collect(),
         });
@@ -880,49 +1216,51 @@ fn full_date_cands(
 }
 
 /// "9 September", "Sept 25": need `published` for the year.
-fn day_month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
-    for (rx, mi, di) in [(&*M_DM, 2, 1), (&*M_MD, 1, 2)] {
-        for c in rx.captures_iter(text) {
-            let (Some(m), Some(mm), Some(dm)) = (c.get(0), c.get(mi), c.get(di)) else {
+fn day_month_cands(text: &str, published: Option<NaiveDate>, starts: &Starts, out: &mut Vec<Cand>) {
+    for (which, mi, di) in [(DM, 2, 1), (MD, 1, 2)] {
+        for g in starts.matches(text, which) {
+            let (Some(m), Some(mm), Some(dm)) = (g.get(0), g.get(mi), g.get(di)) else {
                 continue;
             };
+            let month_word = text.get(mm.clone()).unwrap_or_default();
+            let matched = text.get(m.clone()).unwrap_or_default();
             // The day must be a number of its own: not "1,5 March", not
             // "March 1,000", not "May 10 people", not "Theresa May 10".
-            let before = text[..m.start()].chars().next_back();
-            let after = &text[m.end()..];
+            let before = text.get(..m.start).unwrap_or_default().chars().next_back();
+            let after = text.get(m.end..).unwrap_or_default();
             let mut after_chars = after.chars();
             let glued = matches!(after_chars.next(), Some('.' | ',' | ':' | '/'))
                 && after_chars.next().is_some_and(|c| c.is_ascii_digit());
             if glued || matches!(before, Some(',' | '.' | ':' | '/' | '£' | '$' | '€')) {
                 continue;
             }
-            if dm.end() == m.end()
-                && next_words(text, m.end(), 1)
+            if dm.end == m.end
+                && next_words(text, m.end, 1)
                     .first()
                     .is_some_and(|w| lower_in(w, COUNT_NOUNS))
             {
                 continue;
             }
-            if mm.as_str() == "May" && mm.start() == m.start() {
-                let (pw, _) = prev_word(text, m.start());
+            if month_word == "May" && mm.start == m.start {
+                let (pw, _) = prev_word(text, m.start);
                 if starts_upper(pw) && !lower_in(pw, MAY_CUES) {
                     continue;
                 }
             }
             // "31 December." ends a sentence: the period is not "Dec." shorthand.
-            let end = if m.as_str().ends_with('.') && mm.as_str().len() > 4 {
-                m.end() - 1
+            let end = if matched.ends_with('.') && month_word.len() > 4 {
+                m.end - 1
             } else {
-                m.end()
+                m.end
             };
             let (shift, extra) = year_suffix(text, end);
             let d = (|| {
-                let month = month_number(mm.as_str())?;
-                let day = u32::try_from(num(Some(dm))?).ok()?;
+                let month = month_number(month_word)?;
+                let day = u32::try_from(g.num(text, di)?).ok()?;
                 infer_day(month, day, published?, shift)
             })();
             out.push(Cand {
-                start: m.start(),
+                start: m.start,
                 end: end + extra,
                 rank: 3,
                 values: d.map(iso_day).into_iter().collect(),
@@ -932,32 +1270,35 @@ fn day_month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>
 }
 
 /// "in August", "since May", "mid-March", "last November".
-fn month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
+fn month_cands(text: &str, published: Option<NaiveDate>, starts: &Starts, out: &mut Vec<Cand>) {
     let Some(published) = published else { return };
-    // Only the whole match is read: `find_iter` skips the capture search.
-    for m in M_MONTH.find_iter(text) {
-        let (pw, _) = prev_word(text, m.start());
-        let pw = pw.to_lowercase();
-        let cues = if m.as_str() == "May" {
-            MAY_CUES
-        } else {
-            MONTH_CUES
+    // The bare month pattern is `\b(<full month name>)\b`: its matches are
+    // the month words spelt in full (no two month words overlap).
+    for m in &starts.months {
+        let Some(word) = text.get(m.clone()) else {
+            continue;
         };
+        if !MONTH_FULL.split('|').any(|full| full == word) {
+            continue;
+        }
+        let (pw, _) = prev_word(text, m.start);
+        let pw = pw.to_lowercase();
+        let cues = if word == "May" { MAY_CUES } else { MONTH_CUES };
         if !cues.contains(&pw.as_str()) {
             continue;
         }
-        let Some(month) = month_number(m.as_str()) else {
+        let Some(month) = month_number(word) else {
             continue;
         };
-        let (shift, extra) = year_suffix(text, m.end());
+        let (shift, extra) = year_suffix(text, m.end);
         let year = if extra > 0 {
             published.year() + shift
         } else {
             infer_month_year(month, published, &pw)
         };
         out.push(Cand {
-            start: m.start(),
-            end: m.end() + extra,
+            start: m.start,
+            end: m.end + extra,
             rank: 4,
             values: vec![format!("{year:04}-{month:02}")],
         });
@@ -967,10 +1308,15 @@ fn month_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
 /// "on Friday", "last Tuesday", "Friday's summit": resolved against
 /// `published` to the weekday on or before it ("last": strictly before;
 /// "next"/"this": after). Without `published` nothing is emitted.
-fn weekday_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
+/// `weekdays`: the [`M_WEEKDAY`] matches, in order.
+fn weekday_cands(
+    text: &str,
+    published: Option<NaiveDate>,
+    weekdays: &[Range<usize>],
+    out: &mut Vec<Cand>,
+) {
     let Some(published) = published else { return };
-    // Only the whole match is read: `find_iter` skips the capture search.
-    for m in M_WEEKDAY.find_iter(text) {
+    for m in weekdays.iter().filter_map(|r| Span::of(text, r)) {
         let (pw, _) = prev_word(text, m.start());
         if WEEKDAY_NAMERS.contains(&pw) {
             continue;
@@ -1013,10 +1359,15 @@ fn weekday_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) 
 }
 
 /// "yesterday", "last year", "this year", "next year" against `published`.
-fn relative_cands(text: &str, published: Option<NaiveDate>, out: &mut Vec<Cand>) {
+/// `relative`: the [`M_RELATIVE`] matches, in order.
+fn relative_cands(
+    text: &str,
+    published: Option<NaiveDate>,
+    relative: &[Range<usize>],
+    out: &mut Vec<Cand>,
+) {
     let Some(published) = published else { return };
-    // Only the whole match is read: `find_iter` skips the capture search.
-    for m in M_RELATIVE.find_iter(text) {
+    for m in relative.iter().filter_map(|r| Span::of(text, r)) {
         // "over the last year" is a span of twelve months, not a year.
         let (pw, _) = prev_word(text, m.start());
         if lower_in(pw, &["the", "past", "over", "a", "every", "per", "each"]) {
@@ -1287,9 +1638,11 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     // number between word boundaries, i.e. an [`M_YEAR`] match; every
     // pattern with a month name holds an [`M_ANY_MONTH`] match. The bare
     // year matches are needed at the end anyway, so they are found once.
-    let year_matches = year_spans(text);
+    let marks = Marks::find(text, published.is_some());
+    let year_matches = marks.years;
     let has_year = !year_matches.is_empty();
-    let has_month = M_ANY_MONTH.is_match(text);
+    let starts = Starts::find(text, marks.months);
+    let has_month = !starts.months.is_empty();
     // Sharper cues from the year matches: an ISO date or a range starts
     // with four digits between word boundaries, i.e. with a year match,
     // then goes on with `-` or `/` ([`M_ISO`]) or an optional space and
@@ -1308,13 +1661,13 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
             .starts_with(['-', '–', '/'])
     });
     let mut cands = Vec::new();
-    full_date_cands(text, has_year, has_iso, has_month, &mut cands);
+    full_date_cands(text, has_year, has_iso, &starts, &mut cands);
     if has_month {
-        day_month_cands(text, published, &mut cands);
-        month_cands(text, published, &mut cands);
+        day_month_cands(text, published, &starts, &mut cands);
+        month_cands(text, published, &starts, &mut cands);
     }
-    weekday_cands(text, published, &mut cands);
-    relative_cands(text, published, &mut cands);
+    weekday_cands(text, published, &marks.weekdays, &mut cands);
+    relative_cands(text, published, &marks.relative, &mut cands);
     if has_range {
         range_cands(text, &mut cands);
     }
@@ -1399,14 +1752,88 @@ pub fn mentioned(text: &str, published: Option<NaiveDate>) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn spans(rx: &Regex, text: &str) -> Vec<Range<usize>> {
+        rx.find_iter(text).map(|m| m.range()).collect()
+    }
+
     proptest::proptest! {
-        /// The hand scan for ASCII text finds exactly the regex's matches.
+        /// The one-pass scan of ASCII text finds exactly the regexes'
+        /// matches, and gives up on any other text.
         #[test]
-        fn year_spans_are_the_regex_matches(
-            text in "[0-9a_ .,\\-]{0,80}|([0-9]{3,5}[ a_.-]{0,2}){0,8}|(?s).{0,40}"
+        fn ascii_marks_are_the_regex_matches(
+            text in "(May|Mayo|Sept|September|Dec|June|Jun|OMay|Friday|Fridays|Sunday|yesterday|YESTERDAY|yEsterday|year|Year|yEaR|years|last|LAST|laSt|this|Next|nexts| year|last year|tHIS YEAR|next  year|_next year|y|Y|2016|20166|016|1999|[ ,.\n\t_-]|x|A|T|[0-9]|é|\u{A0}){0,24}|[0-9a_ .,\\-]{0,80}|([0-9]{3,5}[ a_.-]{0,2}){0,8}|(?s).{0,40}"
         ) {
-            let want: Vec<Range<usize>> = M_YEAR.find_iter(&text).map(|m| m.range()).collect();
-            proptest::prop_assert_eq!(year_spans(&text), want);
+            let Some(got) = Marks::ascii(&text) else {
+                proptest::prop_assert!(!text.is_ascii());
+                return Ok(());
+            };
+            proptest::prop_assert!(text.is_ascii());
+            proptest::prop_assert_eq!(got.months, spans(&M_ANY_MONTH, &text));
+            proptest::prop_assert_eq!(got.weekdays, spans(&M_WEEKDAY, &text));
+            proptest::prop_assert_eq!(got.relative, spans(&M_RELATIVE, &text));
+            proptest::prop_assert_eq!(got.years, spans(&M_YEAR, &text));
+        }
+
+        /// The bare month regex finds the month words spelt in full, as
+        /// [`month_cands`] reads them.
+        #[test]
+        fn full_months_are_the_month_regex_matches(
+            text in "(May|Mayo|Sept|September|Dec|December|June|Jun|OMay|[ ,.\n0-9_]|\u{A0}|é|\u{300}|x){0,12}"
+        ) {
+            let full: Vec<Range<usize>> = Marks::find(&text, false)
+                .months
+                .into_iter()
+                .filter(|m| MONTH_FULL.split('|').any(|f| text.get(m.clone()) == Some(f)))
+                .collect();
+            proptest::prop_assert_eq!(full, spans(&M_MONTH, &text));
+        }
+
+        /// Trying each month pattern, anchored, at the possible starts finds
+        /// exactly what `captures_iter` of the pattern as written finds.
+        #[test]
+        fn anchored_matches_are_captures_iter(
+            text in "([0-9]{1,3}|st|th|of|May|Mayo|Sept|September|Dec|June|Jun|[ ,.\n\t]|\u{A0}|é|_|x){0,14}"
+        ) {
+            let starts = Starts::find(&text, spans(&M_ANY_MONTH, &text));
+            for (which, pattern) in mention_patterns().iter().enumerate() {
+                let rx = re(&format!(r"\b{pattern}"));
+                let want: Vec<Vec<Option<Range<usize>>>> = rx
+                    .captures_iter(&text)
+                    .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
+                    .collect();
+                let got: Vec<Vec<Option<Range<usize>>>> = starts
+                    .matches(&text, which)
+                    .into_iter()
+                    .map(|g| g.0)
+                    .collect();
+                proptest::prop_assert_eq!(got, want, "pattern {}", which);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The direct form is chrono's, on both sides of the years it covers.
+        #[test]
+        fn iso_day_is_chrono_format(year in -500i32..=10_500, ordinal in 1u32..=366) {
+            let date = NaiveDate::from_yo_opt(year, ordinal);
+            proptest::prop_assume!(date.is_some());
+            let date = date.unwrap_or_default();
+            proptest::prop_assert_eq!(iso_day(date), date.format("%Y-%m-%d").to_string());
+        }
+    }
+
+    #[test]
+    fn iso_day_edges() {
+        for (y, m, dd) in [
+            (0, 1, 1),
+            (1, 2, 3),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 30),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, dd).expect("valid test date");
+            assert_eq!(iso_day(date), date.format("%Y-%m-%d").to_string());
         }
     }
 
