@@ -32,6 +32,28 @@ pub(super) struct Lexicon {
     slots: Vec<Slot>,
     /// Longer words (a handful of names and organisations).
     long: HashMap<String, u8>,
+    /// The bits at the [`title_key`] of each [`TITLE`] word: a word whose
+    /// bit is not set is no title, and neither made of titles joined by
+    /// hyphens ([`Lexicon::may_be_title`]).
+    title_keys: Vec<u64>,
+}
+
+/// Where a word's bit is in [`Lexicon::title_keys`]: a hash of the first
+/// two bytes and the length of its first part (up to a hyphen). A
+/// hyphenated word has the key of its first part, so a word made of
+/// titles ("major-general") passes if its first part is one.
+fn title_key(lw: &[u8]) -> usize {
+    let head = lw
+        .iter()
+        .position(|&b| b == b'-')
+        .and_then(|at| lw.get(..at))
+        .unwrap_or(lw);
+    let at = |k: usize| u64::from(head.get(k).copied().unwrap_or(0));
+    let len = head.len().min(255) as u64;
+    let h = (at(0) | at(1) << 8 | len << 16).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // The top 16 bits: 65,536 bits, so with ~200 titles few other words
+    // share a title's bit.
+    (h >> 48) as usize
 }
 
 /// One entry of [`Lexicon::slots`]; `len` 0 marks an empty slot.
@@ -86,6 +108,18 @@ impl Lexicon {
         self.probe(lo, hi, b.len())
             .and_then(|i| self.slots.get(i))
             .map_or(0, |s| s.bits)
+    }
+
+    /// False when the lowercase word is surely no title: neither on the
+    /// list nor made of titles joined by hyphens. One bit read from a
+    /// table of 8 KB, where [`Lexicon::flags`] probes a table of megabytes:
+    /// the word before every capitalised word is asked whether it is a
+    /// title, and most ("the", "and", "said") are not.
+    pub fn may_be_title(&self, lw: &str) -> bool {
+        let k = title_key(lw.as_bytes());
+        self.title_keys
+            .get(k / 64)
+            .is_some_and(|bits| bits >> (k % 64) & 1 != 0)
     }
 
     /// Add `bits` to a word's entry, creating it.
@@ -187,7 +221,14 @@ pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let mut lex = Lexicon {
         slots: vec![Slot::default(); (2 * words).next_power_of_two().max(2)],
         long: HashMap::new(),
+        title_keys: vec![0; (1 << 16) / 64],
     };
+    for w in &titles {
+        let k = title_key(w.as_bytes());
+        if let Some(bits) = lex.title_keys.get_mut(k / 64) {
+            *bits |= 1 << (k % 64);
+        }
+    }
     for (set, bit) in lists {
         for w in set {
             lex.add(w, bit);
@@ -258,6 +299,25 @@ mod tests {
         assert!(asked > 100_000);
         for p in ["", "s", "x", "the", "zzzzzzzzzzzzzzzzzzzzzzzzz"] {
             assert_eq!(lex.flags(p), reference(p), "{p:?}");
+        }
+    }
+
+    /// Every title passes [`Lexicon::may_be_title`], alone and as the
+    /// first part of a hyphenated word; common words do not.
+    #[test]
+    fn title_filter_passes_every_title() {
+        let lex = &*LEXICON;
+        let titles: Vec<String> =
+            entries(include_str!("../../../data/people/titles.txt")).collect();
+        for t in &titles {
+            assert!(lex.may_be_title(t), "{t:?}");
+            for u in ["", "x", &titles[0]] {
+                let joined = format!("{t}-{u}");
+                assert!(lex.may_be_title(&joined), "{joined:?}");
+            }
+        }
+        for w in ["the", "and", "of", "said", "", "-"] {
+            assert!(!lex.may_be_title(w), "{w:?}");
         }
     }
 }

@@ -615,7 +615,10 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             let k = if after_dot { i + 2 } else { i + 1 };
             if next_is_name(k) {
                 let lw = low.get(t.text);
-                if is_title_flagged(&lw, low.flags(i, toks))
+                // The small title filter first: most words before a name
+                // are not titles, and would cost a probe of the big table.
+                if LEXICON.may_be_title(&lw)
+                    && is_title_flagged(&lw, low.flags(i, toks))
                     && (!after_dot || is_abbreviated_title(&lw))
                 {
                     flush(&mut cur, out);

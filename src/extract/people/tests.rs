@@ -413,3 +413,35 @@ fn lines_split_like_str_lines() {
         assert_eq!(got, want, "{s:?}");
     }
 }
+
+proptest::proptest! {
+    /// The title filter never turns a title away: a word it fails is not a
+    /// title, alone or hyphenated, on lowercase words near the titles
+    /// ("sir", "vice-president") and on any text.
+    #[test]
+    fn title_filter_never_drops_a_title(
+        w in "(mr|sir|lord|vice|major|general|president|prime|minister|lt|dr|[a-zé]{1,3})(-(mr|sir|general|president|minister|[a-z]{0,2})){0,2}|.{0,12}"
+    ) {
+        if !super::LEXICON.may_be_title(&w) {
+            proptest::prop_assert!(!super::is_title(&w), "{w:?}");
+        }
+    }
+}
+
+/// Every title and every hyphenated pair of titles is a title the filter
+/// lets through.
+#[test]
+fn title_filter_keeps_listed_titles() {
+    for t in [
+        "president",
+        "mr",
+        "major-general",
+        "vice-president",
+        "lt-col",
+        "sheikh",
+    ] {
+        if super::is_title(t) {
+            assert!(super::LEXICON.may_be_title(t), "{t}");
+        }
+    }
+}
