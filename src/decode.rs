@@ -59,17 +59,15 @@ pub fn decode_owned(bytes: Cow<'_, [u8]>) -> Result<Decoded, DecodeError> {
             Ok(text) => return finish(text, "UTF-8", false),
             Err(e) => Cow::Owned(e.into_bytes()),
         },
-        borrowed => borrowed,
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(text) => return finish(text.to_string(), "UTF-8", false),
+            Err(_) => Cow::Borrowed(b),
+        },
     };
-    match std::str::from_utf8(&bytes) {
-        Ok(s) => finish(s.to_string(), "UTF-8", false),
-        Err(_) => {
-            // Not UTF-8: decode as Windows-1252, which maps every byte, so
-            // a Latin-1 "£" (0xA3) comes out as "£" rather than U+FFFD.
-            let (text, _, lossy) = WINDOWS_1252.decode(&bytes);
-            finish(text.into_owned(), "windows-1252", lossy)
-        }
-    }
+    // Not UTF-8: decode as Windows-1252, which maps every byte, so a
+    // Latin-1 "£" (0xA3) comes out as "£" rather than U+FFFD.
+    let (text, _, lossy) = WINDOWS_1252.decode(&bytes);
+    finish(text.into_owned(), "windows-1252", lossy)
 }
 
 fn finish(text: String, encoding: &'static str, lossy: bool) -> Result<Decoded, DecodeError> {

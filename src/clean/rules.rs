@@ -304,7 +304,7 @@ impl Cues {
 
     /// The cues whose words occur in `text`, one bit per [`Cue`].
     pub fn scan(&self, text: &str) -> u8 {
-        if !text.is_ascii() && text.contains(['\u{17F}', '\u{212A}']) {
+        if !text.is_ascii() && text.contains(FOLDS_TO_ASCII) {
             return u8::MAX;
         }
         let mut found = 0;
@@ -319,6 +319,12 @@ impl Cues {
         found
     }
 }
+
+/// The only non-ASCII characters a case-insensitive regex matches against
+/// an ASCII letter: `ſ` (long s, for `s`) and `K` (Kelvin sign, for `k`).
+/// Text holding one defeats the ASCII-only shortcuts of [`Cues`] and
+/// [`RuleRegex`] (a test checks the list is complete).
+pub(crate) const FOLDS_TO_ASCII: [char; 2] = ['\u{17F}', '\u{212A}'];
 
 /// Build a case-insensitive static regex; patterns are literals in this
 /// module tree, so failure is a programming error caught by the unit tests.
@@ -367,7 +373,7 @@ impl RuleRegex {
 
     /// Whether the exact regex matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        if text.is_ascii() || text.contains(['\u{17F}', '\u{212A}']) {
+        if text.is_ascii() || text.contains(FOLDS_TO_ASCII) {
             return self.exact.is_match(text);
         }
         let twin = self.twin.get_or_init(|| {
@@ -455,7 +461,7 @@ mod tests {
             .filter_map(char::from_u32)
             .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
             .collect();
-        assert_eq!(folding, ['\u{17F}', '\u{212A}']);
+        assert_eq!(folding, FOLDS_TO_ASCII);
     }
 
     #[test]
