@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use newsidx::schema::text_analyzer;
+use newsidx::analyzer::text_analyzer;
 use tantivy::tokenizer::TokenStream;
 
 fn main() {

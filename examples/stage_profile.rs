@@ -14,8 +14,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use newsidx::analyzer::text_analyzer;
 use newsidx::article::Article;
-use newsidx::schema::{NewsSchema, text_analyzer};
+use newsidx::schema::NewsSchema;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 

@@ -20,6 +20,7 @@
 //! [`search::SearchEngine`] answers queries; [`server`] serves both over HTTP.
 #![warn(missing_docs)]
 
+pub mod analyzer;
 pub mod article;
 pub mod clean;
 pub mod decode;

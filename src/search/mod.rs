@@ -249,7 +249,7 @@ impl SearchEngine {
             searches: AtomicU64::new(0),
             parallel,
             executor,
-            snippet_analyzer: Mutex::new(crate::schema::text_analyzer()),
+            snippet_analyzer: Mutex::new(crate::analyzer::text_analyzer()),
         })
     }
 
@@ -512,7 +512,7 @@ impl SearchEngine {
         let mut fresh = None;
         let analyzer = match &mut guard {
             Ok(analyzer) => &mut **analyzer,
-            Err(_) => fresh.insert(crate::schema::text_analyzer()),
+            Err(_) => fresh.insert(crate::analyzer::text_analyzer()),
         };
         collapsed
             .into_iter()
@@ -564,7 +564,7 @@ impl SearchEngine {
         let source = self.schema.to_article(&source_doc);
         let print = near_of(&self.schema, &source_doc);
         let n_docs = searcher.num_docs().max(1) as f64;
-        let mut analyzer = crate::schema::text_analyzer();
+        let mut analyzer = crate::analyzer::text_analyzer();
         let mut tf: HashMap<String, f64> = HashMap::new();
         for (text, weight) in [(&source.title, 3.0), (&source.body, 1.0)] {
             for t in query::analyze(&mut analyzer, text) {
@@ -656,7 +656,7 @@ impl SearchEngine {
     /// assembled into up to three corrected queries. Only computed when
     /// nothing matched or a word is unknown.
     fn suggest(&self, searcher: &Searcher, parsed: &query::ParsedQuery, text: &str) -> Vec<String> {
-        let mut analyzer = crate::schema::text_analyzer();
+        let mut analyzer = crate::analyzer::text_analyzer();
         let mut fixes: Vec<(String, Vec<String>)> = Vec::new();
         for word in parsed.plain_words() {
             let toks = query::analyze(&mut analyzer, &word);
@@ -737,7 +737,7 @@ impl SearchEngine {
     /// A written form of an analyzed term, read from an article holding it
     /// ("kentéris" is stored as `kenteri`; we show "kenteris").
     fn surface_of(&self, searcher: &Searcher, term: &str) -> Option<String> {
-        let mut analyzer = crate::schema::text_analyzer();
+        let mut analyzer = crate::analyzer::text_analyzer();
         for field in [self.schema.title, self.schema.body] {
             let q = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic);
             let top = searcher

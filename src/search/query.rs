@@ -32,8 +32,9 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use crate::analyzer::text_analyzer;
 use crate::error::{Error, Result};
-use crate::schema::{NewsSchema, text_analyzer};
+use crate::schema::NewsSchema;
 
 /// Score added to documents that contain every plain word of the query.
 /// Larger than any BM25 sum we produce, so the tier decides first; it is

@@ -13,7 +13,7 @@ use serde::Serialize;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::query::Highlight;
-use crate::schema::text_analyzer;
+use crate::analyzer::text_analyzer;
 
 /// One passage of an article with highlighted byte ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

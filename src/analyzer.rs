@@ -1,0 +1,822 @@
+//! The text analyzer of article text and of queries over it. In: a `&str`
+//! (a title, a body, a query's words). Out: tantivy tokens: hyphen-aware
+//! words, lowercased, accents folded ("Müller" finds "Muller"),
+//! English-stemmed ("pacts" finds "pact"), with byte offsets and positions.
+//! It does not decide which fields use it (`schema` registers it) and does
+//! not remove stop words: "The Who" must stay findable.
+//!
+//! [`text_analyzer`] is one fused tokenizer, [`NewsTokenizer`], that gives
+//! exactly the tokens of the filter chain it replaced: [`HyphenTokenizer`],
+//! then tantivy's `RemoveLongFilter::limit(40)`, `LowerCaser`,
+//! `AsciiFoldingFilter` and English `Stemmer`. It runs on tantivy's one
+//! indexing thread over every title and body, so its cost is ingest's
+//! critical path; the tests compare it with that chain on any text.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
+};
+
+/// The analyzer for article text (and for queries against it).
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(NewsTokenizer::default())
+}
+
+/// Words whose text (as the tokenizer cut it, before lowercasing) has this
+/// many bytes or more are not indexed: tantivy's `RemoveLongFilter::limit(40)`.
+const MAX_WORD_BYTES: usize = 40;
+
+/// The most words a [`StemCache`] remembers before it starts afresh: a few
+/// MB per analyzer, enough for the words that make up most of news text.
+const STEM_CACHE_WORDS: usize = 32_768;
+
+/// Byte classes for the word scan: an ASCII byte is a separator, a digit or
+/// a letter; any other byte starts (or continues) a multi-byte character,
+/// which is decoded and asked `char::is_alphanumeric`.
+const SEPARATOR: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+const MULTIBYTE: u8 = 3;
+
+static CLASS: [u8; 256] = {
+    let mut t = [MULTIBYTE; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() {
+            LETTER
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The whole analyzer as one tokenizer. The chain it replaces cost about
+/// 11% of ingest's CPU, all of it on tantivy's indexing thread: each token
+/// went through five stream layers, was scanned char by char, checked for
+/// ASCII twice and lowercased in a second pass. Here an ASCII word (nearly
+/// all of news text) is found by a byte-class scan, copied lowercased in
+/// one pass and needs no folding; a word with other characters goes
+/// through tantivy's own `LowerCaser` and `AsciiFoldingFilter`, so it is
+/// by construction what the chain gave. A word of digits only skips the
+/// stemmer, which leaves such words as they are (a test checks it).
+#[derive(Clone)]
+pub struct NewsTokenizer {
+    token: Token,
+    cache: StemCache,
+    /// tantivy's lowercaser and folder over one whole word, for words
+    /// with a non-ASCII character.
+    unicode: TextAnalyzer,
+    /// A joined compound's text before lowercasing, for the Unicode path.
+    scratch: String,
+}
+
+impl Default for NewsTokenizer {
+    fn default() -> Self {
+        NewsTokenizer::with_cache_limit(STEM_CACHE_WORDS)
+    }
+}
+
+impl NewsTokenizer {
+    /// A tokenizer whose stem cache remembers at most `limit` words.
+    pub fn with_cache_limit(limit: usize) -> NewsTokenizer {
+        NewsTokenizer {
+            token: Token::default(),
+            cache: StemCache::new(limit),
+            unicode: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+            scratch: String::new(),
+        }
+    }
+}
+
+impl Tokenizer for NewsTokenizer {
+    type TokenStream<'a> = NewsTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewsTokenStream<'a> {
+        self.token.reset();
+        NewsTokenStream {
+            text,
+            cursor: 0,
+            position: 0,
+            prev_end: None,
+            chain_start: 0,
+            pending: None,
+            tokenizer: self,
+        }
+    }
+}
+
+/// Token stream of [`NewsTokenizer`]; the word and compound logic is
+/// [`HyphenTokenStream`]'s.
+pub struct NewsTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where scanning resumes.
+    cursor: usize,
+    /// Position the next word gets.
+    position: usize,
+    /// End of the previous word, if any.
+    prev_end: Option<usize>,
+    /// Start of the current hyphen chain.
+    chain_start: usize,
+    /// A joined compound to emit next: `(from, to, position)`.
+    pending: Option<(usize, usize, usize)>,
+    tokenizer: &'a mut NewsTokenizer,
+}
+
+/// One word found by [`NewsTokenStream::next_word`].
+struct Word {
+    start: usize,
+    end: usize,
+    /// Every byte is ASCII.
+    ascii: bool,
+    /// Every character is an ASCII digit.
+    digits: bool,
+}
+
+impl NewsTokenStream<'_> {
+    /// The character at byte `i` (a character boundary) and its length.
+    fn char_at(&self, i: usize) -> Option<(char, usize)> {
+        let c = self.text.get(i..)?.chars().next()?;
+        Some((c, c.len_utf8()))
+    }
+
+    /// The next maximal run of letters and digits from the cursor.
+    fn next_word(&self) -> Option<Word> {
+        let bytes = self.text.as_bytes();
+        let mut i = self.cursor;
+        loop {
+            let b = *bytes.get(i)?;
+            match CLASS[usize::from(b)] {
+                SEPARATOR => i += 1,
+                MULTIBYTE => {
+                    let (c, len) = self.char_at(i)?;
+                    if c.is_alphanumeric() {
+                        break;
+                    }
+                    i += len;
+                }
+                _ => break,
+            }
+        }
+        let start = i;
+        let (mut ascii, mut digits) = (true, true);
+        while let Some(&b) = bytes.get(i) {
+            match CLASS[usize::from(b)] {
+                DIGIT => i += 1,
+                LETTER => {
+                    digits = false;
+                    i += 1;
+                }
+                MULTIBYTE => match self.char_at(i) {
+                    Some((c, len)) if c.is_alphanumeric() => {
+                        ascii = false;
+                        digits = false;
+                        i += len;
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        Some(Word {
+            start,
+            end: i,
+            ascii,
+            digits,
+        })
+    }
+
+    /// Fill the token with the word or joined compound `from..to`; false
+    /// when it is too long to index (the chain's `RemoveLongFilter`).
+    fn emit(
+        &mut self,
+        from: usize,
+        to: usize,
+        position: usize,
+        joined: bool,
+        word: Option<&Word>,
+    ) -> bool {
+        let source: &str = self.text;
+        let Some(text) = source.get(from..to) else {
+            return false;
+        };
+        let (ascii, digits) = match word {
+            Some(w) => (w.ascii, w.digits),
+            None => (
+                text.is_ascii(),
+                text.bytes().all(|b| b.is_ascii_digit() || b == b'-'),
+            ),
+        };
+        let tok = &mut *self.tokenizer;
+        let token = &mut tok.token;
+        token.offset_from = from;
+        token.offset_to = to;
+        token.position = position;
+        token.position_length = 1;
+        token.text.clear();
+        if ascii {
+            if joined {
+                token
+                    .text
+                    .extend(text.bytes().filter(|&b| b != b'-').map(char::from));
+            } else {
+                token.text.push_str(text);
+            }
+            if token.text.len() >= MAX_WORD_BYTES {
+                return false;
+            }
+            token.text.make_ascii_lowercase();
+        } else {
+            let original = &mut tok.scratch;
+            original.clear();
+            if joined {
+                original.extend(text.chars().filter(|c| !is_hyphen(*c)));
+            } else {
+                original.push_str(text);
+            }
+            if original.len() >= MAX_WORD_BYTES {
+                return false;
+            }
+            let mut stream = tok.unicode.token_stream(original);
+            // The raw tokenizer yields its one token; keeping the word as
+            // it is otherwise is the total fallback.
+            if stream.advance() {
+                token.text.push_str(&stream.token().text);
+            } else {
+                token.text.push_str(original);
+            }
+        }
+        if !digits {
+            tok.cache.stem(&mut token.text);
+        }
+        true
+    }
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if let Some((from, to, position)) = self.pending.take() {
+                if self.emit(from, to, position, true, None) {
+                    return true;
+                }
+                continue;
+            }
+            let Some(word) = self.next_word() else {
+                self.cursor = self.text.len();
+                return false;
+            };
+            // A word continues a chain when exactly one hyphen separates it
+            // from the previous word ("non-aggression"), not " - " or "--".
+            let continues = self
+                .prev_end
+                .and_then(|prev| self.text.get(prev..word.start))
+                .is_some_and(is_one_hyphen);
+            if !continues {
+                self.chain_start = word.start;
+            }
+            let position = self.position;
+            self.position += 1;
+            self.prev_end = Some(word.end);
+            self.cursor = word.end;
+            if continues {
+                self.pending = Some((self.chain_start, word.end, position));
+            }
+            if self.emit(word.start, word.end, position, false, Some(&word)) {
+                return true;
+            }
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokenizer.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokenizer.token
+    }
+}
+
+/// The gap between two words is exactly one hyphen character.
+fn is_one_hyphen(gap: &str) -> bool {
+    let mut chars = gap.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if is_hyphen(c))
+}
+
+/// Word -> stem, plus the stemmer that fills it.
+///
+/// Words of up to 15 bytes (nearly all) are keyed by their bytes packed
+/// into a `u128` with the length in the last byte, and their stems kept
+/// inline as an edit of the word ([`Edit`]): a lookup then hashes and
+/// compares two integers in the table itself. With `String` keys every
+/// lookup followed a pointer to the key's bytes and called `memcmp`, about
+/// a tenth of ingest's CPU on the indexing thread.
+struct StemCache {
+    short: foldhash::HashMap<u128, Edit>,
+    stems: foldhash::HashMap<String, String>,
+    limit: usize,
+    /// tantivy's own stemmer over a one-token tokenizer, so a cached stem is
+    /// by construction the one the uncached chain would give.
+    stemmer: TextAnalyzer,
+}
+
+impl StemCache {
+    fn new(limit: usize) -> StemCache {
+        StemCache {
+            short: foldhash::HashMap::default(),
+            stems: foldhash::HashMap::default(),
+            limit,
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+        }
+    }
+
+    /// Replace `word` with its stem.
+    fn stem(&mut self, word: &mut String) {
+        // The English stemmer leaves words of one or two letters as they
+        // are ("not hop 3" in its Snowball source; a test checks every
+        // such ASCII word): a quarter of news tokens ("of", "to", "a")
+        // need no lookup.
+        if word.len() <= 2 {
+            return;
+        }
+        let packed = pack(word);
+        if let Some(key) = packed {
+            if let Some(&edit) = self.short.get(&key) {
+                edit.apply(word);
+                return;
+            }
+        } else if let Some(stem) = self.stems.get(word.as_str()) {
+            word.clear();
+            word.push_str(stem);
+            return;
+        }
+        let mut stream = self.stemmer.token_stream(word);
+        // The raw tokenizer always yields its one token; keeping the word
+        // unstemmed otherwise is the total fallback.
+        let stem = if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            word.clone()
+        };
+        drop(stream);
+        if self.short.len() + self.stems.len() >= self.limit {
+            self.short.clear();
+            self.stems.clear();
+        }
+        match (packed, Edit::of(word, &stem)) {
+            (Some(key), Some(edit)) => {
+                self.short.insert(key, edit);
+                *word = stem;
+            }
+            _ => {
+                self.stems
+                    .insert(std::mem::replace(word, stem.clone()), stem);
+            }
+        }
+    }
+}
+
+/// `text` of at most 15 bytes as its bytes and, in the last byte, its
+/// length (so "a" and "a\0" differ).
+fn pack(text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    b[..bytes.len()].copy_from_slice(bytes);
+    b[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(b))
+}
+
+/// A stem as an edit of its word: keep the word's first `keep` bytes, then
+/// append `tail` (at most [`Edit::MAX_TAIL`] bytes). English stems are
+/// nearly always the word itself or the word with its ending cut or
+/// swapped ("said" keeps all, "pacts" keeps 4, "skies" keeps 3 and appends
+/// "i"), so a cache hit mostly only truncates the token in place: writing
+/// the whole stem back from a packed copy checked it as UTF-8 every time,
+/// ~1% of ingest's CPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Edit {
+    keep: u8,
+    len: u8,
+    tail: [u8; Edit::MAX_TAIL],
+}
+
+impl Edit {
+    const MAX_TAIL: usize = 6;
+
+    /// The edit turning `word` into `stem`, if its tail fits.
+    fn of(word: &str, stem: &str) -> Option<Edit> {
+        let mut keep = word
+            .bytes()
+            .zip(stem.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        // Cut between characters in both, so `tail` is whole characters.
+        while !(word.is_char_boundary(keep) && stem.is_char_boundary(keep)) {
+            keep -= 1;
+        }
+        let rest = stem.get(keep..)?.as_bytes();
+        if rest.len() > Edit::MAX_TAIL {
+            return None;
+        }
+        let mut tail = [0u8; Edit::MAX_TAIL];
+        tail[..rest.len()].copy_from_slice(rest);
+        Some(Edit {
+            keep: u8::try_from(keep).ok()?,
+            len: rest.len() as u8,
+            tail,
+        })
+    }
+
+    /// Turn the word this edit was made from into its stem.
+    fn apply(&self, word: &mut String) {
+        let keep = usize::from(self.keep);
+        if keep < word.len() && word.is_char_boundary(keep) {
+            word.truncate(keep);
+        }
+        if self.len > 0 {
+            // Whole characters cut from a `&str` by `of`; the check is on a
+            // few bytes and only for the stems that append.
+            let n = usize::from(self.len).min(Edit::MAX_TAIL);
+            if let Ok(tail) = std::str::from_utf8(&self.tail[..n]) {
+                word.push_str(tail);
+            }
+        }
+    }
+}
+
+impl Clone for StemCache {
+    /// A clone starts empty: copying a full cache would cost more than
+    /// refilling it, and the clones serve other fields and threads anyway.
+    fn clone(&self) -> StemCache {
+        StemCache::new(self.limit)
+    }
+}
+
+/// Splits on anything that is not a letter or digit, like tantivy's simple
+/// tokenizer, and additionally emits the joined form of a hyphenated compound
+/// at the position of its last part: "non-aggression pact" gives `non`(0),
+/// `aggression`(1), `nonaggression`(1), `pact`(2). So the phrase
+/// "non-aggression pact" matches, and so does "nonaggression pact" against an
+/// article that wrote the hyphen.
+///
+/// It streams with one reused [`Token`] (no allocation per word): the
+/// analyzer runs over every body at ingest, where it is a large share of the
+/// indexing cost.
+#[derive(Clone, Default)]
+pub struct HyphenTokenizer {
+    token: Token,
+}
+
+/// Token stream of [`HyphenTokenizer`].
+pub struct HyphenTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where scanning resumes.
+    cursor: usize,
+    /// Position the next word gets.
+    position: usize,
+    /// End of the previous word, if any.
+    prev_end: Option<usize>,
+    /// Start of the current hyphen chain.
+    chain_start: usize,
+    /// A joined compound to emit next: `(from, to, position)`.
+    pending: Option<(usize, usize, usize)>,
+    token: &'a mut Token,
+}
+
+/// The characters that join a compound: ASCII hyphen-minus, U+2010 and U+2011.
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+impl Tokenizer for HyphenTokenizer {
+    type TokenStream<'a> = HyphenTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> HyphenTokenStream<'a> {
+        self.token.reset();
+        HyphenTokenStream {
+            text,
+            cursor: 0,
+            position: 0,
+            prev_end: None,
+            chain_start: 0,
+            pending: None,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl HyphenTokenStream<'_> {
+    fn set(&mut self, from: usize, to: usize, position: usize, joined: bool) {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = position;
+        self.token.position_length = 1;
+        self.token.text.clear();
+        if joined {
+            self.token
+                .text
+                .extend(self.text[from..to].chars().filter(|c| !is_hyphen(*c)));
+        } else {
+            self.token.text.push_str(&self.text[from..to]);
+        }
+    }
+}
+
+impl TokenStream for HyphenTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some((from, to, position)) = self.pending.take() {
+            self.set(from, to, position, true);
+            return true;
+        }
+        let rest = &self.text[self.cursor..];
+        let Some((rel_start, _)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        let start = self.cursor + rel_start;
+        let end = self.text[start..]
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(self.text.len(), |(i, _)| start + i);
+        // A word continues a chain when exactly one hyphen separates it from
+        // the previous word ("non-aggression"), not " - " or "--".
+        let continues = self.prev_end.is_some_and(|prev| {
+            let gap = &self.text[prev..start];
+            let mut chars = gap.chars();
+            matches!((chars.next(), chars.next()), (Some(c), None) if is_hyphen(c))
+        });
+        if !continues {
+            self.chain_start = start;
+        }
+        let position = self.position;
+        self.position += 1;
+        self.prev_end = Some(end);
+        self.cursor = end;
+        self.set(start, end, position, false);
+        if continues {
+            self.pending = Some((self.chain_start, end, position));
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The tokens of [`HyphenTokenizer`], with byte offsets into `text`.
+pub fn hyphen_tokens(text: &str) -> Vec<Token> {
+    let mut tokenizer = HyphenTokenizer::default();
+    let mut stream = tokenizer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::RemoveLongFilter;
+
+    fn analyze(text: &str) -> Vec<(usize, String)> {
+        let mut a = text_analyzer();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push((t.position, t.text.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn hyphenated_compounds_also_index_joined_form() {
+        assert_eq!(
+            analyze("non-aggression pacts"),
+            [
+                (0, "non".to_string()),
+                (1, "aggress".to_string()),
+                (1, "nonaggress".to_string()),
+                (2, "pact".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn chains_join_every_part_so_far() {
+        let t: Vec<(usize, String)> = hyphen_tokens("state-of-the-art kit")
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect();
+        let want = [
+            (0, "state"),
+            (1, "of"),
+            (1, "stateof"),
+            (2, "the"),
+            (2, "stateofthe"),
+            (3, "art"),
+            (3, "stateoftheart"),
+            (4, "kit"),
+        ];
+        assert_eq!(t.len(), want.len());
+        for ((p, s), (wp, ws)) in t.iter().zip(want) {
+            assert_eq!((*p, s.as_str()), (wp, ws));
+        }
+    }
+
+    #[test]
+    fn spaced_dash_is_not_a_compound() {
+        let t = analyze("war - peace");
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn accents_are_folded() {
+        assert_eq!(analyze("Müller")[0].1, "muller");
+        assert_eq!(analyze("Mélenchon")[0].1, "melenchon");
+    }
+
+    #[test]
+    fn offsets_are_bytes_into_text() {
+        let toks = hyphen_tokens("Café non-aggression");
+        assert_eq!(
+            &"Café non-aggression"[toks[0].offset_from..toks[0].offset_to],
+            "Café"
+        );
+        assert_eq!(toks[3].text, "nonaggression");
+    }
+
+    /// The analyzer before the stem cache: tantivy's plain stemmer.
+    fn uncached_analyzer() -> TextAnalyzer {
+        TextAnalyzer::builder(HyphenTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build()
+    }
+
+    fn tokens_of(a: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push(s.token().clone());
+        }
+        out
+    }
+
+    /// The cached analyzer must give exactly the old chain's tokens (text,
+    /// offsets, positions): the index and the query side depend on it.
+    fn assert_same_tokens(cached: &mut TextAnalyzer, text: &str) {
+        let mut old = uncached_analyzer();
+        assert_eq!(tokens_of(cached, text), tokens_of(&mut old, text), "{text}");
+    }
+
+    #[test]
+    fn cached_stems_equal_tantivy_stems() {
+        let texts = [
+            "Dogs are the bests! The running runners ran; connections, connected.",
+            "Müller, Mélenchon and Øresund: naïve café résumé Ærø straße İstanbul ΣΊΣΥΦΟΣ",
+            "non-aggression pacts, state-of-the-art, e‐mail and co‑operation - war -- peace",
+            "Русский текст, 中文字符, emoji 🎉 done, ﬁnance Ⅻ ½ ²",
+            "Supercalifragilisticexpialidociousnessesxyzzyplughwordsmore is long, and \
+             Ééééééééééééééééééééééééééééééééééééééé too; a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t",
+            "generously generalizations, hopefulness, ideally, dying, lying, skies, news's",
+            "",
+            "   ---   ",
+        ];
+        let mut cached = text_analyzer();
+        // Twice: the second pass is served from the cache.
+        for _ in 0..2 {
+            for text in texts {
+                assert_same_tokens(&mut cached, text);
+            }
+        }
+        // A tiny cache, emptied every few words, must not change anything.
+        let mut tiny = TextAnalyzer::from(NewsTokenizer::with_cache_limit(3));
+        for _ in 0..2 {
+            for text in texts {
+                assert_same_tokens(&mut tiny, text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cached_stems_equal_tantivy_stems_on_any_text(
+            text in "(?s)[a-zA-Z0-9 ,.'’-]{0,80}|.{0,60}|(?:[A-Za-zéüßİ]{1,12}[ -]){0,12}|(?:[a-z0-9]{1,25}[- ‐‑]{1,2}){0,6}"
+        ) {
+            let mut cached = text_analyzer();
+            for _ in 0..2 {
+                assert_same_tokens(&mut cached, &text);
+            }
+        }
+    }
+
+    /// Every ASCII word of one or two letters or digits (as tokens reach
+    /// the stemmer: lowercased) is its own stem, which the cache relies on.
+    #[test]
+    fn short_words_are_their_own_stems() {
+        let mut stemmer = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let chars: Vec<char> = ('a'..='z').chain('0'..='9').collect();
+        let mut words: Vec<String> = chars.iter().map(|c| c.to_string()).collect();
+        for a in &chars {
+            for b in &chars {
+                words.push(format!("{a}{b}"));
+            }
+        }
+        for w in words {
+            let mut stream = stemmer.token_stream(&w);
+            assert!(stream.advance());
+            assert_eq!(stream.token().text, w);
+        }
+    }
+
+    /// A word of ASCII digits only is its own stem, which lets
+    /// [`NewsTokenizer`] skip the stem cache for numbers (years, amounts):
+    /// every number up to 99,999, with leading zeros, and long ones.
+    #[test]
+    fn digit_words_are_their_own_stems() {
+        let mut stemmer = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build();
+        let mut words: Vec<String> = (0..100_000).map(|n| n.to_string()).collect();
+        words.extend(
+            [
+                "000",
+                "0000",
+                "007",
+                "1234567890123456789012345678901234567",
+            ]
+            .map(String::from),
+        );
+        for w in words {
+            let mut stream = stemmer.token_stream(&w);
+            assert!(stream.advance());
+            assert_eq!(stream.token().text, w);
+        }
+    }
+
+    /// Numbers, hyphenated numbers and long words through the fused
+    /// tokenizer and the chain.
+    #[test]
+    fn numbers_compounds_and_long_words_match_the_chain() {
+        let mut fused = text_analyzer();
+        for text in [
+            "In 1987 profits rose 12.5 pct to 1,234,567 dlrs; 1980s and 3rd-quarter 2-for-1 split",
+            "COVID-19, F-16s, 737-MAX, 9‐11 and 24‑7, x-1-2-3-y",
+            "a-very-long-chain-of-words-that-keeps-going-past-forty-bytes-total here",
+            "naïve-café co-opération Zürich-based 1990‐talet",
+            "0123456789012345678901234567890123456789 012345678901234567890123456789012345678",
+        ] {
+            assert_same_tokens(&mut fused, text);
+        }
+    }
+
+    #[test]
+    fn packed_words_differ() {
+        assert_ne!(pack("a"), pack("a\0"));
+        assert_ne!(pack("pact"), pack("pacts"));
+        assert!(pack("fifteen_bytes__").is_some());
+        assert_eq!(pack("sixteen_bytes___"), None);
+    }
+
+    #[test]
+    fn edits_turn_words_into_stems() {
+        for (word, stem) in [
+            ("said", "said"),
+            ("pacts", "pact"),
+            ("skies", "ski"),
+            ("happy", "happi"),
+            ("generalization", "general"),
+            ("né", "nè"),
+            ("ßßß", "ßß"),
+            ("a", "abcdef"),
+            ("", ""),
+        ] {
+            let edit = Edit::of(word, stem).expect("short tail");
+            let mut out = word.to_string();
+            edit.apply(&mut out);
+            assert_eq!(out, stem, "{word}");
+        }
+        assert_eq!(Edit::of("a", "abcdefgh"), None, "tail longer than 6 bytes");
+    }
+}
