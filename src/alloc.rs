@@ -36,17 +36,20 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
 /// How long freed memory stays with the process before mimalloc returns it.
-const PURGE_DELAY_MS: std::ffi::c_long = 5;
+const PURGE_DELAY_MS: std::ffi::c_long = 100;
 
 /// From now on allocate with mimalloc, tuned for a flat peak: freed memory
-/// is returned to the OS after 5 ms (mimalloc waits a second by default),
+/// is returned to the OS after 100 ms (mimalloc waits a second by default),
 /// and no transparent huge pages (2 MB pages that a few live blocks keep
 /// resident). Measured on the 1 GB corpus: 378 MB peak and 60 s with huge
 /// pages off alone, 348 MB and 51 s with both (purge at once). Since the
 /// key left the term table (schema 5) the peak is ~320 MB, and 5 ms
 /// instead of 0 keeps it there (320-326 MB in three pairs of runs) while
 /// sparing the page faults and `madvise` calls of memory freed and soon
-/// reused (system CPU 6.2-8.2 -> 5.0-6.1 s per GB).
+/// reused (system CPU 6.2-8.2 -> 5.0-6.1 s per GB). 100 ms instead of 5:
+/// system CPU 4.2-4.9 -> 3.4 s per GB (minor faults 700-780k -> 560-570k),
+/// peak 325-332 -> 331-333 MB; six 40 MB dumps 281 -> 288 MB. A second
+/// (1000 ms): 2.7-3.3 s but 347 MB.
 pub fn use_mimalloc() {
     // SAFETY: setting options is allowed at any time; mimalloc reads them
     // when it next needs them.
