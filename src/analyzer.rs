@@ -6,9 +6,10 @@
 //! not remove stop words: "The Who" must stay findable.
 //!
 //! [`text_analyzer`] is one fused tokenizer, [`NewsTokenizer`], that gives
-//! exactly the tokens of the filter chain it replaced: [`HyphenTokenizer`],
-//! then tantivy's `RemoveLongFilter::limit(40)`, `LowerCaser`,
-//! `AsciiFoldingFilter` and English `Stemmer`. It runs on tantivy's one
+//! exactly the tokens of the filter chain it replaced: `HyphenTokenizer`
+//! (kept in the tests as the reference), then tantivy's
+//! `RemoveLongFilter::limit(40)`, `LowerCaser`, `AsciiFoldingFilter` and
+//! English `Stemmer`. It runs on tantivy's one
 //! indexing thread over every title and body, so its cost is ingest's
 //! critical path; the tests compare it with that chain on any text.
 
@@ -114,7 +115,7 @@ impl Tokenizer for NewsTokenizer {
 }
 
 /// Token stream of [`NewsTokenizer`]; the word and compound logic is
-/// [`HyphenTokenStream`]'s.
+/// the chain's `HyphenTokenizer`'s.
 pub struct NewsTokenStream<'a> {
     text: &'a str,
     /// Byte offset where scanning resumes.
@@ -464,134 +465,144 @@ impl Clone for StemCache {
     }
 }
 
-/// Splits on anything that is not a letter or digit, like tantivy's simple
-/// tokenizer, and additionally emits the joined form of a hyphenated compound
-/// at the position of its last part: "non-aggression pact" gives `non`(0),
-/// `aggression`(1), `nonaggression`(1), `pact`(2). So the phrase
-/// "non-aggression pact" matches, and so does "nonaggression pact" against an
-/// article that wrote the hyphen.
-///
-/// It streams with one reused [`Token`] (no allocation per word): the
-/// analyzer runs over every body at ingest, where it is a large share of the
-/// indexing cost.
-#[derive(Clone, Default)]
-pub struct HyphenTokenizer {
-    token: Token,
-}
-
-/// Token stream of [`HyphenTokenizer`].
-pub struct HyphenTokenStream<'a> {
-    text: &'a str,
-    /// Byte offset where scanning resumes.
-    cursor: usize,
-    /// Position the next word gets.
-    position: usize,
-    /// End of the previous word, if any.
-    prev_end: Option<usize>,
-    /// Start of the current hyphen chain.
-    chain_start: usize,
-    /// A joined compound to emit next: `(from, to, position)`.
-    pending: Option<(usize, usize, usize)>,
-    token: &'a mut Token,
-}
-
 /// The characters that join a compound: ASCII hyphen-minus, U+2010 and U+2011.
 fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
-impl Tokenizer for HyphenTokenizer {
-    type TokenStream<'a> = HyphenTokenStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> HyphenTokenStream<'a> {
-        self.token.reset();
-        HyphenTokenStream {
-            text,
-            cursor: 0,
-            position: 0,
-            prev_end: None,
-            chain_start: 0,
-            pending: None,
-            token: &mut self.token,
+/// The tokenizer of the filter chain [`NewsTokenizer`] replaced, kept as
+/// the reference the tests compare it with.
+#[cfg(test)]
+mod chain {
+    use super::is_hyphen;
+    use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+    /// Splits on anything that is not a letter or digit, like tantivy's simple
+    /// tokenizer, and additionally emits the joined form of a hyphenated compound
+    /// at the position of its last part: "non-aggression pact" gives `non`(0),
+    /// `aggression`(1), `nonaggression`(1), `pact`(2). So the phrase
+    /// "non-aggression pact" matches, and so does "nonaggression pact" against an
+    /// article that wrote the hyphen.
+    ///
+    /// It streams with one reused [`Token`] (no allocation per word): the
+    /// analyzer runs over every body at ingest, where it is a large share of the
+    /// indexing cost.
+    #[derive(Clone, Default)]
+    pub(super) struct HyphenTokenizer {
+        token: Token,
+    }
+
+    /// Token stream of [`HyphenTokenizer`].
+    pub(super) struct HyphenTokenStream<'a> {
+        text: &'a str,
+        /// Byte offset where scanning resumes.
+        cursor: usize,
+        /// Position the next word gets.
+        position: usize,
+        /// End of the previous word, if any.
+        prev_end: Option<usize>,
+        /// Start of the current hyphen chain.
+        chain_start: usize,
+        /// A joined compound to emit next: `(from, to, position)`.
+        pending: Option<(usize, usize, usize)>,
+        token: &'a mut Token,
+    }
+
+    impl Tokenizer for HyphenTokenizer {
+        type TokenStream<'a> = HyphenTokenStream<'a>;
+        fn token_stream<'a>(&'a mut self, text: &'a str) -> HyphenTokenStream<'a> {
+            self.token.reset();
+            HyphenTokenStream {
+                text,
+                cursor: 0,
+                position: 0,
+                prev_end: None,
+                chain_start: 0,
+                pending: None,
+                token: &mut self.token,
+            }
         }
     }
-}
 
-impl HyphenTokenStream<'_> {
-    fn set(&mut self, from: usize, to: usize, position: usize, joined: bool) {
-        self.token.offset_from = from;
-        self.token.offset_to = to;
-        self.token.position = position;
-        self.token.position_length = 1;
-        self.token.text.clear();
-        if joined {
+    impl HyphenTokenStream<'_> {
+        fn set(&mut self, from: usize, to: usize, position: usize, joined: bool) {
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = position;
+            self.token.position_length = 1;
+            self.token.text.clear();
+            if joined {
+                self.token
+                    .text
+                    .extend(self.text[from..to].chars().filter(|c| !is_hyphen(*c)));
+            } else {
+                self.token.text.push_str(&self.text[from..to]);
+            }
+        }
+    }
+
+    impl TokenStream for HyphenTokenStream<'_> {
+        fn advance(&mut self) -> bool {
+            if let Some((from, to, position)) = self.pending.take() {
+                self.set(from, to, position, true);
+                return true;
+            }
+            let rest = &self.text[self.cursor..];
+            let Some((rel_start, _)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())
+            else {
+                self.cursor = self.text.len();
+                return false;
+            };
+            let start = self.cursor + rel_start;
+            let end = self.text[start..]
+                .char_indices()
+                .find(|(_, c)| !c.is_alphanumeric())
+                .map_or(self.text.len(), |(i, _)| start + i);
+            // A word continues a chain when exactly one hyphen separates it from
+            // the previous word ("non-aggression"), not " - " or "--".
+            let continues = self.prev_end.is_some_and(|prev| {
+                let gap = &self.text[prev..start];
+                let mut chars = gap.chars();
+                matches!((chars.next(), chars.next()), (Some(c), None) if is_hyphen(c))
+            });
+            if !continues {
+                self.chain_start = start;
+            }
+            let position = self.position;
+            self.position += 1;
+            self.prev_end = Some(end);
+            self.cursor = end;
+            self.set(start, end, position, false);
+            if continues {
+                self.pending = Some((self.chain_start, end, position));
+            }
+            true
+        }
+
+        fn token(&self) -> &Token {
             self.token
-                .text
-                .extend(self.text[from..to].chars().filter(|c| !is_hyphen(*c)));
-        } else {
-            self.token.text.push_str(&self.text[from..to]);
+        }
+
+        fn token_mut(&mut self) -> &mut Token {
+            self.token
         }
     }
-}
 
-impl TokenStream for HyphenTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        if let Some((from, to, position)) = self.pending.take() {
-            self.set(from, to, position, true);
-            return true;
+    /// The tokens of [`HyphenTokenizer`], with byte offsets into `text`.
+    pub(super) fn hyphen_tokens(text: &str) -> Vec<Token> {
+        let mut tokenizer = HyphenTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
         }
-        let rest = &self.text[self.cursor..];
-        let Some((rel_start, _)) = rest.char_indices().find(|(_, c)| c.is_alphanumeric()) else {
-            self.cursor = self.text.len();
-            return false;
-        };
-        let start = self.cursor + rel_start;
-        let end = self.text[start..]
-            .char_indices()
-            .find(|(_, c)| !c.is_alphanumeric())
-            .map_or(self.text.len(), |(i, _)| start + i);
-        // A word continues a chain when exactly one hyphen separates it from
-        // the previous word ("non-aggression"), not " - " or "--".
-        let continues = self.prev_end.is_some_and(|prev| {
-            let gap = &self.text[prev..start];
-            let mut chars = gap.chars();
-            matches!((chars.next(), chars.next()), (Some(c), None) if is_hyphen(c))
-        });
-        if !continues {
-            self.chain_start = start;
-        }
-        let position = self.position;
-        self.position += 1;
-        self.prev_end = Some(end);
-        self.cursor = end;
-        self.set(start, end, position, false);
-        if continues {
-            self.pending = Some((self.chain_start, end, position));
-        }
-        true
+        out
     }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
-    }
-}
-
-/// The tokens of [`HyphenTokenizer`], with byte offsets into `text`.
-pub fn hyphen_tokens(text: &str) -> Vec<Token> {
-    let mut tokenizer = HyphenTokenizer::default();
-    let mut stream = tokenizer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().clone());
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
+    use super::chain::{HyphenTokenizer, hyphen_tokens};
     use super::*;
     use tantivy::tokenizer::RemoveLongFilter;
 
