@@ -214,8 +214,9 @@ fn hex32(words: &[u8]) -> String {
 }
 
 /// Per ASCII byte, what [`ascii_words`] writes: the byte lowercased when it
-/// is a letter or digit, else a space.
-static WORD_BYTE: [u8; 128] = {
+/// is a letter or digit, else a space. The near-duplicate print
+/// (`search::near`) reads words the same way and hashes these bytes.
+pub(crate) static WORD_BYTE: [u8; 128] = {
     let mut t = [b' '; 128];
     let mut b = 0;
     while b < 128 {

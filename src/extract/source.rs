@@ -359,12 +359,13 @@ static CUE_PAIRS: [u64; 1024] = {
 /// overlapping scan (no prefilter when case is ignored) waited on each
 /// state before the next byte: it was 40% of this stage (perf, r001+r002).
 fn scan_cues(text: &str) -> u8 {
-    if !text.is_ascii() && text.contains(FOLDS_TO_ASCII) {
+    let ascii = text.is_ascii();
+    if !ascii && text.contains(FOLDS_TO_ASCII) {
         return u8::MAX;
     }
     let bytes = text.as_bytes();
     let mut found = 0;
-    if !text.is_ascii() && memmem::find(bytes, "©".as_bytes()).is_some() {
+    if !ascii && memmem::find(bytes, "©".as_bytes()).is_some() {
         found |= COPYRIGHT_CUE;
     }
     for (i, pair) in bytes.windows(2).enumerate() {

@@ -14,6 +14,7 @@
 //! shown (the best-ranked one is).
 
 use super::facets::PrintSet;
+use crate::extract::WORD_BYTE;
 
 /// Prints further apart than this many bits are never compared in full.
 /// Unrelated texts sit around 32 bits apart (σ ≈ 4); copies with an extra
@@ -210,21 +211,6 @@ pub fn near_print(body: &str) -> u64 {
     counts.print()
 }
 
-/// Per ASCII byte, the byte [`for_each_word_hash`] feeds: lowercased for a
-/// letter or digit, `0` for a separator.
-static WORD_BYTE: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            t[b] = c.to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    t
-};
-
 /// Word hashing over one stretch of ASCII text, without a branch per byte:
 /// the hash so far is written to `ends` at `n` after every byte, and `n`
 /// moves on only where a word ended, so the finished hashes pile up there.
@@ -251,7 +237,7 @@ impl WordScan {
     #[inline(always)]
     fn step(&mut self, b: u8) {
         let w = WORD_BYTE[usize::from(b & 0x7f)];
-        let is_word = w != 0;
+        let is_word = w != b' ';
         if let Some(slot) = self.ends.get_mut(self.n) {
             *slot = self.h;
         }
@@ -327,7 +313,7 @@ fn ascii_print(bytes: &[u8]) -> u64 {
         .get(mid..)
         .unwrap_or_default()
         .iter()
-        .position(|&b| WORD_BYTE[usize::from(b & 0x7f)] == 0)
+        .position(|&b| WORD_BYTE[usize::from(b & 0x7f)] == b' ')
         .map_or(bytes.len(), |i| mid + i);
     let (left, right) = bytes.split_at(cut.min(bytes.len()));
     let mut counts = BitCounts::new();
