@@ -1,7 +1,8 @@
 //! Where ingest CPU goes, stage by stage, on one thread: read, decode +
 //! parse, clean, extract (with people, dates, source and the fingerprint
-//! timed again on their own), building the tantivy document, and running
-//! each analyzer (newsidx's and tantivy's `en_stem`) over title and body.
+//! timed again on their own), building the tantivy document (with the near
+//! print and our analyzer over title and body, both timed again on their
+//! own), and tantivy's `en_stem` over the same text for comparison.
 //!
 //! In: one or more corpus folders. Out: a table of seconds (this thread's
 //! CPU time) and MB/s per stage on stdout. It does not index anything or use more than one core;
@@ -133,13 +134,13 @@ fn main() {
             sink += clock.time("  of which fingerprint", || {
                 newsidx::extract::fingerprint(&a.body).len()
             });
-            sink += clock.time("document (incl. near print)", || {
+            sink += clock.time("document (incl. near print, pre-analysis)", || {
                 schema.to_document(&a, 0, 0).field_values().count()
             });
             sink += clock.time("  of which near print", || {
                 newsidx::search::near::near_print(&a.body) as usize & 1
             });
-            sink += clock.time("analyzer: newsidx (title+body)", || {
+            sink += clock.time("  analyzer: newsidx (title+body), again", || {
                 count_tokens(&mut ours, &a.title) + count_tokens(&mut ours, &a.body)
             });
             sink += clock.time("analyzer: en_stem (title+body)", || {

@@ -9,9 +9,15 @@
 //! exactly the tokens of the filter chain it replaced: `HyphenTokenizer`
 //! (kept in the tests as the reference), then tantivy's
 //! `RemoveLongFilter::limit(40)`, `LowerCaser`, `AsciiFoldingFilter` and
-//! English `Stemmer`. It runs on tantivy's one
-//! indexing thread over every title and body, so its cost is ingest's
-//! critical path; the tests compare it with that chain on any text.
+//! English `Stemmer`; the tests compare it with that chain on any text.
+//!
+//! At ingest it runs over every title and body on the workers
+//! ([`pre_analyze`]), and tantivy's one indexing thread, ingest's critical
+//! path, only replays the tokens ([`ReplayTokenizer`], in `replay`).
+
+mod replay;
+
+pub use replay::{ReplayTokenizer, pre_analyze};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token,

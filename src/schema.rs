@@ -4,7 +4,8 @@
 //!
 //! Why the fields look the way they do is in `docs/ARCHITECTURE.md`; in short:
 //! `title`/`body` are stemmed, accent-folded text with positions (phrases) and
-//! hyphen-aware tokens; `people`/`source` exist twice, tokenized for
+//! hyphen-aware tokens, analyzed on ingest's workers and indexed from that
+//! pre-analyzed form, their text stored apart as `title_text`/`body_text`; `people`/`source` exist twice, tokenized for
 //! `person:putin` and raw+fast for exact filters and facets; `published` is a
 //! `YYYYMMDD` integer (ranges, sort, month histograms with one division);
 //! `mentions` holds every mentioned date at year, month and day precision;
@@ -14,12 +15,16 @@
 //!
 //! The text analyzer itself is in [`crate::analyzer`].
 
+use std::cell::RefCell;
+
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, TantivyDocument};
 
+use crate::analyzer::NewsTokenizer;
 use crate::article::{Article, Extraction, Format};
 
 /// Bumped whenever fields, analyzers or the on-disk encoding change; an index
@@ -37,11 +42,20 @@ use crate::article::{Article, Extraction, Format};
 /// only, and `key_hash` (a u64 fast field, [`key_hash`]) finds it: a
 /// column of 830,000 unique strings cost the indexing thread a hash
 /// entry per article and a sorted dictionary per segment (a trial on
-/// eight replicas: 2% of ingest's CPU and 10-20 MB of peak).
-pub const SCHEMA_VERSION: u32 = 6;
+/// eight replicas: 2% of ingest's CPU and 10-20 MB of peak). Version 7:
+/// `title` and `body` are indexed from their pre-analyzed form (see
+/// [`crate::analyzer::pre_analyze`]) and no longer stored; their text is
+/// stored as `title_text` and `body_text`. The terms, positions and
+/// fieldnorms are the same as version 6's; the analyzer moved from tantivy's
+/// one indexing thread to ingest's workers.
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name of the analyzer for article text.
 pub const TEXT_ANALYZER: &str = "news";
+
+/// Name of the index-time tokenizer of `title` and `body`, which replays
+/// the tokens [`crate::analyzer::pre_analyze`] wrote on a worker.
+pub const REPLAY_ANALYZER: &str = "news_replay";
 
 /// Every field handle of the newsidx index.
 #[derive(Debug, Clone)]
@@ -58,10 +72,14 @@ pub struct NewsSchema {
     pub modified: Field,
     /// Source file size in bytes, for incremental ingest.
     pub size: Field,
-    /// Headline text.
+    /// Headline terms, indexed from the pre-analyzed title (not stored).
     pub title: Field,
-    /// Article text.
+    /// Article terms, indexed from the pre-analyzed body (not stored).
     pub body: Field,
+    /// Headline text, stored.
+    pub title_text: Field,
+    /// Article text, stored.
+    pub body_text: Field,
     /// People, tokenized (`person:putin`).
     pub people: Field,
     /// People, exact names, fast (filters and facets).
@@ -104,6 +122,11 @@ impl NewsSchema {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
             .set_stored();
+        let replayed = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(REPLAY_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
         let text_unstored = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TEXT_ANALYZER)
@@ -114,8 +137,10 @@ impl NewsSchema {
         let path = b.add_text_field("path", STRING | STORED | FAST);
         let modified = b.add_i64_field("modified", FAST);
         let size = b.add_u64_field("size", FAST);
-        let title = b.add_text_field("title", text.clone());
-        let body = b.add_text_field("body", text.clone());
+        let title = b.add_text_field("title", replayed.clone());
+        let body = b.add_text_field("body", replayed);
+        let title_text = b.add_text_field("title_text", STORED);
+        let body_text = b.add_text_field("body_text", STORED);
         let people = b.add_text_field("people", text.clone());
         let people_exact = b.add_text_field("people_exact", STRING | FAST);
         let source = b.add_text_field("source", text);
@@ -142,6 +167,8 @@ impl NewsSchema {
             size,
             title,
             body,
+            title_text,
+            body_text,
             people,
             people_exact,
             source,
@@ -164,6 +191,10 @@ impl NewsSchema {
         index
             .tokenizers()
             .register(TEXT_ANALYZER, crate::analyzer::text_analyzer());
+        index.tokenizers().register(
+            REPLAY_ANALYZER,
+            TextAnalyzer::from(crate::analyzer::ReplayTokenizer::default()),
+        );
     }
 
     /// Turn an article into a document. `modified`/`size` describe the source file.
@@ -174,8 +205,21 @@ impl NewsSchema {
         d.add_text(self.path, &a.path);
         d.add_i64(self.modified, modified);
         d.add_u64(self.size, size);
-        d.add_text(self.title, &a.title);
-        d.add_text(self.body, &a.body);
+        d.add_text(self.title_text, &a.title);
+        d.add_text(self.body_text, &a.body);
+        // The analyzer runs here, on the calling worker, not on tantivy's
+        // indexing thread (see `crate::analyzer::replay`).
+        PRE_ANALYZED.with_borrow_mut(|(tokenizer, terms)| {
+            for (field, text) in [(self.title, &a.title), (self.body, &a.body)] {
+                terms.clear();
+                crate::analyzer::pre_analyze(tokenizer, text, terms);
+                d.add_text(field, &*terms);
+            }
+            // A rare huge body must not keep its buffer alive per thread.
+            if terms.capacity() > 1 << 20 {
+                *terms = String::new();
+            }
+        });
         for p in &a.people {
             d.add_text(self.people, p);
             d.add_text(self.people_exact, p);
@@ -233,8 +277,8 @@ impl NewsSchema {
         Article {
             key: text(self.key),
             path: text(self.path),
-            title: text(self.title),
-            body: text(self.body),
+            title: text(self.title_text),
+            body: text(self.body_text),
             people: texts(self.people),
             dates: texts(self.dates),
             published: d
@@ -253,6 +297,13 @@ impl NewsSchema {
             },
         }
     }
+}
+
+thread_local! {
+    /// Each worker's analyzer (its stem cache warm across documents) and
+    /// buffer for the pre-analyzed form.
+    static PRE_ANALYZED: RefCell<(NewsTokenizer, String)> =
+        RefCell::new((NewsTokenizer::default(), String::new()));
 }
 
 impl Default for NewsSchema {

@@ -742,7 +742,8 @@ impl SearchEngine {
     /// ("kentéris" is stored as `kenteri`; we show "kenteris").
     fn surface_of(&self, searcher: &Searcher, term: &str) -> Option<String> {
         let mut analyzer = crate::analyzer::text_analyzer();
-        for field in [self.schema.title, self.schema.body] {
+        let s = &self.schema;
+        for (field, stored) in [(s.title, s.title_text), (s.body, s.body_text)] {
             let q = TermQuery::new(Term::from_field_text(field, term), IndexRecordOption::Basic);
             let top = searcher
                 .search(&q, &TopDocs::with_limit(1).order_by_score())
@@ -751,7 +752,7 @@ impl SearchEngine {
                 continue;
             };
             let doc: TantivyDocument = searcher.doc(*addr).ok()?;
-            let text = doc.get_first(field).and_then(|v| v.as_str())?.to_string();
+            let text = doc.get_first(stored).and_then(|v| v.as_str())?.to_string();
             for t in query::analyze(&mut analyzer, &text) {
                 let surface = &text[t.from..t.to];
                 if t.term == term && !surface.contains(['-', '\u{2010}', '\u{2011}']) {
@@ -945,8 +946,8 @@ impl SearchEngine {
                     let copy = near::Copy::new(
                         str_of(&r.doc, self.schema.fingerprint),
                         near_of(&self.schema, &r.doc),
-                        str_of(&r.doc, self.schema.body),
-                        str_of(&r.doc, self.schema.title),
+                        str_of(&r.doc, self.schema.body_text),
+                        str_of(&r.doc, self.schema.title_text),
                     );
                     if let Some(src) = &exclude
                         && copy.is_near(src)
@@ -1256,9 +1257,9 @@ fn rerank(ranked: &mut [Ranked], surfaces: &[query::Surface], schema: &NewsSchem
     for r in ranked.iter_mut() {
         // Headline and body folded as one text, as if joined by " \n ".
         let mut folder = query::Folder::new(std::mem::take(&mut folded));
-        folder.push(str_of(&r.doc, schema.title));
+        folder.push(str_of(&r.doc, schema.title_text));
         folder.push(" \n ");
-        folder.push(str_of(&r.doc, schema.body));
+        folder.push(str_of(&r.doc, schema.body_text));
         folded = folder.finish();
         let found = |s: &&query::Surface| folded.contains(s.text.as_str());
         r.exact = surfaces.iter().filter(|s| s.strict).filter(found).count();

@@ -1,0 +1,217 @@
+//! Article text analyzed ahead of time, so tantivy's indexing thread does
+//! not have to. In: the [`NewsTokenizer`]'s tokens of a title or a body,
+//! written by [`pre_analyze`] on an ingest worker into one compact string.
+//! Out: the same tokens (term, position) streamed back by
+//! [`ReplayTokenizer`], the index-time tokenizer of `title` and `body`.
+//! It does not analyze anything itself and keeps no offsets: the index
+//! records positions only, and highlighting re-analyzes the stored text.
+//!
+//! Why: ingest has one indexing thread, and its work (tantivy's postings
+//! plus our analyzer, about a fifth of ingest's CPU) bounded the whole
+//! pipeline while the workers had slack. Analyzing on the workers moves
+//! the analyzer off that thread; replaying a string costs a byte scan.
+//!
+//! The form: every token is one marker byte and its term. [`NEXT`] puts
+//! the term at the position after the previous one, [`SAME`] at the same
+//! position (a joined compound, "nonaggression" beside "aggression"), and
+//! a [`SKIP`] byte stands for a word too long to index, which still takes
+//! a position. Terms never hold a byte below 0x20: they are lowercased
+//! letters and digits.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use super::NewsTokenizer;
+
+/// Marker: the term takes the next position.
+pub const NEXT: u8 = 0x01;
+/// Marker: the term shares the previous term's position.
+pub const SAME: u8 = 0x02;
+/// Marker: a word took a position but was not indexed (too long).
+pub const SKIP: u8 = 0x03;
+
+/// Append the tokens of `text` to `out` in the pre-analyzed form
+/// [`ReplayTokenizer`] reads. `out` is not cleared, so the caller can reuse
+/// one buffer.
+pub fn pre_analyze(tokenizer: &mut NewsTokenizer, text: &str, out: &mut String) {
+    let mut stream = tokenizer.token_stream(text);
+    // The position the next NEXT term gets.
+    let mut next = 0usize;
+    while stream.advance() {
+        let token = stream.token();
+        if token.position < next {
+            // Only a joined compound goes back, and only to the position
+            // of the part just before it (the tests hold the analyzer to
+            // that), which is the only way back this form has.
+            debug_assert_eq!(token.position + 1, next, "{text:?}");
+            out.push(char::from(SAME));
+        } else {
+            for _ in next..token.position {
+                out.push(char::from(SKIP));
+            }
+            out.push(char::from(NEXT));
+            next = token.position + 1;
+        }
+        out.push_str(&token.text);
+    }
+}
+
+/// The index-time tokenizer of pre-analyzed text: each term of the string
+/// [`pre_analyze`] wrote, at its position. Any other string is read as
+/// best it can be (text between marker bytes as terms), never a panic.
+#[derive(Clone, Default)]
+pub struct ReplayTokenizer {
+    token: Token,
+}
+
+impl Tokenizer for ReplayTokenizer {
+    type TokenStream<'a> = ReplayStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ReplayStream<'a> {
+        self.token.reset();
+        ReplayStream {
+            text,
+            cursor: 0,
+            next: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+/// Token stream of [`ReplayTokenizer`].
+pub struct ReplayStream<'a> {
+    text: &'a str,
+    /// Byte offset of the next marker.
+    cursor: usize,
+    /// The position the next NEXT term gets.
+    next: usize,
+    token: &'a mut Token,
+}
+
+impl TokenStream for ReplayStream<'_> {
+    fn advance(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        loop {
+            let Some(&marker) = bytes.get(self.cursor) else {
+                return false;
+            };
+            let position = match marker {
+                SKIP => {
+                    self.next += 1;
+                    self.cursor += 1;
+                    continue;
+                }
+                SAME => self.next.saturating_sub(1),
+                _ => {
+                    self.next += 1;
+                    self.next - 1
+                }
+            };
+            // A term starts after its marker; text that is not ours has no
+            // marker there, and its first byte starts the term instead.
+            let start = if marker <= SKIP {
+                self.cursor + 1
+            } else {
+                self.cursor
+            };
+            let end = bytes
+                .get(start..)
+                .and_then(|rest| memchr::memchr3(NEXT, SAME, SKIP, rest))
+                .map_or(bytes.len(), |n| start + n);
+            self.cursor = end;
+            // Markers are ASCII, so both ends are character boundaries.
+            let Some(term) = self.text.get(start..end).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            let token = &mut *self.token;
+            token.text.clear();
+            token.text.push_str(term);
+            token.position = position;
+            token.position_length = 1;
+            token.offset_from = start;
+            token.offset_to = end;
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TextAnalyzer;
+
+    /// (position, term) of every token: the part of a token the index keeps.
+    fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            assert_eq!(s.token().position_length, 1);
+            out.push((s.token().position, s.token().text.clone()));
+        }
+        out
+    }
+
+    /// The pre-analyzed form of `text` and the tokens replayed from it.
+    fn replayed(text: &str) -> (String, Vec<(usize, String)>) {
+        let mut pre = String::new();
+        pre_analyze(&mut NewsTokenizer::default(), text, &mut pre);
+        let mut replay = TextAnalyzer::from(ReplayTokenizer::default());
+        let tokens = tokens(&mut replay, &pre);
+        (pre, tokens)
+    }
+
+    fn assert_replays(text: &str) {
+        let analyzed = tokens(&mut super::super::text_analyzer(), text);
+        assert_eq!(replayed(text).1, analyzed, "{text:?}");
+    }
+
+    #[test]
+    fn replay_gives_the_analyzer_tokens() {
+        for text in [
+            "The non-aggression pacts of 1939, signed; state-of-the-art e‐mail.",
+            "Müller and Mélenchon: naïve café, İstanbul ΣΊΣΥΦΟΣ 中文 🎉",
+            "Supercalifragilisticexpialidociousnessesxyzzyplughwordsmore long-word \
+             x-Supercalifragilisticexpialidociousnessesxyzzyplughwordsmore end",
+            "",
+            " -- ",
+        ] {
+            assert_replays(text);
+        }
+    }
+
+    #[test]
+    fn the_form_is_compact_and_readable() {
+        let (pre, _) = replayed("Non-aggression pacts");
+        assert_eq!(pre, "\u{1}non\u{1}aggress\u{2}nonaggress\u{1}pact");
+        // A long word keeps its position as one SKIP byte.
+        let long = "a".repeat(50);
+        assert_eq!(replayed(&format!("{long} dogs")).0, "\u{3}\u{1}dog");
+    }
+
+    #[test]
+    fn text_that_is_not_pre_analyzed_does_not_panic() {
+        let mut a = TextAnalyzer::from(ReplayTokenizer::default());
+        for text in ["plain words", "\u{2}\u{2}x", "\u{3}", "é\u{1}\u{1}ü\u{3}"] {
+            let mut s = a.token_stream(text);
+            while s.advance() {
+                assert!(!s.token().text.is_empty());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn replay_gives_the_analyzer_tokens_on_any_text(
+            text in "(?s)[a-zA-Z0-9 ,.'’-]{0,80}|.{0,60}|(?:[A-Za-zéüßİ]{1,45}[ -]){0,12}|(?:[a-z0-9]{1,45}[- ‐‑]{1,2}){0,6}"
+        ) {
+            assert_replays(&text);
+        }
+    }
+}
