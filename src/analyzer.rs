@@ -205,15 +205,17 @@ impl NewsTokenStream<'_> {
         })
     }
 
-    /// Fill the token with the word or joined compound `from..to`; false
-    /// when it is too long to index (the chain's `RemoveLongFilter`).
-    fn emit(
+    /// Append the term of the word or joined compound `from..to` to
+    /// `dest`; false, with `dest` as it was, when it is too long to index
+    /// (the chain's `RemoveLongFilter`). Appending, not filling a token,
+    /// lets [`pre_analyze`] write terms straight into its output.
+    fn append_term(
         &mut self,
         from: usize,
         to: usize,
-        position: usize,
         joined: bool,
         word: Option<&Word>,
+        dest: &mut String,
     ) -> bool {
         let source: &str = self.text;
         let Some(text) = source.get(from..to) else {
@@ -226,25 +228,21 @@ impl NewsTokenStream<'_> {
                 text.bytes().all(|b| b.is_ascii_digit() || b == b'-'),
             ),
         };
+        let start = dest.len();
         let tok = &mut *self.tokenizer;
-        let token = &mut tok.token;
-        token.offset_from = from;
-        token.offset_to = to;
-        token.position = position;
-        token.position_length = 1;
-        token.text.clear();
         if ascii {
             if joined {
-                token
-                    .text
-                    .extend(text.bytes().filter(|&b| b != b'-').map(char::from));
+                dest.extend(text.bytes().filter(|&b| b != b'-').map(char::from));
             } else {
-                token.text.push_str(text);
+                dest.push_str(text);
             }
-            if token.text.len() >= MAX_WORD_BYTES {
+            if dest.len() - start >= MAX_WORD_BYTES {
+                dest.truncate(start);
                 return false;
             }
-            token.text.make_ascii_lowercase();
+            if let Some(term) = dest.get_mut(start..) {
+                term.make_ascii_lowercase();
+            }
         } else {
             let original = &mut tok.scratch;
             original.clear();
@@ -260,30 +258,30 @@ impl NewsTokenStream<'_> {
             // The raw tokenizer yields its one token; keeping the word as
             // it is otherwise is the total fallback.
             if stream.advance() {
-                token.text.push_str(&stream.token().text);
+                dest.push_str(&stream.token().text);
             } else {
-                token.text.push_str(original);
+                dest.push_str(original);
             }
         }
         if !digits {
-            tok.cache.stem(&mut token.text);
+            tok.cache.stem(dest, start);
         }
         true
     }
-}
 
-impl TokenStream for NewsTokenStream<'_> {
-    fn advance(&mut self) -> bool {
+    /// Append the next term to `dest`: its source range and position, or
+    /// `None` at the end of the text.
+    fn next_term(&mut self, dest: &mut String) -> Option<(usize, usize, usize)> {
         loop {
             if let Some((from, to, position)) = self.pending.take() {
-                if self.emit(from, to, position, true, None) {
-                    return true;
+                if self.append_term(from, to, true, None, dest) {
+                    return Some((from, to, position));
                 }
                 continue;
             }
             let Some(word) = self.next_word() else {
                 self.cursor = self.text.len();
-                return false;
+                return None;
             };
             // A word continues a chain when exactly one hyphen separates it
             // from the previous word ("non-aggression"), not " - " or "--".
@@ -301,10 +299,29 @@ impl TokenStream for NewsTokenStream<'_> {
             if continues {
                 self.pending = Some((self.chain_start, word.end, position));
             }
-            if self.emit(word.start, word.end, position, false, Some(&word)) {
-                return true;
+            if self.append_term(word.start, word.end, false, Some(&word), dest) {
+                return Some((word.start, word.end, position));
             }
         }
+    }
+}
+
+impl TokenStream for NewsTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        // The token's own buffer, taken out for the call and put back.
+        let mut text = std::mem::take(&mut self.tokenizer.token.text);
+        text.clear();
+        let next = self.next_term(&mut text);
+        let token = &mut self.tokenizer.token;
+        token.text = text;
+        let Some((from, to, position)) = next else {
+            return false;
+        };
+        token.offset_from = from;
+        token.offset_to = to;
+        token.position = position;
+        token.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
@@ -352,8 +369,12 @@ impl StemCache {
         }
     }
 
-    /// Replace `word` with its stem.
-    fn stem(&mut self, word: &mut String) {
+    /// Replace the word that makes up `buf` from byte `start` on with its
+    /// stem.
+    fn stem(&mut self, buf: &mut String, start: usize) {
+        let Some(word) = buf.get(start..) else {
+            return;
+        };
         // The English stemmer leaves words of one or two letters as they
         // are ("not hop 3" in its Snowball source; a test checks every
         // such ASCII word): a quarter of news tokens ("of", "to", "a")
@@ -364,12 +385,12 @@ impl StemCache {
         let packed = pack(word);
         if let Some(key) = packed {
             if let Some(&edit) = self.short.get(&key) {
-                edit.apply(word);
+                edit.apply(buf, start);
                 return;
             }
-        } else if let Some(stem) = self.stems.get(word.as_str()) {
-            word.clear();
-            word.push_str(stem);
+        } else if let Some(stem) = self.stems.get(word) {
+            buf.truncate(start);
+            buf.push_str(stem);
             return;
         }
         let mut stream = self.stemmer.token_stream(word);
@@ -378,7 +399,7 @@ impl StemCache {
         let stem = if stream.advance() {
             stream.token().text.clone()
         } else {
-            word.clone()
+            word.to_string()
         };
         drop(stream);
         if self.short.len() + self.stems.len() >= self.limit {
@@ -388,13 +409,13 @@ impl StemCache {
         match (packed, Edit::of(word, &stem)) {
             (Some(key), Some(edit)) => {
                 self.short.insert(key, edit);
-                *word = stem;
             }
             _ => {
-                self.stems
-                    .insert(std::mem::replace(word, stem.clone()), stem);
+                self.stems.insert(word.to_string(), stem.clone());
             }
         }
+        buf.truncate(start);
+        buf.push_str(&stem);
     }
 }
 
@@ -456,18 +477,19 @@ impl Edit {
         })
     }
 
-    /// Turn the word this edit was made from into its stem.
-    fn apply(&self, word: &mut String) {
-        let keep = usize::from(self.keep);
-        if keep < word.len() && word.is_char_boundary(keep) {
-            word.truncate(keep);
+    /// Turn the word this edit was made from, `buf` from byte `start`
+    /// on, into its stem.
+    fn apply(&self, buf: &mut String, start: usize) {
+        let keep = start + usize::from(self.keep);
+        if keep < buf.len() && buf.is_char_boundary(keep) {
+            buf.truncate(keep);
         }
         if self.len > 0 {
             // Whole characters cut from a `&str` by `of`; the check is on a
             // few bytes and only for the stems that append.
             let n = usize::from(self.len).min(Edit::MAX_TAIL);
             if let Ok(tail) = std::str::from_utf8(&self.tail[..n]) {
-                word.push_str(tail);
+                buf.push_str(tail);
             }
         }
     }
@@ -843,8 +865,12 @@ mod tests {
         ] {
             let edit = Edit::of(word, stem).expect("short tail");
             let mut out = word.to_string();
-            edit.apply(&mut out);
+            edit.apply(&mut out, 0);
             assert_eq!(out, stem, "{word}");
+            // After other text, as in a pre-analyzed string.
+            let mut out = format!("\u{1}x\u{1}{word}");
+            edit.apply(&mut out, 3);
+            assert_eq!(out, format!("\u{1}x\u{1}{stem}"), "{word}");
         }
         assert_eq!(Edit::of("a", "abcdefgh"), None, "tail longer than 6 bytes");
     }

@@ -29,6 +29,11 @@ pub const SAME: u8 = 0x02;
 /// Marker: a word took a position but was not indexed (too long).
 pub const SKIP: u8 = 0x03;
 
+/// The markers as text, for `String` edits.
+const SAME_STR: &str = "\u{2}";
+const SKIP_STR: &str = "\u{3}";
+const _: () = assert!(SAME_STR.as_bytes()[0] == SAME && SKIP_STR.as_bytes()[0] == SKIP);
+
 /// Append the tokens of `text` to `out` in the pre-analyzed form
 /// [`ReplayTokenizer`] reads. `out` is not cleared, so the caller can reuse
 /// one buffer.
@@ -36,22 +41,28 @@ pub fn pre_analyze(tokenizer: &mut NewsTokenizer, text: &str, out: &mut String) 
     let mut stream = tokenizer.token_stream(text);
     // The position the next NEXT term gets.
     let mut next = 0usize;
-    while stream.advance() {
-        let token = stream.token();
-        if token.position < next {
+    loop {
+        // Each term is written straight after its marker, which is set
+        // once the term's position is known.
+        let mark = out.len();
+        out.push(char::from(NEXT));
+        let Some((_, _, position)) = stream.next_term(out) else {
+            out.truncate(mark);
+            return;
+        };
+        if position < next {
             // Only a joined compound goes back, and only to the position
             // of the part just before it (the tests hold the analyzer to
             // that), which is the only way back this form has.
-            debug_assert_eq!(token.position + 1, next, "{text:?}");
-            out.push(char::from(SAME));
+            debug_assert_eq!(position + 1, next, "{text:?}");
+            out.replace_range(mark..=mark, SAME_STR);
         } else {
-            for _ in next..token.position {
-                out.push(char::from(SKIP));
+            if position > next {
+                // Rare: words too long to index before this one.
+                out.insert_str(mark, &SKIP_STR.repeat(position - next));
             }
-            out.push(char::from(NEXT));
-            next = token.position + 1;
+            next = position + 1;
         }
-        out.push_str(&token.text);
     }
 }
 
