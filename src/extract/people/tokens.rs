@@ -116,6 +116,12 @@ pub(super) fn tokenize_into<'a>(line: &'a str, out: &mut Vec<Token<'a>>) -> Shap
             i += 1;
             continue;
         }
+        if b.is_ascii_lowercase()
+            && let Some(end) = lower_word(line, start, out, &mut shape)
+        {
+            i = end;
+            continue;
+        }
         if b.is_ascii_alphabetic() {
             i = word(line, start, char::from(b), out, &mut shape);
             continue;
@@ -347,6 +353,69 @@ fn word<'a>(
         namey,
     });
     j
+}
+
+/// How many of the eight bytes of `x` (in text order, little-endian) are
+/// ASCII letters or digits before the first that is not: [`alnum_run`]
+/// without the lowercase test, for a word already known to have a
+/// lowercase letter.
+fn alnum_len(x: u64) -> usize {
+    let alpha = between(x | (ONES * 0x20), b'a' - 1, b'z' + 1);
+    let digit = between(x, b'0' - 1, b'9' + 1);
+    let stop = !(alpha | digit) & HIGHS;
+    (stop.trailing_zeros() / 8) as usize
+}
+
+/// [`word`] for a word starting with a lowercase ASCII letter (most words
+/// of prose): pushed to `out` and counted in `shape`; returns the byte
+/// offset after it, or `None` (nothing pushed) when [`word`] must decide. Such a word is never an initial, never in capitals (it
+/// has a lowercase letter), and is capitalised only as "al-"/"el-"; when it
+/// ends at an ASCII byte that never joins, or at a full stop, it has no
+/// possessive either, and only its end and length are left to find. A full
+/// stop joins only after a capital that is the word's first character or
+/// follows a full stop ([`dotted_capital`]): here the character before it
+/// is an ASCII letter or digit after another, or the lowercase first one.
+/// Any other ending (an apostrophe, hyphen or character that is not ASCII,
+/// which may join) is left to [`word`] from the start, which decides it
+/// as before. The generic path's case mask, initial and possessive tests per
+/// lowercase word were most of the tokenizer's time per word.
+#[inline(always)]
+fn lower_word<'a>(
+    line: &'a str,
+    start: usize,
+    out: &mut Vec<Token<'a>>,
+    shape: &mut Shape,
+) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut j = start + 1;
+    while let Some(chunk) = bytes
+        .get(j..j + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        let run = alnum_len(u64::from_le_bytes(chunk));
+        j += run;
+        if run < 8 {
+            break;
+        }
+    }
+    while bytes.get(j).is_some_and(|&b| class(b) != 0) {
+        j += 1;
+    }
+    let plain = match bytes.get(j) {
+        None => true,
+        Some(&b) => b.is_ascii() && !matches!(b, b'\'' | b'-'),
+    };
+    if !plain {
+        return None;
+    }
+    let text = line.get(start..j)?;
+    shape.words += usize::from(text.len() >= 2);
+    out.push(Token {
+        text,
+        kind: Kind::Word,
+        namey: false,
+    });
+    Some(j)
 }
 
 /// Before the full stop at `j` in the word from `start` (whose first
