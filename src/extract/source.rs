@@ -305,8 +305,8 @@ const DONATE_CUE: u8 = 1;
 const COPYRIGHT_CUE: u8 = 1 << 1;
 const NEWSROOM_CUE: u8 = 1 << 2;
 const SUPPORT_CUE: u8 = 1 << 3;
-/// The cue words as first scanned, by `clean`'s [`Cues`] automaton: the
-/// reference [`scan_cues`] is tested against.
+/// The cue words as first scanned, by `clean`'s [`Cues`]: the reference
+/// [`scan_cues`] is tested against.
 #[cfg(test)]
 static CUES: LazyLock<crate::clean::rules::Cues> = LazyLock::new(|| {
     use crate::clean::rules::Cues;
