@@ -12,8 +12,8 @@
 //! English `Stemmer`; the tests compare it with that chain on any text.
 //!
 //! At ingest it runs over every title and body on the workers
-//! ([`pre_analyze`]), and tantivy's one indexing thread, ingest's critical
-//! path, only replays the tokens ([`ReplayTokenizer`], in `replay`).
+//! ([`pre_analyze`]), and tantivy's one indexing thread, which was ingest's
+//! critical path while it analyzed, only replays the tokens ([`ReplayTokenizer`], in `replay`).
 
 mod replay;
 
@@ -68,7 +68,7 @@ static CLASS: [u8; 256] = {
 };
 
 /// The whole analyzer as one tokenizer. The chain it replaces cost about
-/// 11% of ingest's CPU, all of it on tantivy's indexing thread: each token
+/// 11% of ingest's CPU, then all of it on tantivy's indexing thread: each token
 /// went through five stream layers, was scanned char by char, checked for
 /// ASCII twice and lowercased in a second pass. Here an ASCII word (nearly
 /// all of news text) is found by a byte-class scan, copied lowercased in

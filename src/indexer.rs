@@ -310,8 +310,8 @@ impl Indexer {
 /// tantivy's minimum.
 ///
 /// Why not tantivy's default of one per core: tantivy's own work is about
-/// 40% of an ingest's CPU (the rest is decoding, cleaning and extraction on
-/// the worker pool), so that many threads keep up; and each thread fills
+/// a third of an ingest's CPU (the rest is decoding, cleaning, extraction
+/// and analysis on the worker pool), so that many threads keep up; and each thread fills
 /// its own segment with its share of the budget. On 2 cores one thread
 /// instead of two halves the segment count (14 -> 4 on the 1 GB bench
 /// corpus), and every search pays per segment: opening its term

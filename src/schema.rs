@@ -115,23 +115,16 @@ impl NewsSchema {
     /// Build the schema.
     pub fn new() -> NewsSchema {
         let mut b = Schema::builder();
-        let text = TextOptions::default()
-            .set_indexing_options(
+        // Text with positions (phrases), by the named tokenizer.
+        let analyzed = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(TEXT_ANALYZER)
+                    .set_tokenizer(tokenizer)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             )
-            .set_stored();
-        let replayed = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(REPLAY_ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        let text_unstored = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TEXT_ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
+        };
+        let text = analyzed(TEXT_ANALYZER).set_stored();
+        let replayed = analyzed(REPLAY_ANALYZER);
         let key = b.add_text_field("key", STORED);
         let key_hash = b.add_u64_field("key_hash", FAST);
         let path = b.add_text_field("path", STRING | STORED | FAST);
@@ -143,13 +136,13 @@ impl NewsSchema {
         let body_text = b.add_text_field("body_text", STORED);
         let people = b.add_text_field("people", text.clone());
         let people_exact = b.add_text_field("people_exact", STRING | FAST);
-        let source = b.add_text_field("source", text);
+        let source = b.add_text_field("source", text.clone());
         let source_exact = b.add_text_field("source_exact", STRING | FAST);
         let published = b.add_i64_field("published", INDEXED | FAST | STORED);
         let dates = b.add_text_field("dates", STORED);
         let mentions = b.add_text_field("mentions", STRING);
         let url = b.add_text_field("url", STORED);
-        let authors = b.add_text_field("authors", text_unstored.set_stored());
+        let authors = b.add_text_field("authors", text);
         let format = b.add_text_field("format", STRING | STORED);
         // Stored only: exact-duplicate counting and exclusion read `print64`,
         // so indexing it and keeping a fast dictionary of 800k unique
