@@ -4,8 +4,9 @@
 //! `walk`, so the file set is identical), reads each as title + body with no
 //! decoding beyond lossy UTF-8, no cleaning and no extraction, and indexes
 //! them into a two-field tantivy index (`en_stem` tokenizer, positions,
-//! stored) with the same writer memory budget and thread count as
-//! `newsidx ingest`. Reuters `.sgm` files are split into records the cheap
+//! stored) with the same writer memory budget as `newsidx ingest` and
+//! tantivy's default thread count (one per core; newsidx gives its writer
+//! fewer, since its own workers do the analysis). Reuters `.sgm` files are split into records the cheap
 //! way (`<REUTERS` ... `</REUTERS>`, text between `<TITLE>` and `<BODY>`
 //! tags) so the baseline indexes the same volume of text.
 //! `search DIR QUERY` opens such an index and prints the top 10 titles, each
@@ -96,8 +97,8 @@ fn index(dir: &Path, corpora: &[PathBuf], memory_mb: usize, analyzer: &str) -> R
     if analyzer == newsidx::schema::TEXT_ANALYZER {
         newsidx::schema::NewsSchema::register(&index);
     }
-    // Same call as newsidx's Indexer: tantivy picks the thread count from the
-    // cores and splits the budget between threads.
+    // tantivy's defaults: it picks the thread count from the cores and
+    // splits the budget between threads.
     let mut writer: tantivy::IndexWriter = index.writer(memory_mb * 1_000_000)?;
     let walked = newsidx::walk::walk(corpora);
     let (mut files, mut docs, mut bytes) = (0u64, 0u64, 0u64);
