@@ -17,7 +17,13 @@
 //! Blocks allocated before the switch are freed and grown by the system
 //! allocator as before.
 //!
-//! It does not choose per thread or per size, and it is not used by the
+//! Blocks of a megabyte or more (tantivy's arena pages and term table)
+//! go on 2 MB pages instead ([`huge`]): tantivy's indexing thread spent 7%
+//! less CPU (three alternating pairs on the 1 GB corpus: 26.7 / 24.2 / 25.8
+//! s against 28.5 / 26.4 / 29.0 s, its share of the workers' CPU 0.50
+//! against 0.55), peak RSS 357-363 against 345-359 MB.
+//!
+//! It does not choose per thread, and it is not used by the
 //! library's examples and benches (they measure search, which stays on the
 //! system allocator).
 
@@ -25,6 +31,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use mimalloc::MiMalloc;
+
+#[cfg(target_os = "linux")]
+mod huge;
 
 /// Set once, never cleared.
 static MIMALLOC: AtomicBool = AtomicBool::new(false);
@@ -60,16 +69,30 @@ pub fn use_mimalloc() {
     // The option only stops mimalloc asking for huge pages; where the
     // kernel gives them unasked (THP "always"), say no for this process,
     // as mimalloc does itself when the option is set in its environment.
+    // That also refuses them to the big blocks of [`huge`], so it is done
+    // only there: in "madvise" mode (the common default) nothing is huge
+    // unless asked for, and only those blocks ask.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: a flag on this process's future mappings; a refusal (old
-    // kernel) leaves the default in place.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    if thp_always() {
+        // SAFETY: a flag on this process's future mappings; a refusal (old
+        // kernel) leaves the default in place.
+        unsafe {
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        }
     }
     MIMALLOC.store(true, Ordering::Release);
 }
 
-/// The system allocator, or mimalloc after [`use_mimalloc`].
+/// Whether the kernel backs every anonymous mapping with huge pages when it
+/// can (transparent huge pages in "always" mode).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn thp_always() -> bool {
+    std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+        .is_ok_and(|mode| mode.contains("[always]"))
+}
+
+/// The system allocator, or mimalloc after [`use_mimalloc`], with blocks
+/// of a megabyte or more on huge pages ([`huge`]).
 pub struct Switch;
 
 fn on() -> bool {
@@ -90,6 +113,10 @@ unsafe impl GlobalAlloc for Switch {
         // SAFETY: forwarded with the caller's guarantees.
         unsafe {
             if on() {
+                let big = big_alloc(layout);
+                if !big.is_null() {
+                    return big;
+                }
                 MiMalloc.alloc(layout)
             } else {
                 System.alloc(layout)
@@ -101,6 +128,10 @@ unsafe impl GlobalAlloc for Switch {
         // SAFETY: as for alloc.
         unsafe {
             if on() {
+                let big = big_alloc(layout);
+                if !big.is_null() {
+                    return big;
+                }
                 MiMalloc.alloc_zeroed(layout)
             } else {
                 System.alloc_zeroed(layout)
@@ -111,6 +142,9 @@ unsafe impl GlobalAlloc for Switch {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` goes back to the allocator that made it.
         unsafe {
+            if on() && big_dealloc(ptr, layout) {
+                return;
+            }
             if on() && mimalloc_owns(ptr) {
                 MiMalloc.dealloc(ptr, layout)
             } else {
@@ -126,10 +160,25 @@ unsafe impl GlobalAlloc for Switch {
             if !on() {
                 return System.realloc(ptr, layout, new_size);
             }
+            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+            let big = big_alloc(new_layout);
+            if !big.is_null() || big_owns(ptr, layout) {
+                // Into or out of a huge-page block: moved, as neither
+                // allocator can grow the other's blocks.
+                let new = if big.is_null() {
+                    MiMalloc.alloc(new_layout)
+                } else {
+                    big
+                };
+                if !new.is_null() {
+                    std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                    self.dealloc(ptr, layout);
+                }
+                return new;
+            }
             if mimalloc_owns(ptr) {
                 return MiMalloc.realloc(ptr, layout, new_size);
             }
-            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
             let new = MiMalloc.alloc(new_layout);
             if !new.is_null() {
                 std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
@@ -138,6 +187,30 @@ unsafe impl GlobalAlloc for Switch {
             new
         }
     }
+}
+
+/// A huge-page block for a big request ([`huge`]), else null.
+fn big_alloc(layout: Layout) -> *mut u8 {
+    #[cfg(target_os = "linux")]
+    return huge::alloc(layout.size(), layout.align());
+    #[cfg(not(target_os = "linux"))]
+    return std::ptr::null_mut();
+}
+
+/// Free `ptr` if it is a huge-page block; false otherwise.
+fn big_dealloc(ptr: *mut u8, layout: Layout) -> bool {
+    #[cfg(target_os = "linux")]
+    return huge::dealloc(ptr, layout.size());
+    #[cfg(not(target_os = "linux"))]
+    return false;
+}
+
+/// Whether `ptr` is a huge-page block.
+fn big_owns(ptr: *mut u8, layout: Layout) -> bool {
+    #[cfg(target_os = "linux")]
+    return huge::owns(ptr, layout.size());
+    #[cfg(not(target_os = "linux"))]
+    return false;
 }
 
 #[cfg(test)]
