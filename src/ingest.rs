@@ -51,6 +51,8 @@ pub struct IngestOptions {
     pub stream_bytes: u64,
     /// Record text per part of a streamed file ([`DEFAULT_STREAM_PART_BYTES`]).
     pub stream_part_bytes: usize,
+    /// Source bytes on their way to the writer at once ([`IN_FLIGHT_BYTES`]).
+    pub in_flight_bytes: u64,
 }
 
 /// Articles between commits unless `NEWSIDX_COMMIT_EVERY` says otherwise.
@@ -98,6 +100,7 @@ impl Default for IngestOptions {
             writer_bytes: DEFAULT_WRITER_BYTES,
             stream_bytes: DEFAULT_STREAM_BYTES,
             stream_part_bytes: from_env(STREAM_PART_BYTES_ENV, DEFAULT_STREAM_PART_BYTES),
+            in_flight_bytes: IN_FLIGHT_BYTES,
         }
     }
 }
@@ -148,7 +151,7 @@ const WAITING_FILES: usize = 4096;
 /// dumps peaked at 711 MB with the writer's 200 MB budget when only the
 /// file count was bounded. Small files never reach this; a file bigger
 /// than it is processed alone.
-const IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
+pub const IN_FLIGHT_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Problems listed per file; past this they are only counted. A 2 GB file
 /// of malformed lines (a CSV named `.jsonl`) would otherwise fill memory
@@ -179,13 +182,15 @@ fn is_streamed(file: &SourceFile, opts: &IngestOptions) -> bool {
 struct InFlight {
     state: Mutex<(u64, bool)>,
     changed: Condvar,
+    cap: u64,
 }
 
 impl InFlight {
-    fn new() -> InFlight {
+    fn new(cap: u64) -> InFlight {
         InFlight {
             state: Mutex::new((0, false)),
             changed: Condvar::new(),
+            cap,
         }
     }
 
@@ -195,7 +200,7 @@ impl InFlight {
         let Ok(mut s) = self.state.lock() else {
             return false;
         };
-        while !s.1 && s.0 > 0 && s.0 + bytes > IN_FLIGHT_BYTES {
+        while !s.1 && s.0 > 0 && s.0 + bytes > self.cap {
             s = match self.changed.wait(s) {
                 Ok(s) => s,
                 Err(_) => return false,
@@ -308,7 +313,7 @@ pub fn ingest(
     let schema = indexer.schema().clone();
     let mut added_since_commit = 0usize;
     let mut bytes_since_commit = 0u64;
-    let in_flight = InFlight::new();
+    let in_flight = InFlight::new(opts.in_flight_bytes);
     let (streamed, whole): (Vec<&SourceFile>, Vec<&SourceFile>) =
         todo.iter().partition(|f| is_streamed(f, opts));
     std::thread::scope(|scope| -> Result<()> {
@@ -526,9 +531,6 @@ fn stream_file<'a>(
         // A part weighs its record text, like a whole file its size: the
         // channel's count bound is too loose to hold a dump back.
         let weight = record_bytes as u64;
-        if !in_flight.take(weight) {
-            return Err(());
-        }
         record_bytes = 0;
         let done: Vec<std::result::Result<Article, String>> = std::mem::take(&mut lines_of_part)
             .into_par_iter()
@@ -544,6 +546,12 @@ fn stream_file<'a>(
         };
         progress(Progress::Done(read.saturating_sub(reported)));
         reported = reported.max(read);
+        // Counted once the part is done, not before: its records are
+        // cleaned on the pool, whose workers may be waiting for room, and
+        // room held by a part that needs them would never come back.
+        if !in_flight.take(weight) {
+            return Err(());
+        }
         tx.send(part(problems, docs, !end, weight))
             .map_err(|_| ())?;
         if end {
@@ -779,7 +787,7 @@ mod tests {
     /// refusal.
     #[test]
     fn in_flight_bytes_block_until_given_back_or_closed() {
-        let in_flight = InFlight::new();
+        let in_flight = InFlight::new(IN_FLIGHT_BYTES);
         assert!(
             in_flight.take(IN_FLIGHT_BYTES * 3),
             "alone, a big file fits"

@@ -197,3 +197,48 @@ fn a_dump_of_bad_lines_lists_a_thousand_reasons() {
         );
     }
 }
+
+/// The pool's workers wait for room in flight before reading a file, and a
+/// streamed dump's parts are cleaned on that same pool: a part must not
+/// hold room while it waits for them. Here every text file is bigger than
+/// all the room there is (so each goes alone) and the dumps come in parts
+/// of 700 bytes; an ingest that deadlocks fails the watchdog instead of
+/// hanging the suite.
+#[test]
+fn streamed_parts_and_files_larger_than_the_room_in_flight_all_get_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    for d in 0..3 {
+        std::fs::write(
+            corpus.join(format!("d{d}.ndjson")),
+            dump(40, &format!("d{d}")),
+        )
+        .expect("write");
+    }
+    let paragraph = "Dock workers returned to work on Monday after Angela Merkel praised the \
+                     deal, and shipping lines said the backlog would clear within a week.\n\n";
+    for f in 0..12 {
+        let body = paragraph.repeat(40);
+        std::fs::write(
+            corpus.join(format!("t{f:02}.txt")),
+            format!("Harbour strike ends, part {f}\n\nPart {f}. {body}"),
+        )
+        .expect("write");
+    }
+    let opts = IngestOptions {
+        in_flight_bytes: 4000,
+        ..streamed()
+    };
+    let index = dir.path().join("index");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (index2, corpus2) = (index.clone(), corpus.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(run(&index2, &corpus2, &opts));
+    });
+    let summary = rx
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("ingest finished (a deadlock leaves it waiting)");
+    // 33 of 40 records per dump, and every text file.
+    assert_eq!(summary.new, 3 * 33 + 12, "{summary:?}");
+}
