@@ -106,8 +106,9 @@ fn mimalloc_owns(ptr: *mut u8) -> bool {
 }
 
 // SAFETY: every block is freed and resized by the allocator that made it:
-// before the switch that is always the system's; after it, mimalloc's page
-// map says which.
+// before the switch that is always the system's; after it, the huge-page
+// table (`huge`, which knows every mapping it made) and then mimalloc's
+// page map say which.
 unsafe impl GlobalAlloc for Switch {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
