@@ -1,9 +1,9 @@
 //! Big blocks on 2 MB pages: the allocator's path for tantivy's indexing
 //! memory. In: allocation requests of exactly [`BLOCK`] bytes (tantivy's
-//! 1 MB arena pages) or of at least [`BIG`] (its term table). Out: blocks carved from
-//! anonymous mappings that ask the kernel for transparent huge pages
-//! (`MADV_HUGEPAGE`), or null when this path does not take the request (the
-//! caller then asks mimalloc).
+//! 1 MB arena pages) or of at least [`BIG`] (its term table). Out: blocks
+//! carved from anonymous mappings that ask the kernel for transparent huge
+//! pages (`MADV_HUGEPAGE`), or null when this path does not take the
+//! request (the caller then asks mimalloc).
 //!
 //! Why: tantivy's indexing thread spends most of its time putting each token
 //! into its term table and appending to the token's postings in its arena,
