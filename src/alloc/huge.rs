@@ -50,16 +50,24 @@ struct Slot {
     base: usize,
     len: usize,
     halves: u8,
-    /// A chunk of two halves (rather than one big block).
-    split: bool,
 }
 
 const EMPTY: Slot = Slot {
     base: 0,
     len: 0,
     halves: 0,
-    split: false,
 };
+
+// A [`BIG`] block's mapping is longer than one huge page, so a mapping of
+// exactly one is a chunk of two halves.
+const _: () = assert!(BIG > HUGE && 2 * BLOCK == HUGE);
+
+impl Slot {
+    /// A chunk of two [`BLOCK`]s (rather than one big block).
+    fn split(&self) -> bool {
+        self.len == HUGE
+    }
+}
 
 static TABLE: Mutex<[Slot; SLOTS]> = Mutex::new([EMPTY; SLOTS]);
 
@@ -124,7 +132,7 @@ pub fn alloc(size: usize, align: usize) -> *mut u8 {
     if size == BLOCK {
         // A free half of an existing chunk: zeroed again, as callers of
         // `alloc_zeroed` expect (a fresh mapping is zero already).
-        if let Some(slot) = table.iter_mut().find(|s| s.split && s.halves != 0b11) {
+        if let Some(slot) = table.iter_mut().find(|s| s.split() && s.halves != 0b11) {
             let half = if slot.halves & 1 == 0 { 0 } else { 1 };
             slot.halves |= 1 << half;
             let ptr = (slot.base + half * BLOCK) as *mut u8;
@@ -146,7 +154,6 @@ pub fn alloc(size: usize, align: usize) -> *mut u8 {
         base: base as usize,
         len,
         halves: 1,
-        split: size == BLOCK,
     };
     base
 }
@@ -164,7 +171,7 @@ pub fn dealloc(ptr: *mut u8, size: usize) -> bool {
     let Some(slot) = table.iter_mut().find(|s| s.len != 0 && s.base == base) else {
         return false;
     };
-    if slot.split {
+    if slot.split() {
         slot.halves &= !(1 << ((at - base) / BLOCK));
         if slot.halves != 0 {
             return true;
