@@ -6,9 +6,10 @@
 //! them into a two-field tantivy index (`en_stem` tokenizer, positions,
 //! stored) with the same writer memory budget as `newsidx ingest` and
 //! tantivy's default thread count (one per core; newsidx gives its writer
-//! fewer, since its own workers do the analysis). Reuters `.sgm` files are split into records the cheap
-//! way (`<REUTERS` ... `</REUTERS>`, text between `<TITLE>` and `<BODY>`
-//! tags) so the baseline indexes the same volume of text.
+//! fewer, since its own workers do the analysis). Reuters `.sgm` files are
+//! split into records the cheap way (`<REUTERS` ... `</REUTERS>`, text
+//! between `<TITLE>` and `<BODY>` tags) so the baseline indexes the same
+//! volume of text.
 //! `search DIR QUERY` opens such an index and prints the top 10 titles, each
 //! with a tantivy snippet of its body: the baseline for `newsidx search`.
 //!

@@ -13,7 +13,8 @@
 //!
 //! At ingest it runs over every title and body on the workers
 //! ([`pre_analyze`]), and tantivy's one indexing thread, which was ingest's
-//! critical path while it analyzed, only replays the tokens ([`ReplayTokenizer`], in `replay`).
+//! critical path while it analyzed, only replays the tokens
+//! ([`ReplayTokenizer`], in `replay`).
 
 mod replay;
 

@@ -368,8 +368,9 @@ fn alnum_len(x: u64) -> usize {
 
 /// [`word`] for a word starting with a lowercase ASCII letter (most words
 /// of prose): pushed to `out` and counted in `shape`; returns the byte
-/// offset after it, or `None` (nothing pushed) when [`word`] must decide. Such a word is never an initial, never in capitals (it
-/// has a lowercase letter), and is capitalised only as "al-"/"el-"; when it
+/// offset after it, or `None` (nothing pushed) when [`word`] must decide.
+/// Such a word is never an initial, never in capitals (it has a lowercase
+/// letter), and is capitalised only as "al-"/"el-"; when it
 /// ends at an ASCII byte that never joins, or at a full stop, it has no
 /// possessive either, and only its end and length are left to find. A full
 /// stop joins only after a capital that is the word's first character or
