@@ -34,14 +34,17 @@ pub fn text_analyzer() -> TextAnalyzer {
 /// many bytes or more are not indexed: tantivy's `RemoveLongFilter::limit(40)`.
 const MAX_WORD_BYTES: usize = 40;
 
-/// The most words a [`StemCache`] remembers before it starts afresh,
-/// enough for the words that make up most of news text. It is 7/8 of
-/// 32,768, the most a table of 32,768 slots holds before it doubles, so the
-/// table stays at 768 KB (24-byte slots): about half of the analyzer's time
-/// was the load of a looked-up slot, and at 32,768 words the table grew to
-/// 65,536 slots of 32 bytes, the whole of a core's 2 MB L2 cache. Measured
-/// on r001+r002 with `stage_profile`: 0.601 -> 0.527 s (min of three).
-const STEM_CACHE_WORDS: usize = 28_672;
+/// The slots of a [`StemCache`]'s table of short words (a power of two):
+/// 32,768 slots of 24 bytes, 768 KB, well inside a core's 2 MB L2 cache.
+/// About half of the analyzer's time is the load of a looked-up slot. The
+/// table is direct-mapped (a word's hash picks its one slot, a new word
+/// takes it over): a hit is one load and one compare, and a full table
+/// needs no clearing, so frequent words stay. A hashbrown map of 28,672
+/// words cost a control-byte load besides, and emptied itself when full.
+/// `stage_profile` on r001+r002, analyzer over title and body, min of five:
+/// 0.527 s (hashbrown) -> 0.489 (direct-mapped) -> 0.461 (and the key packed
+/// straight from the text, [`pack_lowercase`]); 65,536 slots gave 0.458.
+const STEM_CACHE_WORDS: usize = 32_768;
 
 /// Byte classes for the word scan: an ASCII byte is a separator, a digit or
 /// a letter; any other byte starts (or continues) a multi-byte character,
@@ -95,7 +98,9 @@ impl Default for NewsTokenizer {
 }
 
 impl NewsTokenizer {
-    /// A tokenizer whose stem cache remembers at most `limit` words.
+    /// A tokenizer whose stem cache has `limit` slots (rounded up to a power
+    /// of two) for words of up to 15 bytes, and remembers at most `limit`
+    /// longer ones.
     pub fn with_cache_limit(limit: usize) -> NewsTokenizer {
         NewsTokenizer {
             token: Token::default(),
@@ -231,6 +236,19 @@ impl NewsTokenStream<'_> {
         };
         let start = dest.len();
         let tok = &mut *self.tokenizer;
+        // The common case, a plain ASCII word of 3 to 15 bytes with letters:
+        // its lowercased bytes are packed straight from the text, and a
+        // cached stem is written from the packed copy, so the word is
+        // neither copied and lowercased in `dest` first nor packed again.
+        if ascii
+            && !joined
+            && !digits
+            && let Some(key) = pack_lowercase(source.as_bytes(), from, to)
+            && let Some(edit) = tok.cache.get(key)
+        {
+            edit.apply_packed(key, dest);
+            return true;
+        }
         if ascii {
             if joined {
                 dest.extend(text.bytes().filter(|&b| b != b'-').map(char::from));
@@ -346,11 +364,17 @@ fn is_one_hyphen(gap: &str) -> bool {
 /// into 16 bytes with the length in the last byte (two `u64`s, not a
 /// `u128`, whose 16-byte alignment would pad every slot from 24 to 32
 /// bytes), and their stems kept inline as an edit of the word ([`Edit`]):
-/// a lookup then hashes and compares integers in the table itself. With `String` keys every
-/// lookup followed a pointer to the key's bytes and called `memcmp`, about
+/// a lookup then hashes and compares integers in the table itself. With
+/// `String` keys every lookup followed a pointer to the key's bytes and called `memcmp`, about
 /// a tenth of ingest's CPU on the indexing thread.
 struct StemCache {
-    short: foldhash::HashMap<[u64; 2], Edit>,
+    /// Direct-mapped: a packed word's hash picks its one slot, and a new
+    /// word takes the slot over. An all-zero key marks an empty slot (a
+    /// packed word has its length, at least 3, in the last byte).
+    slots: Box<[([u64; 2], Edit)]>,
+    /// `64 - log2(slots.len())`: the hash's top bits pick the slot.
+    shift: u32,
+    /// Words of more than 15 bytes (few): emptied when it holds `limit`.
     stems: foldhash::HashMap<String, String>,
     limit: usize,
     /// tantivy's own stemmer over a one-token tokenizer, so a cached stem is
@@ -360,13 +384,29 @@ struct StemCache {
 
 impl StemCache {
     fn new(limit: usize) -> StemCache {
+        let n = limit.next_power_of_two().max(2);
         StemCache {
-            short: foldhash::HashMap::default(),
+            slots: vec![([0u64; 2], Edit::EMPTY); n].into_boxed_slice(),
+            shift: 64 - n.trailing_zeros(),
             stems: foldhash::HashMap::default(),
             limit,
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(Language::English))
                 .build(),
+        }
+    }
+
+    /// The slot of a packed word.
+    fn slot(&self, key: [u64; 2]) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> self.shift) as usize
+    }
+
+    /// The cached stem of a packed word, as an edit of the word.
+    fn get(&self, key: [u64; 2]) -> Option<Edit> {
+        match self.slots.get(self.slot(key)) {
+            Some(&(k, edit)) if k == key => Some(edit),
+            _ => None,
         }
     }
 
@@ -385,7 +425,7 @@ impl StemCache {
         }
         let packed = pack(word);
         if let Some(key) = packed {
-            if let Some(&edit) = self.short.get(&key) {
+            if let Some(edit) = self.get(key) {
                 edit.apply(buf, start);
                 return;
             }
@@ -403,15 +443,17 @@ impl StemCache {
             word.to_string()
         };
         drop(stream);
-        if self.short.len() + self.stems.len() >= self.limit {
-            self.short.clear();
-            self.stems.clear();
-        }
         match (packed, Edit::of(word, &stem)) {
             (Some(key), Some(edit)) => {
-                self.short.insert(key, edit);
+                let i = self.slot(key);
+                if let Some(slot) = self.slots.get_mut(i) {
+                    *slot = (key, edit);
+                }
             }
             _ => {
+                if self.stems.len() >= self.limit {
+                    self.stems.clear();
+                }
                 self.stems.insert(word.to_string(), stem.clone());
             }
         }
@@ -437,6 +479,46 @@ fn pack(text: &str) -> Option<[u64; 2]> {
     ])
 }
 
+/// Bit 5 of each byte: ORed into an ASCII letter it lowercases it, and an
+/// ASCII digit has it already.
+const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
+
+/// [`pack`] of `text[from..to]` lowercased, for a word of ASCII letters and
+/// digits only of 3 to 15 bytes (`None` for any other length). The bytes are
+/// read as two words straight from the text when 16 bytes follow `from`,
+/// masked to the word, and lowercased by setting bit 5 of each byte.
+fn pack_lowercase(text: &[u8], from: usize, to: usize) -> Option<[u64; 2]> {
+    let len = to.checked_sub(from)?;
+    if !(3..=15).contains(&len) {
+        return None;
+    }
+    let mut b = [0u8; 16];
+    match text.get(from..from + 16) {
+        Some(window) => b.copy_from_slice(window),
+        None => b.get_mut(..len)?.copy_from_slice(text.get(from..to)?),
+    }
+    let (lo, hi) = b.split_at(8);
+    let (lo, hi) = (
+        u64::from_le_bytes(lo.try_into().ok()?),
+        u64::from_le_bytes(hi.try_into().ok()?),
+    );
+    // The word's bytes in each half.
+    let lo_mask = if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    };
+    let hi_mask = if len <= 8 {
+        0
+    } else {
+        (1u64 << (8 * (len - 8))) - 1
+    };
+    Some([
+        (lo & lo_mask) | (LOWER_BITS & lo_mask),
+        (hi & hi_mask) | (LOWER_BITS & hi_mask) | (len as u64) << 56,
+    ])
+}
+
 /// A stem as an edit of its word: keep the word's first `keep` bytes, then
 /// append `tail` (at most [`Edit::MAX_TAIL`] bytes). English stems are
 /// nearly always the word itself or the word with its ending cut or
@@ -453,6 +535,11 @@ struct Edit {
 
 impl Edit {
     const MAX_TAIL: usize = 6;
+    const EMPTY: Edit = Edit {
+        keep: 0,
+        len: 0,
+        tail: [0; Edit::MAX_TAIL],
+    };
 
     /// The edit turning `word` into `stem`, if its tail fits.
     fn of(word: &str, stem: &str) -> Option<Edit> {
@@ -476,6 +563,24 @@ impl Edit {
             len: rest.len() as u8,
             tail,
         })
+    }
+
+    /// Append the stem of the word packed as `key` (see [`pack`]) to `buf`.
+    fn apply_packed(&self, key: [u64; 2], buf: &mut String) {
+        let mut bytes = [0u8; 16];
+        let (lo, hi) = bytes.split_at_mut(8);
+        lo.copy_from_slice(&key[0].to_le_bytes());
+        hi.copy_from_slice(&key[1].to_le_bytes());
+        let len = usize::from(bytes[15]).min(15);
+        let keep = usize::from(self.keep).min(len);
+        // The key's word bytes are lowercased ASCII letters and digits.
+        buf.extend(bytes.iter().take(keep).map(|&b| char::from(b)));
+        let n = usize::from(self.len).min(Edit::MAX_TAIL);
+        if n > 0
+            && let Ok(tail) = std::str::from_utf8(&self.tail[..n])
+        {
+            buf.push_str(tail);
+        }
     }
 
     /// Turn the word this edit was made from, `buf` from byte `start`
@@ -849,6 +954,57 @@ mod tests {
         assert_eq!(pack("sixteen_bytes___"), None);
         // The cache's slot: key and edit in 24 bytes (see STEM_CACHE_WORDS).
         assert_eq!(std::mem::size_of::<([u64; 2], Edit)>(), 24);
+    }
+
+    #[test]
+    fn packed_lowercase_is_pack_of_the_lowercased_word() {
+        let text = "The UN's NATO-led 2020 Peacekeepers SAID abc123 Xy Internationally";
+        for (from, to) in [
+            (0, 3),
+            (10, 14),
+            (15, 18),
+            (23, 34),
+            (35, 39),
+            (40, 46),
+            (50, 65),
+        ] {
+            let word = &text[from..to];
+            assert_eq!(
+                pack_lowercase(text.as_bytes(), from, to),
+                pack(&word.to_ascii_lowercase()),
+                "{word}"
+            );
+            // At the very end of a text, with fewer than 16 bytes after it.
+            let short = &text[..to];
+            assert_eq!(
+                pack_lowercase(short.as_bytes(), from, to),
+                pack(&word.to_ascii_lowercase()),
+                "{word} at the end"
+            );
+        }
+        assert_eq!(pack_lowercase(text.as_bytes(), 47, 49), None, "two bytes");
+        assert_eq!(
+            pack_lowercase(text.as_bytes(), 50, 66),
+            None,
+            "sixteen bytes"
+        );
+        assert_eq!(pack_lowercase(b"abc", 2, 9), None, "out of the text");
+    }
+
+    #[test]
+    fn packed_edits_write_the_stem() {
+        for (word, stem) in [
+            ("pacts", "pact"),
+            ("skies", "ski"),
+            ("said", "said"),
+            ("happy", "happi"),
+        ] {
+            let edit = Edit::of(word, stem).expect("short tail");
+            let key = pack(word).expect("short word");
+            let mut out = String::from("\u{1}x\u{1}");
+            edit.apply_packed(key, &mut out);
+            assert_eq!(out, format!("\u{1}x\u{1}{stem}"), "{word}");
+        }
     }
 
     #[test]
