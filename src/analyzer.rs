@@ -44,7 +44,7 @@ const MAX_WORD_BYTES: usize = 40;
 /// `stage_profile` on r001+r002, analyzer over title and body, min of five:
 /// 0.527 s (hashbrown) -> 0.489 (direct-mapped) -> 0.461 (and the key packed
 /// straight from the text, [`pack_lowercase`]); 65,536 slots gave 0.458.
-const STEM_CACHE_WORDS: usize = 32_768;
+const STEM_CACHE_SLOTS: usize = 32_768;
 
 /// Byte classes for the word scan: an ASCII byte is a separator, a digit or
 /// a letter; any other byte starts (or continues) a multi-byte character,
@@ -93,7 +93,7 @@ pub struct NewsTokenizer {
 
 impl Default for NewsTokenizer {
     fn default() -> Self {
-        NewsTokenizer::with_cache_limit(STEM_CACHE_WORDS)
+        NewsTokenizer::with_cache_limit(STEM_CACHE_SLOTS)
     }
 }
 
@@ -365,8 +365,8 @@ fn is_one_hyphen(gap: &str) -> bool {
 /// `u128`, whose 16-byte alignment would pad every slot from 24 to 32
 /// bytes), and their stems kept inline as an edit of the word ([`Edit`]):
 /// a lookup then hashes and compares integers in the table itself. With
-/// `String` keys every lookup followed a pointer to the key's bytes and called `memcmp`, about
-/// a tenth of ingest's CPU on the indexing thread.
+/// `String` keys every lookup followed a pointer to the key's bytes and
+/// called `memcmp`, about a tenth of ingest's CPU on the indexing thread.
 struct StemCache {
     /// Direct-mapped: a packed word's hash picks its one slot, and a new
     /// word takes the slot over. An all-zero key marks an empty slot (a
@@ -952,7 +952,7 @@ mod tests {
         assert_ne!(pack("pact"), pack("pacts"));
         assert!(pack("fifteen_bytes__").is_some());
         assert_eq!(pack("sixteen_bytes___"), None);
-        // The cache's slot: key and edit in 24 bytes (see STEM_CACHE_WORDS).
+        // The cache's slot: key and edit in 24 bytes (see STEM_CACHE_SLOTS).
         assert_eq!(std::mem::size_of::<([u64; 2], Edit)>(), 24);
     }
 
