@@ -511,11 +511,23 @@ fn pack(text: &str) -> Option<[u64; 2]> {
     let mut b = [0u8; 16];
     b[..bytes.len()].copy_from_slice(bytes);
     b[15] = bytes.len() as u8;
-    let (lo, hi) = b.split_at(8);
-    Some([
-        u64::from_le_bytes(lo.try_into().ok()?),
-        u64::from_le_bytes(hi.try_into().ok()?),
-    ])
+    Some(key_of(b))
+}
+
+/// Sixteen bytes as a packed key: two little-endian `u64`s.
+fn key_of(b: [u8; 16]) -> [u64; 2] {
+    let (mut lo, mut hi) = ([0u8; 8], [0u8; 8]);
+    lo.copy_from_slice(&b[..8]);
+    hi.copy_from_slice(&b[8..]);
+    [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
+}
+
+/// [`key_of`] undone.
+fn bytes_of(key: [u64; 2]) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&key[0].to_le_bytes());
+    b[8..].copy_from_slice(&key[1].to_le_bytes());
+    b
 }
 
 /// Bit 5 of each byte: ORed into an ASCII letter it lowercases it, and an
@@ -536,11 +548,7 @@ fn pack_lowercase(text: &[u8], from: usize, to: usize) -> Option<[u64; 2]> {
         Some(window) => b.copy_from_slice(window),
         None => b.get_mut(..len)?.copy_from_slice(text.get(from..to)?),
     }
-    let (lo, hi) = b.split_at(8);
-    let (lo, hi) = (
-        u64::from_le_bytes(lo.try_into().ok()?),
-        u64::from_le_bytes(hi.try_into().ok()?),
-    );
+    let [lo, hi] = key_of(b);
     // The word's bytes in each half.
     let lo_mask = if len >= 8 {
         u64::MAX
@@ -623,10 +631,7 @@ impl Edit {
 
     /// Append the stem of the word packed as `key` (see [`pack`]) to `buf`.
     fn apply_packed(&self, key: [u64; 2], buf: &mut String) {
-        let mut bytes = [0u8; 16];
-        let (lo, hi) = bytes.split_at_mut(8);
-        lo.copy_from_slice(&key[0].to_le_bytes());
-        hi.copy_from_slice(&key[1].to_le_bytes());
+        let bytes = bytes_of(key);
         let len = usize::from(bytes[15]).min(15);
         let keep = usize::from(self.keep).min(len);
         // The key's word bytes are lowercased ASCII letters and digits.
@@ -1042,14 +1047,16 @@ mod tests {
     #[test]
     fn packed_lowercase_is_pack_of_the_lowercased_word() {
         let text = "The UN's NATO-led 2020 Peacekeepers SAID abc123 Xy Internationally";
+        // The, NATO, led, Peacekeepers, SAID, abc123, Internationally (the
+        // last with fewer than 16 bytes after it even in the whole text).
         for (from, to) in [
             (0, 3),
-            (10, 14),
-            (15, 18),
-            (23, 34),
-            (35, 39),
-            (40, 46),
-            (50, 65),
+            (9, 13),
+            (14, 17),
+            (23, 35),
+            (36, 40),
+            (41, 47),
+            (51, 66),
         ] {
             let word = &text[from..to];
             assert_eq!(
@@ -1065,7 +1072,7 @@ mod tests {
                 "{word} at the end"
             );
         }
-        assert_eq!(pack_lowercase(text.as_bytes(), 47, 49), None, "two bytes");
+        assert_eq!(pack_lowercase(text.as_bytes(), 48, 50), None, "two bytes");
         assert_eq!(
             pack_lowercase(text.as_bytes(), 50, 66),
             None,

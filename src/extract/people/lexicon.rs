@@ -122,9 +122,9 @@ impl Lexicon {
 
     /// False when the lowercase word is surely no title: neither on the
     /// list nor made of titles joined by hyphens. One bit read from a
-    /// table of 8 KB, where [`Lexicon::flags`] probes tables of 256 KB and 3 MB:
-    /// the word before every capitalised word is asked whether it is a
-    /// title, and most ("the", "and", "said") are not.
+    /// table of 8 KB, where [`Lexicon::flags`] probes tables of 256 KB and
+    /// 3 MB: the word before every capitalised word is asked whether it is
+    /// a title, and most ("the", "and", "said") are not.
     pub fn may_be_title(&self, lw: &str) -> bool {
         let k = title_key(lw.as_bytes());
         self.title_keys
@@ -161,9 +161,9 @@ impl Lexicon {
     }
 
     /// The slot holding the packed word, or the empty slot where it would
-    /// go (an empty slot's `bits` are 0, its tag 0). `None` only if the table were
-    /// full, which it never is: the bound keeps the loop finite on any
-    /// input.
+    /// go (an empty slot's `bits` are 0, its tag 0). `None` only if the
+    /// table were full, which it never is: the bound keeps the loop finite
+    /// on any input.
     fn probe(&self, lo: u64, hi: u64, len: usize) -> Option<usize> {
         let mask = self.slots.len().wrapping_sub(1);
         let h = hash(lo, hi, len);
@@ -242,9 +242,10 @@ pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let words: usize = lists.iter().map(|(set, _)| set.len()).sum::<usize>() + places.len();
     // At most half full: probes stay short, and a miss (most lowercase
     // words) soon meets an empty slot.
+    let size = (2 * words).next_power_of_two().max(2);
     let mut lex = Lexicon {
-        slots: vec![Slot::default(); (2 * words).next_power_of_two().max(2)],
-        tags: vec![0; (2 * words).next_power_of_two().max(2)],
+        slots: vec![Slot::default(); size],
+        tags: vec![0; size],
         long: HashMap::new(),
         title_keys: vec![0; (1 << 16) / 64],
     };
