@@ -42,6 +42,9 @@ pub enum Error {
     /// The search engine reported an error.
     #[error("index error: {0}")]
     Index(String),
+    /// The ingest worker threads could not be started.
+    #[error("cannot start the worker threads: {0}")]
+    Workers(String),
     /// No article stored under that key.
     #[error("no article with key {0:?}")]
     NotFound(String),
