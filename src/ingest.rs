@@ -446,10 +446,11 @@ pub fn ingest(
 /// flight both cores sat idle through the sync. A step down lets the
 /// indexing thread run whenever it has work, so the room stays mostly free
 /// and the workers go on cleaning through a commit. Measured on the 1 GB
-/// bench corpus, six alternating pairs: cores busy 191-192% instead of
-/// 186-189% (bare tantivy's: 195-196%), idle core-seconds about 3 instead
-/// of 5, peak RSS 327-336 MB instead of 348-363 MB. Total CPU is the same
-/// work either way; the priority only decides who waits.
+/// bench corpus, nine alternating pairs: cores busy 191-193% instead of
+/// 186-190% (bare tantivy's: 195-196%), idle core-seconds 2.5-3.2 instead
+/// of 3.8-5.2, peak RSS 327-336 MB instead of 348-363 MB. Total CPU is the
+/// same work either way (the pairs differ by -13 to +8 s, mean -0.4 s:
+/// host noise); the priority only decides who waits.
 const WORKER_NICE: i32 = 5;
 
 /// The pool that reads, cleans, extracts and analyzes for one ingest: one
