@@ -158,6 +158,24 @@ fn alias(k: &str) -> Option<&'static str> {
 /// publication wrote it. Never empty for
 /// input with any non-space character: the trimmed input is the fallback.
 pub fn normalize(name: &str) -> String {
+    // A folder's articles name the same few publications over and over
+    // (every Reuters record says "Reuters"), so each thread remembers its
+    // last answer: the collect, join and alias lookups were 0.5% of ingest.
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, String)> =
+            const { std::cell::RefCell::new((String::new(), String::new())) };
+    }
+    LAST.with_borrow_mut(|(input, output)| {
+        if input != name {
+            *output = normalize_uncached(name);
+            input.clear();
+            input.push_str(name);
+        }
+        output.clone()
+    })
+}
+
+fn normalize_uncached(name: &str) -> String {
     let trimmed = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if trimmed.is_empty() {
         return trimmed;
@@ -615,6 +633,23 @@ mod tests {
         assert_eq!(CUES.scan("The minister said nothing."), 0);
         assert_eq!(scan_cues("Copyright (C) Acme"), COPYRIGHT_CUE);
         assert_eq!(scan_cues("The minister said nothing."), 0);
+    }
+
+    #[test]
+    fn normalize_remembers_only_the_same_name() {
+        let names = [
+            "Reuters",
+            "guardian.com",
+            "Reuters",
+            "Reuters",
+            "",
+            "  BBC ",
+            "BBC",
+            "",
+        ];
+        for name in names.iter().chain(names.iter().rev()) {
+            assert_eq!(normalize(name), normalize_uncached(name), "{name:?}");
+        }
     }
 
     #[test]
