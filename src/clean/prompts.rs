@@ -336,6 +336,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// On ASCII text each cue regex's ASCII form (what [`RuleRegex`]
+        /// runs there) matches exactly where the regex as written does:
+        /// near matches with every other character made an ASCII letter.
+        #[test]
+        fn ascii_form_is_the_exact_regex_on_ascii_text(
+            text in near_matches(),
+            words in "[a-zA-Z_0-9 .!?,@'-]{0,40}",
+        ) {
+            let ascii: String = text.chars().map(|c| if c.is_ascii() { c } else { 'a' }).collect();
+            for (exact, rule) in CUE_REGEXES.iter() {
+                for t in [ascii.as_str(), words.as_str()] {
+                    proptest::prop_assert_eq!(rule.is_match(t), exact.is_match(t), "{:?}", t);
+                }
+            }
+        }
+
         /// The ASCII-boundary twin in front of each cue regex never turns a
         /// match away (see [`RuleRegex`]).
         #[test]
