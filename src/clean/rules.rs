@@ -491,38 +491,94 @@ impl RuleRegex {
     }
 }
 
-/// `pattern` with ASCII `\w` and `\b`: the same regex on ASCII text, where a
-/// Unicode word character or boundary is an ASCII one, and a far smaller
-/// automaton to build. Inside a class `\w` becomes `[:word:]`, outside
-/// `[[:word:]]`; escapes are skipped whole, so `\\w` stays as written.
+/// `pattern` with ASCII classes for `\w`, `\b`, `\p{Lu}`, `\p{L}` and
+/// `\p{N}`: the same regex on ASCII text, where each of these matches only
+/// ASCII characters anyway, and a far smaller automaton to build. Inside a
+/// class they become `[:word:]`, `A-Z`, `[:alpha:]` and `[:digit:]`,
+/// outside the same in brackets; escapes are skipped whole, so `\\w`
+/// stays as written.
 fn ascii_pattern(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 64);
     let mut depth = 0usize;
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some('w') if depth > 0 => out.push_str("[:word:]"),
-                Some('w') => out.push_str("[[:word:]]"),
-                Some('b') if depth == 0 => out.push_str("(?-u:\\b)"),
-                Some(e) => {
-                    out.push('\\');
-                    out.push(e);
-                }
-                None => out.push('\\'),
-            },
-            '[' => {
-                depth += 1;
-                out.push(c);
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        if c != '\\' {
+            match c {
+                '[' => depth += 1,
+                ']' if depth > 0 => depth -= 1,
+                _ => {}
             }
-            ']' if depth > 0 => {
-                depth -= 1;
-                out.push(c);
-            }
-            _ => out.push(c),
+            out.push(c);
+            continue;
         }
+        let class = |inner: &str| {
+            if depth > 0 {
+                inner.to_string()
+            } else {
+                format!("[{inner}]")
+            }
+        };
+        let (taken, with) = if rest.starts_with('w') {
+            (1, class("[:word:]"))
+        } else if rest.starts_with('b') && depth == 0 {
+            (1, "(?-u:\\b)".to_string())
+        } else if rest.starts_with("p{Lu}") {
+            (5, class("A-Z"))
+        } else if rest.starts_with("p{L}") {
+            (4, class("[:alpha:]"))
+        } else if rest.starts_with("p{N}") {
+            (4, class("[:digit:]"))
+        } else {
+            // Any other escape, whole: its next character.
+            let n = rest.chars().next().map_or(0, char::len_utf8);
+            (n, format!("\\{}", &rest[..n]))
+        };
+        out.push_str(&with);
+        rest = &rest[taken..];
     }
     out
+}
+
+/// A regex built for the text it meets, like [`RuleRegex`] but for plain
+/// searches with captures: its [`ascii_pattern`] form for ASCII text, the
+/// exact regex built on the first text that is not. On ASCII text the two
+/// find the same matches with the same groups.
+pub(crate) struct TextRegex {
+    pattern: String,
+    ascii: Regex,
+    exact: OnceLock<Regex>,
+}
+
+impl TextRegex {
+    /// Build the ASCII form (the pattern is a literal of this crate;
+    /// failure is a programming error caught by the unit tests).
+    pub fn new(pattern: String) -> TextRegex {
+        TextRegex {
+            ascii: regex(&ascii_pattern(&pattern)),
+            pattern,
+            exact: OnceLock::new(),
+        }
+    }
+
+    fn for_text(&self, text: &str) -> &Regex {
+        if text.is_ascii() {
+            &self.ascii
+        } else {
+            self.exact.get_or_init(|| regex(&self.pattern))
+        }
+    }
+
+    /// The leftmost-first match of `text` with its groups.
+    pub fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
+        self.for_text(text).captures(text)
+    }
+
+    /// The regex as written, for tests that hold the ASCII form to it.
+    #[cfg(test)]
+    pub fn exact(&self) -> Regex {
+        regex(&self.pattern)
+    }
 }
 
 /// Test helper for the rule modules: each `(text, expected)` case, read as
@@ -548,6 +604,11 @@ mod tests {
             (r"a\\w\\b", r"a\\w\\b"),
             (r"[[:alpha:]\w]\w", r"[[:alpha:][:word:]][[:word:]]"),
             ("trailing\\", "trailing\\"),
+            (
+                r"\((\p{Lu}[\p{L}\p{N}.&' -]{0,30}?)\)",
+                r"\(([A-Z][[:alpha:][:digit:].&' -]{0,30}?)\)",
+            ),
+            (r"\p{L}+\p{N}\p{Greek}", r"[[:alpha:]]+[[:digit:]]\p{Greek}"),
         ];
         for (pattern, want) in cases {
             assert_eq!(ascii_pattern(pattern), want, "{pattern}");

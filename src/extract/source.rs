@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use memchr::memmem;
 use regex::Regex;
 
-use crate::clean::rules::FOLDS_TO_ASCII;
+use crate::clean::rules::{FOLDS_TO_ASCII, TextRegex};
 
 /// Well-known publications: canonical name, then aliases. Aliases are
 /// matching keys: lowercase, without a leading "the", "&" spelled "and";
@@ -212,24 +212,29 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Appeals that name the publication: "please consider donating to X".
-static DONATE: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"(?i:\bdonat(?:e|es|ing|ion|ions)\s+to)\s+{NAME}")));
+static DONATE: LazyLock<TextRegex> =
+    LazyLock::new(|| TextRegex::new(format!(r"(?i:\bdonat(?:e|es|ing|ion|ions)\s+to)\s+{NAME}")));
 /// "support X" only counts in removed boilerplate: in an article "to support
 /// Ukraine" names a country, not the publisher.
-static SUPPORT: LazyLock<Regex> = LazyLock::new(|| re(&format!(r"(?i:\bsupport)\s+{NAME}")));
+static SUPPORT: LazyLock<TextRegex> =
+    LazyLock::new(|| TextRegex::new(format!(r"(?i:\bsupport)\s+{NAME}")));
 /// "© 2020 X", "Copyright (c) 2019-2020 X".
-static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(
+static COPYRIGHT: LazyLock<TextRegex> = LazyLock::new(|| {
+    TextRegex::new(format!(
         r"(?:©|\((?i:c)\)|(?i:\bcopyright\b))\s*(?:©\s*)?(?:[0-9]{{4}}(?:\s*[-–]\s*[0-9]{{4}})?\s*,?\s*)?{NAME}"
     ))
 });
 /// "The Climax News Room", "Acme Newsroom".
-static NEWSROOM: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"((?:The[ \t]+)?(?:\p{Lu}[\p{L}\p{N}'’&-]*[ \t]+){1,4}(?:News[ \t]?[Rr]oom|Newsroom))\b")
+static NEWSROOM: LazyLock<TextRegex> = LazyLock::new(|| {
+    TextRegex::new(
+        r"((?:The[ \t]+)?(?:\p{Lu}[\p{L}\p{N}'’&-]*[ \t]+){1,4}(?:News[ \t]?[Rr]oom|Newsroom))\b"
+            .to_string(),
+    )
 });
 /// Wire credits at the top: "WASHINGTON (Reuters) -", "(AP) —".
-static CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\((\p{Lu}[\p{L}.&' -]{0,30}?)\)\s*(?:-{1,2}|–|—)"));
+static CREDIT: LazyLock<TextRegex> = LazyLock::new(|| {
+    TextRegex::new(r"\((\p{Lu}[\p{L}.&' -]{0,30}?)\)\s*(?:-{1,2}|–|—)".to_string())
+});
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| re(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"));
 /// Blocks where an address is the publication's own: "Send your news to".
@@ -413,7 +418,7 @@ fn explicit_name(block: &str, appeals: bool) -> Option<String> {
         cues &= !SUPPORT_CUE;
     }
     // An array, not a Vec per call; a pattern is compiled on first use.
-    let patterns: [(&LazyLock<Regex>, u8); 4] = [
+    let patterns: [(&LazyLock<TextRegex>, u8); 4] = [
         (&DONATE, DONATE_CUE),
         (&COPYRIGHT, COPYRIGHT_CUE),
         (&NEWSROOM, NEWSROOM_CUE),
@@ -633,6 +638,35 @@ mod tests {
         assert_eq!(CUES.scan("The minister said nothing."), 0);
         assert_eq!(scan_cues("Copyright (C) Acme"), COPYRIGHT_CUE);
         assert_eq!(scan_cues("The minister said nothing."), 0);
+    }
+
+    proptest::proptest! {
+        /// On ASCII text each pattern's ASCII form (what [`TextRegex`] runs
+        /// there) finds the same match with the same groups as the pattern
+        /// as written.
+        #[test]
+        fn ascii_forms_capture_what_the_patterns_capture(
+            text in r"((The|Reuters|BBC|AP|News|Room|Newsroom|donate|donating to|support|Copyright|\(c\)|\(|\)|-|--|2019|2019-2020|O'Neil|U\.S\.|A&B|Climax-Media|[a-zA-Z0-9]{1,6}|[ ,.\t])[ ]?){0,14}"
+        ) {
+            // Each pattern as written, compiled once for all cases.
+            static PAIRS: LazyLock<Vec<(&'static TextRegex, Regex)>> = LazyLock::new(|| {
+                [&*DONATE, &*SUPPORT, &*COPYRIGHT, &*NEWSROOM, &*CREDIT]
+                    .into_iter()
+                    .map(|rx| (rx, rx.exact()))
+                    .collect()
+            });
+            for (rx, exact) in PAIRS.iter() {
+                let groups = |c: Option<regex::Captures<'_>>| {
+                    c.map(|c| c.iter().map(|g| g.map(|m| m.range())).collect::<Vec<_>>())
+                };
+                proptest::prop_assert_eq!(
+                    groups(rx.captures(&text)),
+                    groups(exact.captures(&text)),
+                    "{:?}",
+                    text
+                );
+            }
+        }
     }
 
     #[test]
