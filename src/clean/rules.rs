@@ -452,9 +452,7 @@ pub(crate) fn regex(pattern: &str) -> Regex {
 /// which are not ASCII, so text holding either goes to the exact regex
 /// alone. The exact regex and the twin are built on first use.
 pub(crate) struct RuleRegex {
-    pattern: &'static str,
-    ascii: Regex,
-    exact: OnceLock<Regex>,
+    regex: TextRegex,
     twin: OnceLock<Regex>,
 }
 
@@ -463,31 +461,27 @@ impl RuleRegex {
     /// failure is a programming error caught by the unit tests).
     pub fn new(pattern: &'static str) -> RuleRegex {
         RuleRegex {
-            pattern,
-            ascii: regex(&ascii_pattern(pattern)),
-            exact: OnceLock::new(),
+            regex: TextRegex::new(pattern),
             twin: OnceLock::new(),
         }
     }
 
     /// Whether the exact regex matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        if text.is_ascii() {
-            return self.ascii.is_match(text);
-        }
-        let exact = self.exact.get_or_init(|| regex(self.pattern));
-        if text.contains(FOLDS_TO_ASCII) {
-            return exact.is_match(text);
+        let rx = self.regex.for_text(text);
+        if text.is_ascii() || text.contains(FOLDS_TO_ASCII) {
+            return rx.is_match(text);
         }
         let twin = self.twin.get_or_init(|| {
             regex(
                 &self
+                    .regex
                     .pattern
                     .replace(r"\b", r"(?-u:\b)")
                     .replace(r"\w", r"\S"),
             )
         });
-        twin.is_match(text) && exact.is_match(text)
+        twin.is_match(text) && rx.is_match(text)
     }
 }
 
@@ -553,7 +547,8 @@ pub(crate) struct TextRegex {
 impl TextRegex {
     /// Build the ASCII form (the pattern is a literal of this crate;
     /// failure is a programming error caught by the unit tests).
-    pub fn new(pattern: String) -> TextRegex {
+    pub fn new(pattern: impl Into<String>) -> TextRegex {
+        let pattern = pattern.into();
         TextRegex {
             ascii: regex(&ascii_pattern(&pattern)),
             pattern,
@@ -561,6 +556,8 @@ impl TextRegex {
         }
     }
 
+    /// The ASCII form for ASCII text, else the exact regex (built now if
+    /// this is the first text that needs it).
     fn for_text(&self, text: &str) -> &Regex {
         if text.is_ascii() {
             &self.ascii

@@ -227,14 +227,12 @@ static COPYRIGHT: LazyLock<TextRegex> = LazyLock::new(|| {
 /// "The Climax News Room", "Acme Newsroom".
 static NEWSROOM: LazyLock<TextRegex> = LazyLock::new(|| {
     TextRegex::new(
-        r"((?:The[ \t]+)?(?:\p{Lu}[\p{L}\p{N}'’&-]*[ \t]+){1,4}(?:News[ \t]?[Rr]oom|Newsroom))\b"
-            .to_string(),
+        r"((?:The[ \t]+)?(?:\p{Lu}[\p{L}\p{N}'’&-]*[ \t]+){1,4}(?:News[ \t]?[Rr]oom|Newsroom))\b",
     )
 });
 /// Wire credits at the top: "WASHINGTON (Reuters) -", "(AP) —".
-static CREDIT: LazyLock<TextRegex> = LazyLock::new(|| {
-    TextRegex::new(r"\((\p{Lu}[\p{L}.&' -]{0,30}?)\)\s*(?:-{1,2}|–|—)".to_string())
-});
+static CREDIT: LazyLock<TextRegex> =
+    LazyLock::new(|| TextRegex::new(r"\((\p{Lu}[\p{L}.&' -]{0,30}?)\)\s*(?:-{1,2}|–|—)"));
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| re(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"));
 /// Blocks where an address is the publication's own: "Send your news to".
