@@ -432,15 +432,17 @@ impl StemCache {
             self.shift = 64 - n.trailing_zeros();
             self.taken = 0;
             for s in old.iter().filter(|s| s[0] != 0 || s[1] != 0) {
-                let i = self.slot([s[0], s[1]]);
-                if let Some(slot) = self.slots.get_mut(i) {
-                    *slot = *s;
-                }
+                self.put(*s);
             }
         }
-        let i = self.slot(key);
-        if let Some(slot) = self.slots.get_mut(i) {
-            *slot = [key[0], key[1], edit.pack()];
+        self.put([key[0], key[1], edit.pack()]);
+    }
+
+    /// Write a slot (packed key and packed edit) where its key hashes to.
+    fn put(&mut self, slot: [u64; 3]) {
+        let i = self.slot([slot[0], slot[1]]);
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = slot;
         }
     }
 
