@@ -283,7 +283,7 @@ pub(crate) fn click_here_prompt(b: &Block<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::rules::check;
+    use super::super::rules::{check, plain_symbol};
     use super::*;
 
     /// Every cue regex given to [`RuleRegex`], with the plain regex it stands
@@ -336,17 +336,23 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// On ASCII text each cue regex's ASCII form (what [`RuleRegex`]
-        /// runs there) matches exactly where the regex as written does:
-        /// near matches with every other character made an ASCII letter.
+        /// On ASCII text, and ASCII with plain symbols (`£`, curly quotes,
+        /// dashes), each cue regex's ASCII form (what [`RuleRegex`] runs
+        /// there) matches exactly where the regex as written does: near
+        /// matches with every other character made an ASCII letter.
         #[test]
         fn ascii_form_is_the_exact_regex_on_ascii_text(
             text in near_matches(),
             words in "[a-zA-Z_0-9 .!?,@'-]{0,40}",
+            symbols in "[a-zA-Z_0-9 .!?,@'£€“”‘’–—…•°©\u{A0}-]{0,40}",
         ) {
             let ascii: String = text.chars().map(|c| if c.is_ascii() { c } else { 'a' }).collect();
+            let plain: String = text
+                .chars()
+                .map(|c| if c.is_ascii() || plain_symbol(c) { c } else { 'a' })
+                .collect();
             for (exact, rule) in CUE_REGEXES.iter() {
-                for t in [ascii.as_str(), words.as_str()] {
+                for t in [ascii.as_str(), plain.as_str(), words.as_str(), symbols.as_str()] {
                     proptest::prop_assert_eq!(rule.is_match(t), exact.is_match(t), "{:?}", t);
                 }
             }
