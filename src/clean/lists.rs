@@ -14,13 +14,16 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, has_contact, reads_as_reporting, regex};
+use super::rules::{Block, TextRegex, has_contact, reads_as_reporting, regex};
 
 /// "Read more", "Related stories", "More on this story", "Most read", "See
 /// also", "You may also like": whole-block headings of link lists.
 pub(crate) fn link_list_heading(b: &Block<'_>) -> bool {
-    static WHOLE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    // A `TextRegex`: with a Unicode `\w` repeated up to 25 times under
+    // `(?i)` the exact regex took 13 ms to build, a sixth of a one-file
+    // ingest; the ASCII form takes about one.
+    static WHOLE: LazyLock<TextRegex> = LazyLock::new(|| {
+        TextRegex::new(
             r"(?ix)^(?:
               read\s+(?:more|next|also)
             | more\s+on\s+this\s+(?:story|topic)
@@ -104,6 +107,13 @@ mod tests {
                 ("Most read", true),
                 ("See also:", true),
                 ("You may also like", true),
+                // `\w` beyond ASCII (the exact regex) and plain symbols
+                // (its ASCII form) answer as the regex as written.
+                ("More stories from São Paulo", true),
+                ("More news on Zürich", true),
+                ("More news on Zürich’s bank", false),
+                ("More stories from the £5bn deal", false),
+                ("Read more »", true),
                 // Story sentences that must survive.
                 ("Related talks collapsed on Friday.", false),
                 ("Most read the report as a rebuke.", false),

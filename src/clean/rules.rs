@@ -600,6 +600,11 @@ impl TextRegex {
         self.choose(ascii_forms_hold(text)).captures(text)
     }
 
+    /// Whether the regex matches `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        self.choose(ascii_forms_hold(text)).is_match(text)
+    }
+
     /// The regex as written, for tests that hold the ASCII form to it.
     #[cfg(test)]
     pub fn exact(&self) -> Regex {
