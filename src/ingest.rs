@@ -134,8 +134,8 @@ pub enum Progress {
     Done(u64),
 }
 
-/// Finished files (or parts of a streamed file) waiting for the writer.
-/// Not what binds: [`IN_FLIGHT_BYTES`] does. A count bound of 2 stalled
+/// Messages waiting for the writer: a finished file, a batch of small ones
+/// ([`BATCH_BYTES`]) or a part of a streamed file. Not what binds: [`IN_FLIGHT_BYTES`] does. A count bound of 2 stalled
 /// both workers for about a second at every commit, because a commit
 /// blocks the feeder while tantivy's indexing thread writes out its segment
 /// and two small BBC files are only milliseconds of work; bounded by bytes

@@ -419,19 +419,19 @@ pub(crate) fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("static regex is valid")
 }
 
-/// A cue regex, built for the text it meets: an ASCII form for ASCII text
-/// (nearly all), the exact regex only once non-ASCII text comes.
+/// A cue regex, built for the text it meets: a [`TextRegex`], whose ASCII
+/// form serves ASCII text (nearly all) and text whose only other
+/// characters are plain symbols, with a prefilter for the rest.
 ///
-/// ASCII text goes to [`ascii_pattern`]'s form, which on such text is the
-/// same regex (every Unicode word character or boundary in it is an ASCII
-/// one) and is far cheaper to build: the share cue's exact regex, with a
+/// Such text goes to [`ascii_pattern`]'s form, which on it is the same
+/// regex (see [`ascii_forms_hold`]) and is far cheaper to build: the share cue's exact regex, with a
 /// Unicode `\w` repeated up to forty times, took 20 ms to compile and its
 /// ASCII form 1.3 ms; all seven cue regexes 30 ms against 9. Regexes are
 /// built on first use on the workers, which meet the same rules at the
 /// start of an ingest and wait on each other's builds, so for a small
 /// ingest this was a fifth of its CPU.
 ///
-/// Non-ASCII text stays on the lazy DFA too. The regex crate's lazy DFA
+/// Other text stays on the lazy DFA too. The regex crate's lazy DFA
 /// handles a Unicode `\b` only on ASCII text: at the first non-ASCII byte
 /// (a curly quote, a pound sign) it gives up and the search starts again in
 /// the NFA simulation, which on these large regexes (Unicode `\w`, case
