@@ -605,6 +605,12 @@ impl TextRegex {
         self.choose(ascii_forms_hold(text)).is_match(text)
     }
 
+    /// Every non-overlapping match of `text` with its groups, leftmost
+    /// first.
+    pub fn captures_iter<'r, 't>(&'r self, text: &'t str) -> regex::CaptureMatches<'r, 't> {
+        self.choose(ascii_forms_hold(text)).captures_iter(text)
+    }
+
     /// The regex as written, for tests that hold the ASCII form to it.
     #[cfg(test)]
     pub fn exact(&self) -> Regex {
