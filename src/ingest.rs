@@ -135,15 +135,15 @@ pub enum Progress {
 }
 
 /// Messages waiting for the writer: a finished file, a batch of small ones
-/// ([`BATCH_BYTES`]) or a part of a streamed file. Not what binds: [`IN_FLIGHT_BYTES`] does. A count bound of 2 stalled
-/// both workers for about a second at every commit, because a commit
-/// blocks the feeder while tantivy's indexing thread writes out its segment
-/// and two small BBC files are only milliseconds of work; bounded by bytes
-/// alone, the workers go on cleaning into the room left and the writer
-/// catches up after (measured on the 1 GB corpus: 189% CPU instead of 183%,
-/// 6 points more of bare tantivy's throughput, peak RSS 290-300 -> 347-359
-/// MB). Each slot of the channel is preallocated, so this is a count, not
-/// a size: about 0.5 MB.
+/// ([`BATCH_BYTES`]) or a part of a streamed file. Not what binds:
+/// [`IN_FLIGHT_BYTES`] does. A count bound of 2 stalled both workers for
+/// about a second at every commit, because a commit blocks the feeder while
+/// tantivy's indexing thread writes out its segment and two small BBC files
+/// are only milliseconds of work; bounded by bytes alone, the workers go on
+/// cleaning into the room left and the writer catches up after (measured on
+/// the 1 GB corpus: 189% CPU instead of 183%, 6 points more of bare
+/// tantivy's throughput, peak RSS 290-300 -> 347-359 MB). Each slot of the
+/// channel is preallocated, so this is a count, not a size: about 0.5 MB.
 const WAITING_FILES: usize = 4096;
 
 /// Source bytes of the files (or streamed parts) being read, cleaned,

@@ -424,12 +424,12 @@ pub(crate) fn regex(pattern: &str) -> Regex {
 /// characters are plain symbols, with a prefilter for the rest.
 ///
 /// Such text goes to [`ascii_pattern`]'s form, which on it is the same
-/// regex (see [`ascii_forms_hold`]) and is far cheaper to build: the share cue's exact regex, with a
-/// Unicode `\w` repeated up to forty times, took 20 ms to compile and its
-/// ASCII form 1.3 ms; all seven cue regexes 30 ms against 9. Regexes are
-/// built on first use on the workers, which meet the same rules at the
-/// start of an ingest and wait on each other's builds, so for a small
-/// ingest this was a fifth of its CPU.
+/// regex (see [`ascii_forms_hold`]) and is far cheaper to build: the share
+/// cue's exact regex, with a Unicode `\w` repeated up to forty times, took
+/// 20 ms to compile and its ASCII form 1.3 ms; all seven cue regexes 30 ms
+/// against 9. Regexes are built on first use on the workers, which meet the
+/// same rules at the start of an ingest and wait on each other's builds, so
+/// for a small ingest this was a fifth of its CPU.
 ///
 /// Other text stays on the lazy DFA too. The regex crate's lazy DFA
 /// handles a Unicode `\b` only on ASCII text: at the first non-ASCII byte
@@ -595,20 +595,25 @@ impl TextRegex {
         }
     }
 
+    /// The form to run on `text`.
+    fn for_text(&self, text: &str) -> &Regex {
+        self.choose(ascii_forms_hold(text))
+    }
+
     /// The leftmost-first match of `text` with its groups.
     pub fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
-        self.choose(ascii_forms_hold(text)).captures(text)
+        self.for_text(text).captures(text)
     }
 
     /// Whether the regex matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.choose(ascii_forms_hold(text)).is_match(text)
+        self.for_text(text).is_match(text)
     }
 
     /// Every non-overlapping match of `text` with its groups, leftmost
     /// first.
     pub fn captures_iter<'r, 't>(&'r self, text: &'t str) -> regex::CaptureMatches<'r, 't> {
-        self.choose(ascii_forms_hold(text)).captures_iter(text)
+        self.for_text(text).captures_iter(text)
     }
 
     /// The regex as written, for tests that hold the ASCII form to it.

@@ -231,6 +231,12 @@ fn credit_fits(s: &str) -> bool {
     }
 }
 
+/// Whether `s` passes `frame` ([`DL_PREFIX`] or [`DL_SUFFIX`]) with a
+/// credit of at most [`DL_CREDIT_CHARS`].
+fn frames(frame: &TextRegex, s: &str) -> bool {
+    frame.is_match(s) && credit_fits(s)
+}
+
 /// Capitalized words that start a sentence, not a place: "On September 25,
 /// 2020 -" opens a story, it is not a dateline.
 const NOT_PLACES: &[&str] = &[
@@ -266,11 +272,8 @@ fn dateline_parts(body: &str) -> Option<(Option<i32>, u32, u32)> {
 fn dateline_segment(seg: &str) -> Option<(Option<i32>, u32, u32)> {
     let framed = |start: usize, end: usize| {
         let prefix = &seg[..start];
-        let suffix = &seg[end..];
-        DL_PREFIX.is_match(prefix)
-            && credit_fits(prefix)
-            && DL_SUFFIX.is_match(suffix)
-            && credit_fits(suffix)
+        frames(&DL_PREFIX, prefix)
+            && frames(&DL_SUFFIX, &seg[end..])
             && !prefix
                 .split_whitespace()
                 .next()
@@ -1826,7 +1829,7 @@ mod tests {
             });
             for (rx, bounded) in [&*DL_PREFIX, &*DL_SUFFIX].into_iter().zip(BOUNDED.iter()) {
                 proptest::prop_assert_eq!(
-                    rx.is_match(&text) && credit_fits(&text),
+                    frames(rx, &text),
                     bounded.is_match(&text),
                     "{:?}",
                     text
