@@ -35,16 +35,25 @@ pub fn text_analyzer() -> TextAnalyzer {
 const MAX_WORD_BYTES: usize = 40;
 
 /// The slots of a [`StemCache`]'s table of short words (a power of two):
-/// 32,768 slots of 24 bytes, 768 KB, well inside a core's 2 MB L2 cache.
+/// 65,536 slots of 24 bytes, 1.5 MB, inside a core's 2 MB L2 cache.
 /// About half of the analyzer's time is the load of a looked-up slot. The
-/// table is direct-mapped (a word's hash picks its one slot, a new word
-/// takes it over): a hit is one load and one compare, and a full table
-/// needs no clearing, so frequent words stay. A hashbrown map of 28,672
+/// table is two-way set-associative (a word's hash picks a pair of
+/// adjacent slots; see [`StemCache::get`]): a hit is one or two loads from
+/// one place, and a full table needs no clearing. A hashbrown map of 28,672
 /// words cost a control-byte load besides, and emptied itself when full.
 /// `stage_profile` on r001+r002, analyzer over title and body, min of five:
 /// 0.527 s (hashbrown) -> 0.489 (direct-mapped) -> 0.461 (and the key packed
-/// straight from the text, [`pack_lowercase`]); 65,536 slots gave 0.458.
-const STEM_CACHE_SLOTS: usize = 32_768;
+/// straight from the text, [`pack_lowercase`]).
+///
+/// The size and the ways were then set on a long ingest, where a replica
+/// has about 100,000 distinct words and a miss costs about 0.4 µs of
+/// stemming. Misses over six bench replicas (a counting build): 938,000
+/// with 32,768 direct-mapped slots, 342,000 now. `stage_profile` on
+/// r001-r008: analyzer 2.16 -> 1.78 s, the whole document stage 3.54 ->
+/// 2.95 s. The raw files of those replicas on one thread: 2.52 s ->
+/// 2.23 s (direct-mapped 65,536 slots: 2.30 s; two-way 131,072, 3 MB:
+/// 2.19 s).
+const STEM_CACHE_SLOTS: usize = 65_536;
 
 /// The slots a [`StemCache`]'s table starts with (24 KB); it doubles as it
 /// fills, up to [`STEM_CACHE_SLOTS`].
@@ -372,20 +381,25 @@ fn is_one_hyphen(gap: &str) -> bool {
 /// `String` keys every lookup followed a pointer to the key's bytes and
 /// called `memcmp`, about a tenth of ingest's CPU on the indexing thread.
 struct StemCache {
-    /// Direct-mapped: a packed word's hash picks its one slot, and a new
-    /// word takes the slot over. A slot is the packed key and the packed
-    /// [`Edit`]; all zeros is an empty slot (a packed word has its length,
-    /// at least 3, in the last byte).
+    /// Two-way set-associative: a packed word's hash picks a pair of
+    /// slots, the even one first. A new word goes into the odd slot, and a
+    /// word found there swaps into the even one, so a word seen once cannot
+    /// push out one that is found again and again (a direct-mapped table
+    /// lost its frequent words to the long tail of names and numbers,
+    /// three in a hundred lookups missing). A slot is the packed key and
+    /// the packed [`Edit`]; all zeros is an empty slot (a packed word has
+    /// its length, at least 3, in the last byte).
     ///
     /// The table starts at [`STEM_CACHE_FIRST_SLOTS`] and doubles (up to
     /// `max_slots`) each time it has taken in half its size of new words.
     /// A one-shot search makes several tokenizers and stems a few hundred
-    /// words with each: a full 768 KB table from the start cost it 1.2 ms
+    /// words with each: a full table from the start (768 KB then) cost it 1.2 ms
     /// of page faults and writes (5.9 -> 7.1 ms end to end on the 1 GB
     /// index), while an ingest's tokenizers reach full size within their
-    /// first few hundred articles.
+    /// first thousand articles or so.
     slots: Box<[[u64; 3]]>,
-    /// `64 - log2(slots.len())`: the hash's top bits pick the slot.
+    /// `64 - log2(slots.len())`: the hash's top bits, the last one
+    /// cleared, pick the pair.
     shift: u32,
     /// The size the table stops doubling at.
     max_slots: usize,
@@ -416,10 +430,10 @@ impl StemCache {
         }
     }
 
-    /// The slot of a packed word.
-    fn slot(&self, key: [u64; 2]) -> usize {
+    /// The first slot of a packed word's pair.
+    fn pair(&self, key: [u64; 2]) -> usize {
         let h = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (h >> self.shift) as usize
+        (h >> self.shift) as usize & !1
     }
 
     /// Cache a new word's stem, doubling the table first if it has taken
@@ -431,25 +445,39 @@ impl StemCache {
             let old = std::mem::replace(&mut self.slots, vec![[0u64; 3]; n].into_boxed_slice());
             self.shift = 64 - n.trailing_zeros();
             self.taken = 0;
+            // Each pair of the old table spreads over two pairs of the
+            // new one; the words keep their order within a pair.
             for s in old.iter().filter(|s| s[0] != 0 || s[1] != 0) {
-                self.put(*s);
+                let i = self.pair([s[0], s[1]]);
+                let way = usize::from(self.slots.get(i).is_some_and(|t| t[0] != 0 || t[1] != 0));
+                self.put(i + way, *s);
             }
         }
-        self.put([key[0], key[1], edit.pack()]);
+        let i = self.pair(key);
+        self.put(i + 1, [key[0], key[1], edit.pack()]);
     }
 
-    /// Write a slot (packed key and packed edit) where its key hashes to.
-    fn put(&mut self, slot: [u64; 3]) {
-        let i = self.slot([slot[0], slot[1]]);
+    /// Write a slot (packed key and packed edit).
+    fn put(&mut self, i: usize, slot: [u64; 3]) {
         if let Some(s) = self.slots.get_mut(i) {
             *s = slot;
         }
     }
 
-    /// The cached stem of a packed word, as an edit of the word.
-    fn get(&self, key: [u64; 2]) -> Option<Edit> {
-        match self.slots.get(self.slot(key)) {
-            Some(&[k0, k1, edit]) if [k0, k1] == key => Some(Edit::unpack(edit)),
+    /// The cached stem of a packed word, as an edit of the word. A word
+    /// found in the second slot of its pair moves to the first.
+    fn get(&mut self, key: [u64; 2]) -> Option<Edit> {
+        let i = self.pair(key);
+        if let Some(&[k0, k1, edit]) = self.slots.get(i)
+            && [k0, k1] == key
+        {
+            return Some(Edit::unpack(edit));
+        }
+        match self.slots.get(i + 1) {
+            Some(&[k0, k1, edit]) if [k0, k1] == key => {
+                self.slots.swap(i, i + 1);
+                Some(Edit::unpack(edit))
+            }
             _ => None,
         }
     }
@@ -937,6 +965,31 @@ mod tests {
 
     /// Thousands of distinct words: the table doubles from its first size
     /// to its last on the way, and every stem stays the chain's.
+    #[test]
+    fn a_word_found_again_outlives_words_seen_once() {
+        // A table that never grows, and four words that share one pair.
+        let mut cache = StemCache::new(1_024);
+        let key = |w: &str| pack(w).expect("a short word");
+        let pair = cache.pair(key("w0x"));
+        let same: Vec<String> = (0..100_000)
+            .map(|n| format!("w{n}x"))
+            .filter(|w| cache.pair(key(w)) == pair)
+            .take(4)
+            .collect();
+        assert_eq!(same.len(), 4);
+        let mut buf = String::new();
+        // The first word is stemmed, then found; the others are only seen.
+        for w in [&same[0], &same[0], &same[1], &same[2], &same[3]] {
+            buf.clear();
+            buf.push_str(w);
+            cache.stem(&mut buf, 0);
+        }
+        assert!(cache.get(key(&same[0])).is_some(), "the word found again");
+        assert!(cache.get(key(&same[3])).is_some(), "the newest word");
+        assert!(cache.get(key(&same[1])).is_none());
+        assert!(cache.get(key(&same[2])).is_none());
+    }
+
     #[test]
     fn a_growing_cache_keeps_every_stem() {
         let words: Vec<String> = (0..6_000u32)
