@@ -13,11 +13,11 @@ use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
 use tantivy::merge_policy::LogMergePolicy;
-use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::schema::{NewsSchema, SCHEMA_VERSION};
+use crate::schema::{ArticleDoc, NewsSchema, SCHEMA_VERSION};
 use crate::search::facets::{SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints};
 
 /// File written beside tantivy's own files, naming the schema version.
@@ -47,12 +47,12 @@ pub struct Manifest {
 /// An article already turned into an index document, so the expensive
 /// conversion runs on ingest's worker threads and the thread feeding the
 /// writer only moves it in.
-pub struct Prepared(TantivyDocument);
+pub struct Prepared(ArticleDoc);
 
 impl Prepared {
     /// Convert `article` from a file with the given modification time and size.
-    pub fn new(schema: &NewsSchema, article: &Article, modified: i64, size: u64) -> Prepared {
-        Prepared(schema.to_document(article, modified, size))
+    pub fn new(schema: &NewsSchema, article: Article, modified: i64, size: u64) -> Prepared {
+        Prepared(schema.document(article, modified, size))
     }
 }
 
@@ -60,7 +60,7 @@ impl Prepared {
 pub struct Indexer {
     dir: PathBuf,
     index: Index,
-    writer: IndexWriter,
+    writer: IndexWriter<ArticleDoc>,
     schema: NewsSchema,
     pending: usize,
 }
@@ -146,7 +146,7 @@ impl Indexer {
             index
         };
         NewsSchema::register(&index);
-        let writer: IndexWriter = index
+        let writer: IndexWriter<ArticleDoc> = index
             .writer_with_num_threads(writer_threads(writer_bytes), writer_bytes)
             .map_err(|e| lock_error(dir, e))?;
         writer.set_merge_policy(Box::new(merge_policy()));
@@ -252,16 +252,6 @@ impl Indexer {
         self.writer
             .delete_term(Term::from_field_text(self.schema.path, path));
         self.pending += 1;
-    }
-
-    /// Add one article from a file with the given modification time and size.
-    pub fn add(&mut self, article: &Article, modified: i64, size: u64) -> Result<()> {
-        let doc = self.schema.to_document(article, modified, size);
-        self.writer
-            .add_document(doc)
-            .map_err(|e| write_error(&self.dir, e))?;
-        self.pending += 1;
-        Ok(())
     }
 
     /// Add a document prepared by [`Prepared::new`].

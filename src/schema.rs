@@ -17,6 +17,7 @@
 
 use std::cell::RefCell;
 
+use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -190,67 +191,35 @@ impl NewsSchema {
         );
     }
 
-    /// Turn an article into a document. `modified`/`size` describe the source file.
-    pub fn to_document(&self, a: &Article, modified: i64, size: u64) -> TantivyDocument {
-        let mut d = TantivyDocument::default();
-        d.add_text(self.key, &a.key);
-        d.add_u64(self.key_hash, key_hash(&a.key));
-        d.add_text(self.path, &a.path);
-        d.add_i64(self.modified, modified);
-        d.add_u64(self.size, size);
-        d.add_text(self.title_text, &a.title);
-        d.add_text(self.body_text, &a.body);
-        // The analyzer runs here, on the calling worker, not on tantivy's
-        // indexing thread (see `crate::analyzer::replay`).
-        PRE_ANALYZED.with_borrow_mut(|(tokenizer, terms)| {
-            for (field, text) in [(self.title, &a.title), (self.body, &a.body)] {
-                terms.clear();
-                crate::analyzer::pre_analyze(tokenizer, text, terms);
-                d.add_text(field, &*terms);
-            }
-            // A rare huge body must not keep its buffer alive per thread.
-            if terms.capacity() > 1 << 20 {
-                *terms = String::new();
-            }
+    /// Turn an article into an index document. `modified`/`size` describe
+    /// the source file. The work that needs the text (the analyzer, the
+    /// near print, the hashes) is done here, on the calling worker; tantivy's
+    /// indexing thread then only reads the fields ([`ArticleDoc::values`]).
+    pub fn document(&self, article: Article, modified: i64, size: u64) -> ArticleDoc {
+        // The pre-analyzed title, then the body, in one string (see
+        // `crate::analyzer::replay`); about as long as the text itself.
+        let mut terms = String::with_capacity(article.title.len() + article.body.len() + 16);
+        let title_terms = PRE_ANALYZER.with_borrow_mut(|tokenizer| {
+            crate::analyzer::pre_analyze(tokenizer, &article.title, &mut terms);
+            let title_terms = terms.len();
+            crate::analyzer::pre_analyze(tokenizer, &article.body, &mut terms);
+            title_terms
         });
-        for p in &a.people {
-            d.add_text(self.people, p);
-            d.add_text(self.people_exact, p);
+        ArticleDoc {
+            schema: self.clone(),
+            key_hash: key_hash(&article.key),
+            published: article.published.as_deref().and_then(date_to_day),
+            // Computed here from the body itself, so every ingest path fills it.
+            near: crate::search::near::near_print(&article.body),
+            print64: Some(&article.fingerprint)
+                .filter(|f| !f.is_empty())
+                .map(|f| crate::search::near::print64(f)),
+            modified,
+            size,
+            terms,
+            title_terms,
+            article,
         }
-        if let Some(s) = &a.source {
-            d.add_text(self.source, s);
-            d.add_text(self.source_exact, s);
-        }
-        if let Some(day) = a.published.as_deref().and_then(date_to_day) {
-            d.add_i64(self.published, day);
-        }
-        for date in &a.dates {
-            d.add_text(self.dates, date);
-            for prefix in date_prefixes(date) {
-                d.add_text(self.mentions, prefix);
-            }
-        }
-        if let Some(u) = &a.url {
-            d.add_text(self.url, u);
-        }
-        for au in &a.authors {
-            d.add_text(self.authors, au);
-        }
-        d.add_text(self.format, a.format.as_str());
-        d.add_text(self.fingerprint, &a.fingerprint);
-        // Computed here from the body itself, so every ingest path fills it.
-        d.add_u64(self.near, crate::search::near::near_print(&a.body));
-        if !a.fingerprint.is_empty() {
-            d.add_u64(self.print64, crate::search::near::print64(&a.fingerprint));
-        }
-        d.add_text(
-            self.extraction,
-            match a.extraction {
-                Extraction::Ok => "ok",
-                Extraction::Doubtful => "doubtful",
-            },
-        );
-        d
     }
 
     /// Turn a stored document back into an article.
@@ -293,10 +262,120 @@ impl NewsSchema {
 }
 
 thread_local! {
-    /// Each worker's analyzer (its stem cache warm across documents) and
-    /// buffer for the pre-analyzed form.
-    static PRE_ANALYZED: RefCell<(NewsTokenizer, String)> =
-        RefCell::new((NewsTokenizer::default(), String::new()));
+    /// Each worker's analyzer, its stem cache warm across documents.
+    static PRE_ANALYZER: RefCell<NewsTokenizer> = RefCell::new(NewsTokenizer::default());
+}
+
+/// An article as an index document: the article itself (moved in, not
+/// copied), its title and body pre-analyzed, and the numbers computed from
+/// it. tantivy reads its fields straight from it through
+/// [`tantivy::Document`]: a `TantivyDocument` took a copy of every text
+/// into its own buffer on the worker, and the indexing thread decoded the
+/// copies again (together about 2% of ingest's CPU).
+pub struct ArticleDoc {
+    schema: NewsSchema,
+    article: Article,
+    /// The pre-analyzed title and then body (see `crate::analyzer::replay`).
+    terms: String,
+    /// Where the body's terms start in `terms`.
+    title_terms: usize,
+    key_hash: u64,
+    published: Option<i64>,
+    near: u64,
+    print64: Option<u64>,
+    modified: i64,
+    size: u64,
+}
+
+/// One value of an [`ArticleDoc`]'s field, borrowed from it.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldValue<'a> {
+    /// Text.
+    Str(&'a str),
+    /// An unsigned number.
+    U64(u64),
+    /// A signed number.
+    I64(i64),
+}
+
+impl<'a> Value<'a> for FieldValue<'a> {
+    type ArrayIter = std::iter::Empty<Self>;
+    type ObjectIter = std::iter::Empty<(&'a str, Self)>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        ReferenceValue::Leaf(match *self {
+            FieldValue::Str(s) => ReferenceValueLeaf::Str(s),
+            FieldValue::U64(n) => ReferenceValueLeaf::U64(n),
+            FieldValue::I64(n) => ReferenceValueLeaf::I64(n),
+        })
+    }
+}
+
+impl ArticleDoc {
+    /// Every field's values, in the order the document store keeps them.
+    /// tantivy asks three times per document (postings, fast fields, the
+    /// store); a list of borrowed values costs far less than the text.
+    pub fn values(&self) -> Vec<(Field, FieldValue<'_>)> {
+        use FieldValue::{I64, Str, U64};
+        let (s, a) = (&self.schema, &self.article);
+        let (title_terms, body_terms) = self.terms.split_at(self.title_terms);
+        let mut v = Vec::with_capacity(24 + 2 * a.people.len() + 4 * a.dates.len());
+        v.extend([
+            (s.key, Str(&a.key)),
+            (s.key_hash, U64(self.key_hash)),
+            (s.path, Str(&a.path)),
+            (s.modified, I64(self.modified)),
+            (s.size, U64(self.size)),
+            (s.title_text, Str(&a.title)),
+            (s.body_text, Str(&a.body)),
+            (s.title, Str(title_terms)),
+            (s.body, Str(body_terms)),
+        ]);
+        for p in &a.people {
+            v.extend([(s.people, Str(p)), (s.people_exact, Str(p))]);
+        }
+        if let Some(source) = &a.source {
+            v.extend([(s.source, Str(source)), (s.source_exact, Str(source))]);
+        }
+        if let Some(day) = self.published {
+            v.push((s.published, I64(day)));
+        }
+        for date in &a.dates {
+            v.push((s.dates, Str(date)));
+            v.extend(
+                date_prefixes(date)
+                    .into_iter()
+                    .map(|p| (s.mentions, Str(p))),
+            );
+        }
+        if let Some(u) = &a.url {
+            v.push((s.url, Str(u)));
+        }
+        v.extend(a.authors.iter().map(|au| (s.authors, Str(au))));
+        v.extend([
+            (s.format, Str(a.format.as_str())),
+            (s.fingerprint, Str(&a.fingerprint)),
+            (s.near, U64(self.near)),
+        ]);
+        if let Some(print) = self.print64 {
+            v.push((s.print64, U64(print)));
+        }
+        let extraction = match a.extraction {
+            Extraction::Ok => "ok",
+            Extraction::Doubtful => "doubtful",
+        };
+        v.push((s.extraction, Str(extraction)));
+        v
+    }
+}
+
+impl tantivy::Document for ArticleDoc {
+    type Value<'a> = FieldValue<'a>;
+    type FieldsValuesIter<'a> = std::vec::IntoIter<(Field, FieldValue<'a>)>;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.values().into_iter()
+    }
 }
 
 impl Default for NewsSchema {
@@ -342,6 +421,38 @@ pub fn date_prefixes(date: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_doc_stores_every_field_of_the_article() {
+        let schema = NewsSchema::new();
+        let article = Article {
+            key: "news/a.ndjson#3".into(),
+            path: "news/a.ndjson".into(),
+            title: "Pact signed".into(),
+            body: "Leaders signed a non-aggression pact on 9 September 2020.".into(),
+            people: vec!["Ada Lovelace".into(), "Alan Turing".into()],
+            dates: vec!["2020-09-09".into(), "2016".into()],
+            published: Some("2020-09-10".into()),
+            source: Some("Example Times".into()),
+            url: Some("https://example.com/pact".into()),
+            authors: vec!["Grace Hopper".into()],
+            format: Format::Ndjson,
+            fingerprint: "0123abcd".into(),
+            extraction: Extraction::Doubtful,
+        };
+        let doc = schema.document(article.clone(), 7, 99);
+        let values = doc.values();
+        let of = |f: Field| values.iter().filter(|(g, _)| *g == f).count();
+        // Indexed only: the pre-analyzed text, the date prefixes, the numbers.
+        assert_eq!((of(schema.title), of(schema.body)), (1, 1));
+        assert_eq!(of(schema.mentions), 4);
+        assert_eq!(
+            (of(schema.near), of(schema.print64), of(schema.size)),
+            (1, 1, 1)
+        );
+        let stored = tantivy::Document::into_tantivy_document(doc);
+        assert_eq!(schema.to_article(&stored), article);
+    }
 
     #[test]
     fn date_helpers() {
