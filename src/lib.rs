@@ -34,6 +34,7 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod server;
+mod swar;
 pub mod walk;
 
 pub use article::{Article, Draft, Extraction, Format};

@@ -5,6 +5,8 @@
 //! words in capitals. It decides where words start and end and what case
 //! they are in; it does not look words up in any list.
 
+use crate::swar::{HIGHS, ONES, between};
+
 /// What a token is, as far as name finding cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -193,19 +195,6 @@ static CLASS: [u8; 256] = {
 #[inline]
 fn class(b: u8) -> u8 {
     CLASS[usize::from(b)]
-}
-
-/// Eight copies of a byte value, and masks of each byte's high and low bits.
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-
-/// Per byte of `x`, 0x80 where the byte `b` has `m < b < n` (and is ASCII),
-/// else 0. Exact for every byte: `m` and `n` at most 127 and 128, no sum
-/// or difference crosses into the next byte.
-fn between(x: u64, m: u8, n: u8) -> u64 {
-    let y = x & LOWS;
-    (ONES * (127 + u64::from(n)) - y) & !x & (y + ONES * (127 - u64::from(m))) & HIGHS
 }
 
 /// How many of the eight bytes of `x` (in text order, little-endian) are
