@@ -140,7 +140,7 @@ fn main() {
             // A copy to move in, made off the clock.
             let owned = a.clone();
             sink += clock.time("document (incl. near print, pre-analysis)", || {
-                schema.document(owned, 0, 0).values().len()
+                schema.document(owned, 0, 0).values().count()
             });
             sink += clock.time("  of which near print", || {
                 newsidx::search::near::near_print(&a.body) as usize & 1

@@ -195,31 +195,88 @@ impl NewsSchema {
     /// the source file. The work that needs the text (the analyzer, the
     /// near print, the hashes) is done here, on the calling worker; tantivy's
     /// indexing thread then only reads the fields ([`ArticleDoc::values`]).
-    pub fn document(&self, article: Article, modified: i64, size: u64) -> ArticleDoc {
-        // The pre-analyzed title, then the body, in one string (see
-        // `crate::analyzer::replay`); about as long as the text itself.
-        let mut terms = String::with_capacity(article.title.len() + article.body.len() + 16);
-        let title_terms = PRE_ANALYZER.with_borrow_mut(|tokenizer| {
-            crate::analyzer::pre_analyze(tokenizer, &article.title, &mut terms);
+    pub fn document(&self, a: Article, modified: i64, size: u64) -> ArticleDoc {
+        use Stored::{I64, U64};
+        PRE_ANALYZER.with_borrow_mut(|(tokenizer, terms)| {
+            // The pre-analyzed title and body first, into the worker's
+            // buffer, so the document's text can be sized exactly.
+            terms.clear();
+            crate::analyzer::pre_analyze(tokenizer, &a.title, terms);
             let title_terms = terms.len();
-            crate::analyzer::pre_analyze(tokenizer, &article.body, &mut terms);
-            title_terms
-        });
-        ArticleDoc {
-            schema: self.clone(),
-            key_hash: key_hash(&article.key),
-            published: article.published.as_deref().and_then(date_to_day),
+            crate::analyzer::pre_analyze(tokenizer, &a.body, terms);
+            let strings = [&a.key, &a.path, &a.title, &a.body, &a.fingerprint];
+            let lists = [&a.people, &a.dates, &a.authors];
+            let len = terms.len()
+                + strings.iter().map(|t| t.len()).sum::<usize>()
+                + lists
+                    .iter()
+                    .flat_map(|l| l.iter())
+                    .map(String::len)
+                    .sum::<usize>()
+                + a.source.as_ref().map_or(0, String::len)
+                + a.url.as_ref().map_or(0, String::len);
+            let mut d = ArticleDoc {
+                text: String::with_capacity(len),
+                values: Vec::with_capacity(24 + 2 * a.people.len() + 4 * a.dates.len()),
+            };
+            d.text(self.key, &a.key);
+            d.values.push((self.key_hash, U64(key_hash(&a.key))));
+            d.text(self.path, &a.path);
+            d.values.push((self.modified, I64(modified)));
+            d.values.push((self.size, U64(size)));
+            d.text(self.title_text, &a.title);
+            d.text(self.body_text, &a.body);
+            let (title, body) = terms.split_at(title_terms);
+            d.text(self.title, title);
+            d.text(self.body, body);
+            for p in &a.people {
+                let at = d.text(self.people, p);
+                d.values.push((self.people_exact, at));
+            }
+            if let Some(source) = &a.source {
+                let at = d.text(self.source, source);
+                d.values.push((self.source_exact, at));
+            }
+            if let Some(day) = a.published.as_deref().and_then(date_to_day) {
+                d.values.push((self.published, I64(day)));
+            }
+            for date in &a.dates {
+                let Stored::Text(start, _) = d.text(self.dates, date) else {
+                    continue;
+                };
+                // The prefixes are the date's own first bytes.
+                for prefix in date_prefixes(date) {
+                    let end = start + prefix.len();
+                    d.values.push((self.mentions, Stored::Text(start, end)));
+                }
+            }
+            if let Some(u) = &a.url {
+                d.text(self.url, u);
+            }
+            for au in &a.authors {
+                d.text(self.authors, au);
+            }
+            d.values
+                .push((self.format, Stored::Static(a.format.as_str())));
+            d.text(self.fingerprint, &a.fingerprint);
             // Computed here from the body itself, so every ingest path fills it.
-            near: crate::search::near::near_print(&article.body),
-            print64: Some(&article.fingerprint)
-                .filter(|f| !f.is_empty())
-                .map(|f| crate::search::near::print64(f)),
-            modified,
-            size,
-            terms,
-            title_terms,
-            article,
-        }
+            let near = crate::search::near::near_print(&a.body);
+            d.values.push((self.near, U64(near)));
+            if !a.fingerprint.is_empty() {
+                let print = crate::search::near::print64(&a.fingerprint);
+                d.values.push((self.print64, U64(print)));
+            }
+            let extraction = match a.extraction {
+                Extraction::Ok => "ok",
+                Extraction::Doubtful => "doubtful",
+            };
+            d.values.push((self.extraction, Stored::Static(extraction)));
+            // A rare huge body must not keep its buffer alive per thread.
+            if terms.capacity() > 1 << 20 {
+                *terms = String::new();
+            }
+            d
+        })
     }
 
     /// Turn a stored document back into an article.
@@ -262,29 +319,79 @@ impl NewsSchema {
 }
 
 thread_local! {
-    /// Each worker's analyzer, its stem cache warm across documents.
-    static PRE_ANALYZER: RefCell<NewsTokenizer> = RefCell::new(NewsTokenizer::default());
+    /// Each worker's analyzer (its stem cache warm across documents) and
+    /// buffer for the pre-analyzed form.
+    static PRE_ANALYZER: RefCell<(NewsTokenizer, String)> =
+        RefCell::new((NewsTokenizer::default(), String::new()));
 }
 
-/// An article as an index document: the article itself (moved in, not
-/// copied), its title and body pre-analyzed, and the numbers computed from
-/// it. tantivy reads its fields straight from it through
-/// [`tantivy::Document`]: a `TantivyDocument` took a copy of every text
-/// into its own buffer on the worker, and the indexing thread decoded the
-/// copies again (together about 2% of ingest's CPU).
+/// An article as an index document: every text of it, and the
+/// pre-analyzed title and body, end to end in one string, and each field's
+/// value in the order the document store keeps them. tantivy reads the
+/// fields straight from it through [`tantivy::Document`]: a
+/// `TantivyDocument` encoded every value into its own buffer on the
+/// worker, and the indexing thread decoded them again (together about 2%
+/// of ingest's CPU).
+///
+/// Why one string, not the article's own strings moved in: the document
+/// is freed on tantivy's indexing thread, and a dozen small blocks per
+/// article freed on another thread than the one that allocated them
+/// raised the 1 GB ingest's peak from 308 to 340-349 MB (eight replicas:
+/// 211-216 MB with one buffer per document, 251-254 MB with the
+/// article's strings). The copy is one `memcpy` of a few kilobytes.
 pub struct ArticleDoc {
-    schema: NewsSchema,
-    article: Article,
-    /// The pre-analyzed title and then body (see `crate::analyzer::replay`).
-    terms: String,
-    /// Where the body's terms start in `terms`.
-    title_terms: usize,
-    key_hash: u64,
-    published: Option<i64>,
-    near: u64,
-    print64: Option<u64>,
-    modified: i64,
-    size: u64,
+    text: String,
+    values: Vec<(Field, Stored)>,
+}
+
+/// A value of an [`ArticleDoc`]: a range of its text, a fixed name, or a
+/// number.
+#[derive(Debug, Clone, Copy)]
+enum Stored {
+    Text(usize, usize),
+    Static(&'static str),
+    U64(u64),
+    I64(i64),
+}
+
+impl ArticleDoc {
+    /// Append `value` to the text as a value of `field`, and return it.
+    fn text(&mut self, field: Field, value: &str) -> Stored {
+        let start = self.text.len();
+        self.text.push_str(value);
+        let stored = Stored::Text(start, self.text.len());
+        self.values.push((field, stored));
+        stored
+    }
+
+    /// Every field's values, in the order the document store keeps them.
+    pub fn values(&self) -> Values<'_> {
+        Values { doc: self, next: 0 }
+    }
+}
+
+/// The values of an [`ArticleDoc`], borrowed from it.
+pub struct Values<'a> {
+    doc: &'a ArticleDoc,
+    next: usize,
+}
+
+impl<'a> Iterator for Values<'a> {
+    type Item = (Field, FieldValue<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let &(field, stored) = self.doc.values.get(self.next)?;
+        self.next += 1;
+        let value = match stored {
+            Stored::Text(start, end) => {
+                FieldValue::Str(self.doc.text.get(start..end).unwrap_or_default())
+            }
+            Stored::Static(s) => FieldValue::Str(s),
+            Stored::U64(n) => FieldValue::U64(n),
+            Stored::I64(n) => FieldValue::I64(n),
+        };
+        Some((field, value))
+    }
 }
 
 /// One value of an [`ArticleDoc`]'s field, borrowed from it.
@@ -311,70 +418,12 @@ impl<'a> Value<'a> for FieldValue<'a> {
     }
 }
 
-impl ArticleDoc {
-    /// Every field's values, in the order the document store keeps them.
-    /// tantivy asks three times per document (postings, fast fields, the
-    /// store); a list of borrowed values costs far less than the text.
-    pub fn values(&self) -> Vec<(Field, FieldValue<'_>)> {
-        use FieldValue::{I64, Str, U64};
-        let (s, a) = (&self.schema, &self.article);
-        let (title_terms, body_terms) = self.terms.split_at(self.title_terms);
-        let mut v = Vec::with_capacity(24 + 2 * a.people.len() + 4 * a.dates.len());
-        v.extend([
-            (s.key, Str(&a.key)),
-            (s.key_hash, U64(self.key_hash)),
-            (s.path, Str(&a.path)),
-            (s.modified, I64(self.modified)),
-            (s.size, U64(self.size)),
-            (s.title_text, Str(&a.title)),
-            (s.body_text, Str(&a.body)),
-            (s.title, Str(title_terms)),
-            (s.body, Str(body_terms)),
-        ]);
-        for p in &a.people {
-            v.extend([(s.people, Str(p)), (s.people_exact, Str(p))]);
-        }
-        if let Some(source) = &a.source {
-            v.extend([(s.source, Str(source)), (s.source_exact, Str(source))]);
-        }
-        if let Some(day) = self.published {
-            v.push((s.published, I64(day)));
-        }
-        for date in &a.dates {
-            v.push((s.dates, Str(date)));
-            v.extend(
-                date_prefixes(date)
-                    .into_iter()
-                    .map(|p| (s.mentions, Str(p))),
-            );
-        }
-        if let Some(u) = &a.url {
-            v.push((s.url, Str(u)));
-        }
-        v.extend(a.authors.iter().map(|au| (s.authors, Str(au))));
-        v.extend([
-            (s.format, Str(a.format.as_str())),
-            (s.fingerprint, Str(&a.fingerprint)),
-            (s.near, U64(self.near)),
-        ]);
-        if let Some(print) = self.print64 {
-            v.push((s.print64, U64(print)));
-        }
-        let extraction = match a.extraction {
-            Extraction::Ok => "ok",
-            Extraction::Doubtful => "doubtful",
-        };
-        v.push((s.extraction, Str(extraction)));
-        v
-    }
-}
-
 impl tantivy::Document for ArticleDoc {
     type Value<'a> = FieldValue<'a>;
-    type FieldsValuesIter<'a> = std::vec::IntoIter<(Field, FieldValue<'a>)>;
+    type FieldsValuesIter<'a> = Values<'a>;
 
     fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
-        self.values().into_iter()
+        self.values()
     }
 }
 
@@ -441,7 +490,7 @@ mod tests {
             extraction: Extraction::Doubtful,
         };
         let doc = schema.document(article.clone(), 7, 99);
-        let values = doc.values();
+        let values: Vec<_> = doc.values().collect();
         let of = |f: Field| values.iter().filter(|(g, _)| *g == f).count();
         // Indexed only: the pre-analyzed text, the date prefixes, the numbers.
         assert_eq!((of(schema.title), of(schema.body)), (1, 1));
