@@ -596,8 +596,8 @@ fn lower_priority(step: i32) {
 
 /// A file's outcome as the writer needs it, whole or (a streamed file) in
 /// parts: documents built on a worker thread (with the duplicate key of
-/// each), so feeding the writer is only moves. Each document owns its
-/// article, moved in, not copied.
+/// each), so feeding the writer is only moves. A document holds its
+/// article's text in one string (see `schema::ArticleDoc`).
 struct Ready<'a> {
     file: &'a SourceFile,
     problems: Vec<String>,
