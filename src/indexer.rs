@@ -51,7 +51,7 @@ pub struct Prepared(ArticleDoc);
 
 impl Prepared {
     /// Convert `article` from a file with the given modification time and size.
-    pub fn new(schema: &NewsSchema, article: Article, modified: i64, size: u64) -> Prepared {
+    pub fn new(schema: &NewsSchema, article: &Article, modified: i64, size: u64) -> Prepared {
         Prepared(schema.document(article, modified, size))
     }
 }

@@ -596,8 +596,8 @@ fn lower_priority(step: i32) {
 
 /// A file's outcome as the writer needs it, whole or (a streamed file) in
 /// parts: documents built on a worker thread (with the duplicate key of
-/// each), so feeding the writer is only moves. A document holds its
-/// article's text in one string (see `schema::ArticleDoc`).
+/// each), so feeding the writer is only moves, and the articles' own
+/// strings are freed before the part waits.
 struct Ready<'a> {
     file: &'a SourceFile,
     problems: Vec<String>,
@@ -617,7 +617,7 @@ impl<'a> Ready<'a> {
         Ready {
             file,
             problems: r.problems,
-            docs: documents(file, r.articles, schema),
+            docs: documents(file, &r.articles, schema),
             bytes: file.size,
             weight,
             streamed: false,
@@ -626,13 +626,9 @@ impl<'a> Ready<'a> {
     }
 }
 
-fn documents(
-    file: &SourceFile,
-    articles: Vec<Article>,
-    schema: &NewsSchema,
-) -> Vec<(u64, Prepared)> {
+fn documents(file: &SourceFile, articles: &[Article], schema: &NewsSchema) -> Vec<(u64, Prepared)> {
     articles
-        .into_iter()
+        .iter()
         .map(|a| {
             (
                 crate::search::near::print64(&a.fingerprint),
@@ -715,7 +711,8 @@ fn stream_file<'a>(
                 .collect()
         });
         let FileResult { articles, problems } = done.into_iter().collect();
-        let docs = documents(file, articles, schema);
+        let docs = documents(file, &articles, schema);
+        drop(articles);
         let read = if end {
             file.size
         } else {

@@ -195,28 +195,14 @@ impl NewsSchema {
     /// the source file. The work that needs the text (the analyzer, the
     /// near print, the hashes) is done here, on the calling worker; tantivy's
     /// indexing thread then only reads the fields ([`ArticleDoc::values`]).
-    pub fn document(&self, a: Article, modified: i64, size: u64) -> ArticleDoc {
-        use Stored::{I64, U64};
-        PRE_ANALYZER.with_borrow_mut(|(tokenizer, terms)| {
-            // The pre-analyzed title and body first, into the worker's
-            // buffer, so the document's text can be sized exactly.
-            terms.clear();
-            crate::analyzer::pre_analyze(tokenizer, &a.title, terms);
-            let title_terms = terms.len();
-            crate::analyzer::pre_analyze(tokenizer, &a.body, terms);
-            let strings = [&a.key, &a.path, &a.title, &a.body, &a.fingerprint];
-            let lists = [&a.people, &a.dates, &a.authors];
-            let len = terms.len()
-                + strings.iter().map(|t| t.len()).sum::<usize>()
-                + lists
-                    .iter()
-                    .flat_map(|l| l.iter())
-                    .map(String::len)
-                    .sum::<usize>()
-                + a.source.as_ref().map_or(0, String::len)
-                + a.url.as_ref().map_or(0, String::len);
+    pub fn document(&self, a: &Article, modified: i64, size: u64) -> ArticleDoc {
+        use Stored::{I64, Static, U64};
+        PRE_ANALYZER.with_borrow_mut(|(tokenizer, buf)| {
+            // Written into the worker's buffer, then copied out at its
+            // exact size.
+            buf.clear();
             let mut d = ArticleDoc {
-                text: String::with_capacity(len),
+                text: std::mem::take(buf),
                 values: Vec::with_capacity(24 + 2 * a.people.len() + 4 * a.dates.len()),
             };
             d.text(self.key, &a.key);
@@ -226,24 +212,21 @@ impl NewsSchema {
             d.values.push((self.size, U64(size)));
             d.text(self.title_text, &a.title);
             d.text(self.body_text, &a.body);
-            let (title, body) = terms.split_at(title_terms);
-            d.text(self.title, title);
-            d.text(self.body, body);
+            d.analyzed(self.title, tokenizer, &a.title);
+            d.analyzed(self.body, tokenizer, &a.body);
             for p in &a.people {
-                let at = d.text(self.people, p);
-                d.values.push((self.people_exact, at));
+                let (start, end) = d.text(self.people, p);
+                d.values.push((self.people_exact, Stored::Text(start, end)));
             }
             if let Some(source) = &a.source {
-                let at = d.text(self.source, source);
-                d.values.push((self.source_exact, at));
+                let (start, end) = d.text(self.source, source);
+                d.values.push((self.source_exact, Stored::Text(start, end)));
             }
             if let Some(day) = a.published.as_deref().and_then(date_to_day) {
                 d.values.push((self.published, I64(day)));
             }
             for date in &a.dates {
-                let Stored::Text(start, _) = d.text(self.dates, date) else {
-                    continue;
-                };
+                let (start, _) = d.text(self.dates, date);
                 // The prefixes are the date's own first bytes.
                 for prefix in date_prefixes(date) {
                     let end = start + prefix.len();
@@ -256,8 +239,7 @@ impl NewsSchema {
             for au in &a.authors {
                 d.text(self.authors, au);
             }
-            d.values
-                .push((self.format, Stored::Static(a.format.as_str())));
+            d.values.push((self.format, Static(a.format.as_str())));
             d.text(self.fingerprint, &a.fingerprint);
             // Computed here from the body itself, so every ingest path fills it.
             let near = crate::search::near::near_print(&a.body);
@@ -270,10 +252,12 @@ impl NewsSchema {
                 Extraction::Ok => "ok",
                 Extraction::Doubtful => "doubtful",
             };
-            d.values.push((self.extraction, Stored::Static(extraction)));
+            d.values.push((self.extraction, Static(extraction)));
+            let exact = d.text.as_str().to_owned();
+            *buf = std::mem::replace(&mut d.text, exact);
             // A rare huge body must not keep its buffer alive per thread.
-            if terms.capacity() > 1 << 20 {
-                *terms = String::new();
+            if buf.capacity() > 1 << 20 {
+                *buf = String::new();
             }
             d
         })
@@ -355,13 +339,22 @@ enum Stored {
 }
 
 impl ArticleDoc {
-    /// Append `value` to the text as a value of `field`, and return it.
-    fn text(&mut self, field: Field, value: &str) -> Stored {
+    /// Append `value` to the text as a value of `field`; its range.
+    fn text(&mut self, field: Field, value: &str) -> (usize, usize) {
         let start = self.text.len();
         self.text.push_str(value);
-        let stored = Stored::Text(start, self.text.len());
-        self.values.push((field, stored));
-        stored
+        self.values
+            .push((field, Stored::Text(start, self.text.len())));
+        (start, self.text.len())
+    }
+
+    /// Append `value`'s tokens in the pre-analyzed form (see
+    /// `crate::analyzer::replay`) as a value of `field`.
+    fn analyzed(&mut self, field: Field, tokenizer: &mut NewsTokenizer, value: &str) {
+        let start = self.text.len();
+        crate::analyzer::pre_analyze(tokenizer, value, &mut self.text);
+        self.values
+            .push((field, Stored::Text(start, self.text.len())));
     }
 
     /// Every field's values, in the order the document store keeps them.
@@ -489,7 +482,7 @@ mod tests {
             fingerprint: "0123abcd".into(),
             extraction: Extraction::Doubtful,
         };
-        let doc = schema.document(article.clone(), 7, 99);
+        let doc = schema.document(&article, 7, 99);
         let values: Vec<_> = doc.values().collect();
         let of = |f: Field| values.iter().filter(|(g, _)| *g == f).count();
         // Indexed only: the pre-analyzed text, the date prefixes, the numbers.
