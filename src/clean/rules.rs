@@ -158,23 +158,25 @@ fn word_count(text: &str) -> usize {
     let mut words = 0;
     // The spaces of the last eight bytes; before the text counts as one.
     let mut last = HIGHS;
-    let mut chunks = text.as_bytes().chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(chunk);
+    let mut count = |eight: [u8; 8]| {
         let here = spaces(u64::from_le_bytes(eight));
         // Whether the byte before each one is a space: one byte up, the
         // first taking the last of the previous eight.
         let before = (here << 8) | (last >> 56);
         words += (before & !here & HIGHS).count_ones() as usize;
         last = here;
+    };
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        count(eight);
     }
-    let mut after_space = last >> 63 == 1;
-    for &b in chunks.remainder() {
-        let space = matches!(b, b' ' | b'\t'..=b'\r');
-        words += usize::from(after_space && !space);
-        after_space = space;
-    }
+    // The last few bytes, padded with spaces, which start no word.
+    let rest = chunks.remainder();
+    let mut eight = [b' '; 8];
+    eight[..rest.len()].copy_from_slice(rest);
+    count(eight);
     words
 }
 
