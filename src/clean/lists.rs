@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, TextRegex, has_contact, reads_as_reporting, regex};
+use super::rules::{Block, GatedRegex, TextRegex, has_contact, reads_as_reporting, regex};
 
 /// "Read more", "Related stories", "More on this story", "Most read", "See
 /// also", "You may also like": whole-block headings of link lists.
@@ -45,21 +45,28 @@ pub(crate) fn link_list_heading(b: &Block<'_>) -> bool {
 /// A headline line under a link-list heading: a bulleted or numbered line, a
 /// URL, or a short line without a closing full stop (headlines have none).
 pub(crate) fn link_list_item(b: &Block<'_>) -> bool {
-    static BULLET: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:[-*•·▪►>»]|\d{1,2}[.)])\s"));
     if b.words > 20 {
         return false;
     }
-    if BULLET.is_match(b.text) || has_contact(b.text) {
+    if bullet_line(b.text) || has_contact(b.text) {
         return true;
     }
     let end = b.text.trim_end_matches(['"', '”', '’', '\'', ')']);
     b.words <= 16 && !end.ends_with(['.', '!', ':', ';']) && !reads_as_reporting(b.text)
 }
 
+/// A line that starts as a list item: a bullet or a number ("1." or "2)")
+/// and a space.
+pub(crate) fn bullet_line(text: &str) -> bool {
+    static BULLET: LazyLock<GatedRegex> =
+        LazyLock::new(|| GatedRegex::new(r"^(?:[-*•·▪►>»]|\d{1,2}[.)])\s"));
+    BULLET.is_match(text)
+}
+
 /// "Read more: Putin warns the West" on one line: an inline link label.
 pub(crate) fn inline_link(b: &Block<'_>) -> bool {
-    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static LABEL: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?i)^(?:read\s+(?:more|next|also)|related(?:\s+(?:stories|articles|content))?|see\s+also|also\s+read|more\s+on\s+this\s+story|watch|listen)\s*(?::|»|›|>|\||–|—|\s-)\s*\S",
         )
     });
@@ -68,8 +75,8 @@ pub(crate) fn inline_link(b: &Block<'_>) -> bool {
 
 /// "Before you go..." and its kin: headings that announce a reader appeal.
 pub(crate) fn appeal_heading(b: &Block<'_>) -> bool {
-    static WHOLE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static WHOLE: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?i)^(?:before\s+you\s+(?:go|leave|continue)|a\s+message\s+from\s+(?:the|our)\s+editor|a\s+note\s+to\s+(?:our\s+)?readers)\s*[.…:!,-]*$",
         )
     });

@@ -12,13 +12,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, Cue, RuleRegex, TextRegex, regex};
+use super::rules::{Block, Cue, GatedRegex, RuleRegex, TextRegex, regex};
 
 /// Advertisement markers left where an ad slot was: "Advertisement",
 /// "ADVERTISEMENT", "Sponsored", "Story continues below advertisement".
 pub(crate) fn advertisement_marker(b: &Block<'_>) -> bool {
-    static WHOLE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static WHOLE: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?ix)^(?:
               advertisements?|advertising|advert|ads?
             | sponsored(?:\s+(?:content|post|links?|stories))?
@@ -38,8 +38,8 @@ pub(crate) fn advertisement_marker(b: &Block<'_>) -> bool {
 /// Standalone image credits: "Photo: Getty Images", "Image copyright
 /// Reuters", "(Image: AFP)", or a bare agency name left under a picture.
 pub(crate) fn image_credit(b: &Block<'_>) -> bool {
-    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static LABELLED: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?ix)^\(?\s*(?:
               (?:photo(?:graph)?|picture|pic|image|images|credit|photo\s+credit|image\s+credit|main\s+image|top\s+image|illustration)s?\s*(?::|©|\bby\b|\bcopyright\b|\bcredit\b)
             | (?:image|picture|photo)\s+(?:copyright|source|credit)
@@ -61,8 +61,8 @@ pub(crate) fn image_credit(b: &Block<'_>) -> bool {
 /// Comment counters and comment-widget labels: "12 comments", "View
 /// comments", "Comments (4)", "Join the conversation".
 pub(crate) fn comment_count(b: &Block<'_>) -> bool {
-    static WHOLE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static WHOLE: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?ix)^(?:
               \d[\d,]*\s+comments?
             | comments?\s*\(\s*\d[\d,]*\s*\)

@@ -30,9 +30,7 @@ pub(crate) mod rules;
 pub use rules::Rule;
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-use regex::Regex;
 use rules::{Block, Expect};
 
 /// The outcome of cleaning one body.
@@ -132,12 +130,9 @@ pub fn normalize_text(text: &str) -> String {
 /// heading, a list item or a pending link list ends a block mid-paragraph
 /// (a wrapped appeal after "Before you go..." stays one block).
 fn segment_ends(line: &str, next: &str, expect: Expect) -> bool {
-    static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:[-*•·▪►>»]|\d{1,2}[.)])\s").expect("static regex is valid")
-    });
     matches!(expect, Expect::LinkItems { .. })
         || ends_sentence(line)
-        || BULLET.is_match(next)
+        || lists::bullet_line(next)
         || rules::is_heading(&Block::new(line, false))
 }
 

@@ -16,7 +16,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{Block, Cue, Cues, RuleRegex, has_contact, reads_as_reporting, regex};
+use super::rules::{
+    Block, Cue, Cues, GatedRegex, RuleRegex, has_contact, reads_as_reporting, regex,
+};
 
 /// The word scan in front of every cue regex here and of
 /// `markers::copyright_footer`'s (see [`Cues`]).
@@ -73,8 +75,8 @@ const NEWSLETTER_INBOX_RHYTHM: &str = r"(?ix)\bin\s+your\s+inbox\s+(?:every|each
 /// adjective, so the guard here is the narrow one: a quote or a verb of
 /// saying keeps the block.
 fn newsletter_pitch(b: &Block<'_>) -> bool {
-    static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static OPENING: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?ix)^(?:
               sign(?:ing)?[\s-]?up\s+(?:to|for)\s+\S
             | get\s+(?:our|the)\s+[^.!?:]{0,40}?\b(?:newsletters?|briefings?|bulletins?|digest)\b
@@ -157,8 +159,8 @@ const TIP_CUE: &str = r"(?ix)
 /// story line about police asking witnesses to come forward stays.
 pub(crate) fn news_tip_request(b: &Block<'_>) -> bool {
     static CUE: LazyLock<RuleRegex> = LazyLock::new(|| RuleRegex::new(TIP_CUE));
-    static IMPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
+    static IMPERATIVE: LazyLock<GatedRegex> = LazyLock::new(|| {
+        GatedRegex::new(
             r"(?i)^(?:send|email|e-mail|contact|got|have\s+you|do\s+you|tip|share\s+your|tell\s+us)\b",
         )
     });
