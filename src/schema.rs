@@ -214,27 +214,39 @@ impl NewsSchema {
             d.text(self.path, &a.path);
             d.values.push((self.modified, I64(modified)));
             d.values.push((self.size, U64(size)));
-            d.text(self.title_text, &a.title);
-            d.text(self.body_text, &a.body);
+            // In field order from here on: tantivy sorts each document's
+            // values by field before indexing them, and a sorted list is one
+            // pass for its sort.
             d.analyzed(self.title, tokenizer, &a.title);
             d.analyzed(self.body, tokenizer, &a.body);
+            d.text(self.title_text, &a.title);
+            d.text(self.body_text, &a.body);
+            // The exact names are the same bytes as the tokenized ones.
+            let names = d.values.len();
             for p in &a.people {
-                let (start, end) = d.text(self.people, p);
-                d.values.push((self.people_exact, Stored::Text(start, end)));
+                d.text(self.people, p);
             }
+            d.same_text(names, self.people_exact);
             if let Some(source) = &a.source {
-                let (start, end) = d.text(self.source, source);
-                d.values.push((self.source_exact, Stored::Text(start, end)));
+                let at = d.values.len();
+                d.text(self.source, source);
+                d.same_text(at, self.source_exact);
             }
             if let Some(day) = a.published.as_deref().and_then(date_to_day) {
                 d.values.push((self.published, I64(day)));
             }
+            let dates = d.values.len();
             for date in &a.dates {
-                let (start, _) = d.text(self.dates, date);
-                // The prefixes are the date's own first bytes.
-                for prefix in date_prefixes(date) {
-                    let end = start + prefix.len();
-                    d.values.push((self.mentions, Stored::Text(start, end)));
+                d.text(self.dates, date);
+            }
+            for i in dates..d.values.len() {
+                if let Some(&(_, Stored::Text(start, end))) = d.values.get(i) {
+                    // The prefixes are the date's own first bytes.
+                    let date = d.text.get(start..end).unwrap_or_default();
+                    for prefix in date_prefixes(date) {
+                        let end = start + prefix.len();
+                        d.values.push((self.mentions, Stored::Text(start, end)));
+                    }
                 }
             }
             if let Some(u) = &a.url {
@@ -245,6 +257,11 @@ impl NewsSchema {
             }
             d.values.push((self.format, Static(a.format.as_str())));
             d.text(self.fingerprint, &a.fingerprint);
+            let extraction = match a.extraction {
+                Extraction::Ok => "ok",
+                Extraction::Doubtful => "doubtful",
+            };
+            d.values.push((self.extraction, Static(extraction)));
             // Computed here from the body itself, so every ingest path fills it.
             let near = crate::search::near::near_print(&a.body);
             d.values.push((self.near, U64(near)));
@@ -252,11 +269,6 @@ impl NewsSchema {
                 let print = crate::search::near::print64(&a.fingerprint);
                 d.values.push((self.print64, U64(print)));
             }
-            let extraction = match a.extraction {
-                Extraction::Ok => "ok",
-                Extraction::Doubtful => "doubtful",
-            };
-            d.values.push((self.extraction, Static(extraction)));
             let exact = d.text.as_str().to_owned();
             *buf = std::mem::replace(&mut d.text, exact);
             // A rare huge body must not keep its buffer alive per thread.
@@ -350,6 +362,15 @@ impl ArticleDoc {
         self.values
             .push((field, Stored::Text(start, self.text.len())));
         (start, self.text.len())
+    }
+
+    /// Give `field` the text of each value from index `from` on, again.
+    fn same_text(&mut self, from: usize, field: Field) {
+        for i in from..self.values.len() {
+            if let Some(&(_, Stored::Text(start, end))) = self.values.get(i) {
+                self.values.push((field, Stored::Text(start, end)));
+            }
+        }
     }
 
     /// Append `value`'s tokens in the pre-analyzed form (see
@@ -496,6 +517,14 @@ mod tests {
             (of(schema.near), of(schema.print64), of(schema.size)),
             (1, 1, 1)
         );
+        // In field order, so tantivy's sort of them is one pass.
+        assert!(values.iter().map(|(f, _)| *f).is_sorted());
+        let exact: Vec<_> = values
+            .iter()
+            .filter(|(f, _)| *f == schema.people_exact)
+            .filter_map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(exact, ["Ada Lovelace", "Alan Turing"]);
         let stored = tantivy::Document::into_tantivy_document(doc);
         assert_eq!(schema.to_article(&stored), article);
     }
