@@ -355,13 +355,12 @@ enum Stored {
 }
 
 impl ArticleDoc {
-    /// Append `value` to the text as a value of `field`; its range.
-    fn text(&mut self, field: Field, value: &str) -> (usize, usize) {
+    /// Append `value` to the text as a value of `field`.
+    fn text(&mut self, field: Field, value: &str) {
         let start = self.text.len();
         self.text.push_str(value);
         self.values
             .push((field, Stored::Text(start, self.text.len())));
-        (start, self.text.len())
     }
 
     /// Give `field` the text of each value from index `from` on, again.

@@ -775,7 +775,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn first_bytes_are_those_of_anchored_literal_prefixes() {
+    fn first_bytes_are_those_an_anchored_match_can_start_with() {
         let set = |p: &str| {
             first_bytes(p).map(|s| {
                 (0..=255u8)
@@ -783,7 +783,7 @@ mod tests {
                     .collect::<Vec<u8>>()
             })
         };
-        // Case folding is in the prefixes: `(?i)s` is also `ſ` (0xC5 0xBF).
+        // Case folding is in the tree: `(?i)s` is also `ſ` (0xC5 0xBF).
         assert_eq!(set(r"(?i)^(?:read|see)\s"), Some(b"RSrs\xC5".to_vec()));
         let bullet = set(r"^(?:[-*]|\d{1,2}[.)])\s").expect("gated");
         assert!(b"*-0123456789".iter().all(|b| bullet.contains(b)));
