@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 // foldhash: the sets here are only built once, but the rare long words
 // (over 16 bytes) are looked up in a map with it.
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 
 /// Bits of [`Lexicon::flags`]: the lists a word is on.
 pub(super) const GIVEN: u8 = 1;
@@ -200,6 +200,7 @@ fn tag_of(h: u64) -> u16 {
 }
 
 /// Lines of a data file that are not blank and not `#` comments, lowercased.
+#[cfg(test)]
 fn entries(text: &'static str) -> impl Iterator<Item = String> {
     text.lines()
         .map(str::trim)
@@ -207,61 +208,86 @@ fn entries(text: &'static str) -> impl Iterator<Item = String> {
         .map(str::to_lowercase)
 }
 
-/// The shared lexicon; building it costs a few milliseconds once.
-pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
-    let mut given: HashSet<String> =
-        entries(include_str!("../../../data/people/given_names.txt")).collect();
-    given.extend(entries(include_str!(
-        "../../../data/people/extra_given_names.txt"
-    )));
-    let mut orgs = HashSet::default();
-    let mut soft_orgs = HashSet::default();
-    for e in entries(include_str!("../../../data/people/orgs.txt")) {
-        match e.strip_suffix('?') {
-            Some(soft) => soft_orgs.insert(soft.to_string()),
-            None => orgs.insert(e),
-        };
+/// Calls `f` with each line of a data file that is not blank and not a `#`
+/// comment, lowercased, as [`entries`] yields them, but without a `String`
+/// per entry: an ASCII line (nearly all of them) is lowercased in one
+/// reused buffer.
+fn for_each_entry(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.is_ascii() {
+            buf.clear();
+            buf.push_str(line);
+            buf.make_ascii_lowercase();
+            f(buf);
+        } else {
+            f(&line.to_lowercase());
+        }
     }
-    let surnames: HashSet<String> =
-        entries(include_str!("../../../data/people/surnames.txt")).collect();
-    let titles: HashSet<String> =
-        entries(include_str!("../../../data/people/titles.txt")).collect();
-    let stop: HashSet<String> =
-        entries(include_str!("../../../data/people/stopwords.txt")).collect();
-    let places: HashSet<String> =
-        entries(include_str!("../../../data/people/places.txt")).collect();
-    let lists = [
-        (&given, GIVEN),
-        (&surnames, SURNAME),
-        (&titles, TITLE),
-        (&stop, STOP),
-        (&places, PLACE),
-        (&orgs, ORG),
-        (&soft_orgs, SOFT_ORG),
-    ];
-    let words: usize = lists.iter().map(|(set, _)| set.len()).sum::<usize>() + places.len();
-    // At most half full: probes stay short, and a miss (most lowercase
-    // words) soon meets an empty slot.
-    let size = (2 * words).next_power_of_two().max(2);
+}
+
+/// The data files and the bit each gives its words. `orgs.txt` gives
+/// [`SOFT_ORG`] instead to a word written with a trailing `?`, and every
+/// place also gives its plural [`PLACE_PLURAL`].
+const LISTS: [(&str, u8); 7] = [
+    (include_str!("../../../data/people/given_names.txt"), GIVEN),
+    (
+        include_str!("../../../data/people/extra_given_names.txt"),
+        GIVEN,
+    ),
+    (include_str!("../../../data/people/surnames.txt"), SURNAME),
+    (include_str!("../../../data/people/titles.txt"), TITLE),
+    (include_str!("../../../data/people/stopwords.txt"), STOP),
+    (include_str!("../../../data/people/places.txt"), PLACE),
+    (include_str!("../../../data/people/orgs.txt"), ORG),
+];
+
+/// The shared lexicon, built once on first use (about 2 ms).
+///
+/// Each list's lines go straight into the table: the table ORs the bits of
+/// a word met twice, so nothing needs de-duplicating first. Collecting
+/// each list into a set of lowercased `String`s first made this the
+/// largest fixed cost of an ingest (about 15 ms of one worker's CPU while
+/// the other waited for it, a fifth of a two-file ingest's samples).
+pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    // Every line is at most one word (places twice, with the plural), so
+    // this bounds the words; at most half full, probes stay short and a
+    // miss (most lowercase words) soon meets an empty slot.
+    let lines: usize = LISTS.iter().map(|(text, _)| text.lines().count()).sum();
+    let places = LISTS
+        .iter()
+        .filter(|(_, bit)| *bit == PLACE)
+        .map(|(text, _)| text.lines().count())
+        .sum::<usize>();
+    let size = (2 * (lines + places)).next_power_of_two().max(2);
     let mut lex = Lexicon {
         slots: vec![Slot::default(); size],
         tags: vec![0; size],
         long: HashMap::new(),
         title_keys: vec![0; (1 << 16) / 64],
     };
-    for w in &titles {
-        let k = title_key(w.as_bytes());
-        if let Some(bits) = lex.title_keys.get_mut(k / 64) {
-            *bits |= 1 << (k % 64);
-        }
-    }
-    for (set, bit) in lists {
-        for w in set {
-            lex.add(w, bit);
-        }
-    }
-    for p in &places {
-        lex.add(&format!("{p}s"), PLACE_PLURAL);
+    let mut buf = String::new();
+    for (text, bit) in LISTS {
+        for_each_entry(text, &mut buf, |w| match bit {
+            ORG => match w.strip_suffix('?') {
+                Some(soft) => lex.add(soft, SOFT_ORG),
+                None => lex.add(w, ORG),
+            },
+            PLACE => {
+                lex.add(w, PLACE);
+                lex.add(&format!("{w}s"), PLACE_PLURAL);
+            }
+            TITLE => {
+                lex.add(w, TITLE);
+                let k = title_key(w.as_bytes());
+                if let Some(bits) = lex.title_keys.get_mut(k / 64) {
+                    *bits |= 1 << (k % 64);
+                }
+            }
+            _ => lex.add(w, bit),
+        });
     }
     lex
 });
