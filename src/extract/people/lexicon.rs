@@ -244,13 +244,13 @@ const LISTS: [(&str, u8); 7] = [
     (include_str!("../../../data/people/orgs.txt"), ORG),
 ];
 
-/// The shared lexicon, built once on first use (about 2 ms).
+/// The shared lexicon, built once on first use (about 5 ms).
 ///
 /// Each list's lines go straight into the table: the table ORs the bits of
 /// a word met twice, so nothing needs de-duplicating first. Collecting
-/// each list into a set of lowercased `String`s first made this the
-/// largest fixed cost of an ingest (about 15 ms of one worker's CPU while
-/// the other waited for it, a fifth of a two-file ingest's samples).
+/// each list into a set of lowercased `String`s first took about 9 ms (the
+/// median first `people()` call of a process) and was a fifth of a
+/// two-file ingest's perf samples.
 pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     // Every line is at most one word (places twice, with the plural), so
     // this bounds the words; at most half full, probes stay short and a
