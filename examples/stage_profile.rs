@@ -135,7 +135,7 @@ fn main() {
                 let published = a
                     .published
                     .as_deref()
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                    .and_then(newsidx::extract::dates::parse_published);
                 newsidx::extract::dates::mentioned(&a.body, published).len()
             });
             sink += clock.time("  of which source", || {

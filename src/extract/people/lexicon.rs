@@ -209,8 +209,8 @@ fn entries(text: &'static str) -> impl Iterator<Item = String> {
 }
 
 /// Calls `f` with each line of a data file that is not blank and not a `#`
-/// comment, lowercased, as [`entries`] yields them, but without a `String`
-/// per entry: an ASCII line (nearly all of them) is lowercased in one
+/// comment, lowercased (as the tests' `entries` yields them), but without a
+/// `String` per entry: an ASCII line (nearly all of them) is lowercased in one
 /// reused buffer.
 fn for_each_entry(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     for line in text.lines().map(str::trim) {
