@@ -27,6 +27,7 @@ use crate::error::Result;
 use crate::extract::{self, Origin};
 use crate::indexer::{DEFAULT_WRITER_BYTES, Indexer, Prepared};
 use crate::parse::{self, ndjson};
+use crate::readahead;
 use crate::schema::NewsSchema;
 use crate::walk::{self, Skipped, SourceFile};
 
@@ -426,6 +427,7 @@ pub fn ingest(
         todo.iter().partition(|f| is_streamed(f, opts));
     let pool = worker_pool()?;
     let handoff = Handoff::new(pool.current_num_threads(), opts.in_flight_bytes);
+    let cursor = readahead::Cursor::new(pool.current_num_threads());
     std::thread::scope(|scope| -> Result<()> {
         // The pipeline: the rayon pool reads, decodes, parses, cleans,
         // extracts and turns each file into index documents, and hands it
@@ -439,22 +441,31 @@ pub fn ingest(
         // Closed when this thread leaves the loop, on any path, so no
         // worker stays waiting for room that will never come.
         let _close = CloseOnDrop(&handoff.room);
-        let (whole, schema, pool, handoff) = (&whole, &schema, &pool, &handoff);
+        let (whole, schema, pool, handoff, cursor) = (&whole, &schema, &pool, &handoff, &cursor);
         let stream_tx = tx.clone();
+        // Files not in the page cache come in ahead of the workers (see
+        // `readahead`); it ends when the workers do, however they end.
+        scope.spawn(move || readahead::run(whole, cursor, opts.max_file_bytes));
         scope.spawn(move || {
+            let _finish = readahead::FinishOnDrop(cursor);
             // One file per rayon job: with rayon's default splitting a
             // worker folds a run of hundreds of files that the other cannot
             // steal from, and on the 1 GB bench corpus one core sat idle
             // for the last two seconds while the other finished its run.
-            let files = whole.par_iter().with_max_len(1);
+            let files = whole.par_iter().enumerate().with_max_len(1);
             // A refusal or send error means the feeding side stopped on an
             // error: stop reading files too.
             let done = pool.install(|| {
-                files.try_for_each_with(tx.clone(), |tx, file| {
+                files.try_for_each_with(tx.clone(), |tx, (at, file)| {
+                    if let Some(reader) = rayon::current_thread_index() {
+                        cursor.reading(reader, at);
+                    }
                     if !handoff.take(weight(file, opts), tx) {
                         return Err(());
                     }
-                    let r = Ready::new(file, read_file(file, opts), schema, weight(file, opts));
+                    let read = read_file(file, opts);
+                    cursor.read_done();
+                    let r = Ready::new(file, read, schema, weight(file, opts));
                     progress(Progress::Done(file.size));
                     handoff.hold(r, tx)
                 })
@@ -974,6 +985,46 @@ mod tests {
         assert_eq!(worker, (caller + WORKER_NICE).min(19));
         assert_eq!(nice(), caller);
         assert!(name.is_some_and(|n| n.starts_with("newsidx-work-")));
+    }
+
+    /// Files that are not in the page cache all get in, the read-ahead
+    /// running beside the workers (`readahead`). Where the temp folder is
+    /// on a disk (here, under `target/`), dropping the files from the
+    /// cache makes the workers' first reads go to it, which starts the
+    /// read-ahead; on a RAM disk this is a plain ingest.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn files_not_in_the_page_cache_all_get_in() {
+        let under = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+        let dir = tempfile::tempdir_in(&under)
+            .or_else(|_| tempfile::tempdir())
+            .expect("temp dir");
+        let corpus = dir.path().join("corpus");
+        let n = 700;
+        for k in 0..n {
+            let sub = corpus.join(format!("d{}", k % 3));
+            std::fs::create_dir_all(&sub).expect("mkdir");
+            let text = format!(
+                "Harbour talks, day {k}\n\nNegotiators met on day {k} of the harbour \
+                 talks and agreed on item {k} of the list, officials said."
+            );
+            std::fs::write(sub.join(format!("{k:04}.txt")), text).expect("write");
+        }
+        let files = walk::walk(std::slice::from_ref(&corpus)).files;
+        for f in &files {
+            let file = std::fs::File::open(&f.path).expect("open");
+            file.sync_all().expect("sync");
+            use std::os::fd::AsRawFd;
+            // SAFETY: an open descriptor; the call only drops cached pages.
+            unsafe {
+                libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED);
+            }
+        }
+        let index = dir.path().join("index");
+        let summary =
+            ingest(&index, &[corpus], &IngestOptions::default(), &|_| {}).expect("ingest");
+        assert_eq!(summary.new, n);
+        assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
     }
 
     /// Room is taken and given back in bytes; one file always fits when

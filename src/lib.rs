@@ -30,6 +30,7 @@ pub mod extract;
 pub mod indexer;
 pub mod ingest;
 pub mod parse;
+pub mod readahead;
 pub mod render;
 pub mod schema;
 pub mod search;
