@@ -1,7 +1,7 @@
 //! Read-ahead for ingest: asks the kernel to bring the next files the
 //! workers will read into the page cache while they are still busy with
-//! earlier ones. In: the files in the order they will be read, and a
-//! [`Cursor`] the readers take them from. Out: nothing but the page cache.
+//! earlier ones. In: the files to be read, and a [`Cursor`] on which the
+//! readers say which file each is reading. Out: nothing but the page cache.
 //! It never reads a file's bytes into the process, holds no file open
 //! between steps, never makes a reader wait, and reports no errors: a file
 //! it cannot open is one the reader will report.
