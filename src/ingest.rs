@@ -376,8 +376,19 @@ pub fn ingest(
         .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
         .collect();
     let mut indexer = Indexer::open(index_dir, opts.rebuild, opts.writer_bytes)?;
-    let manifest = indexer.manifest()?;
-    let walked = walk::walk(&roots);
+    // The walk (a stat per file) and the manifest (every indexed file's
+    // size and mtime, read from the index) were each about a third of a
+    // no-op re-ingest, one after the other: they run at once. The index is
+    // opened first, so a locked or outdated one is reported before any walk.
+    let (manifest, walked) = std::thread::scope(|scope| {
+        let walking = scope.spawn(|| walk::walk(&roots));
+        let manifest = indexer.manifest();
+        let walked = walking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (manifest, walked)
+    });
+    let manifest = manifest?;
     let mut summary = Summary {
         skipped: walked.skipped,
         ..Summary::default()
