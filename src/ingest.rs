@@ -5,7 +5,8 @@
 //! commits in batches. Decides what is new, changed, unchanged or vanished
 //! by comparing the walk with the index's manifest (size and mtime, so
 //! unchanged files are never read), and collects every skipped file with
-//! its reason.
+//! its reason. Once a read goes to the disk, files not in the page cache
+//! are asked for ahead of the workers ([`crate::readahead`]).
 //!
 //! It never prints: progress goes to the caller's callback, the outcome is a
 //! [`Summary`].
