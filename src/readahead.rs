@@ -256,40 +256,49 @@ mod tests {
             .collect()
     }
 
+    /// Runs the read-ahead over `files` on its own thread, waits `ms`, then
+    /// finishes the cursor and joins it (so the test fails by hanging if
+    /// `finish` does not end it). Returns whether it was still running
+    /// before `finish`.
+    fn running_until_finished(
+        files: &[SourceFile],
+        cursor: &Cursor,
+        max_bytes: u64,
+        ms: u64,
+    ) -> bool {
+        let refs: Vec<&SourceFile> = files.iter().collect();
+        std::thread::scope(|s| {
+            let ahead = s.spawn(|| run(&refs, cursor, max_bytes));
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            let running = !ahead.is_finished();
+            cursor.finish();
+            ahead.join().expect("read-ahead thread");
+            running
+        })
+    }
+
     #[test]
     fn ends_when_the_readers_finish_even_far_behind() {
         // More files than it may run ahead of readers that never move: it
         // parks, and `finish` must end it.
         let dir = tempfile::tempdir().expect("temp dir");
         let files = files_in(dir.path(), AHEAD_FILES * 3);
-        let refs: Vec<&SourceFile> = files.iter().collect();
         let cursor = Cursor::new(2);
         cursor.start();
         cursor.reading(0, 0);
         cursor.reading(1, AHEAD_FILES + 5);
-        std::thread::scope(|s| {
-            let ahead = s.spawn(|| run(&refs, &cursor, u64::MAX));
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            assert!(!ahead.is_finished() || !ENABLED, "it waits for the readers");
-            cursor.finish();
-            ahead.join().expect("read-ahead thread");
-        });
+        let running = running_until_finished(&files, &cursor, u64::MAX, 50);
+        assert!(running || !ENABLED, "it waits for the readers");
     }
 
     #[test]
     fn waits_for_a_cold_read_and_ends_with_the_readers_without_one() {
         let dir = tempfile::tempdir().expect("temp dir");
         let files = files_in(dir.path(), 3);
-        let refs: Vec<&SourceFile> = files.iter().collect();
         let cursor = Cursor::new(1);
-        std::thread::scope(|s| {
-            let ahead = s.spawn(|| run(&refs, &cursor, u64::MAX));
-            cursor.reading(0, 0);
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            assert!(!ahead.is_finished() || !ENABLED, "it waits for a cold read");
-            cursor.finish();
-            ahead.join().expect("read-ahead thread");
-        });
+        cursor.reading(0, 0);
+        let running = running_until_finished(&files, &cursor, u64::MAX, 20);
+        assert!(running || !ENABLED, "it waits for a cold read");
     }
 
     #[test]
@@ -298,17 +307,11 @@ mod tests {
         let mut files = files_in(dir.path(), 2);
         files.push(file(dir.path().join("gone.txt"), 10));
         files.push(file(dir.path().join("huge.txt"), u64::MAX));
-        let refs: Vec<&SourceFile> = files.iter().collect();
         let cursor = Cursor::new(1);
         cursor.start();
         cursor.reading(7, 1); // not one of its readers: ignored
         cursor.reading(0, 0);
-        std::thread::scope(|s| {
-            let ahead = s.spawn(|| run(&refs, &cursor, 1 << 20));
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            cursor.finish();
-            ahead.join().expect("read-ahead thread");
-        });
+        running_until_finished(&files, &cursor, 1 << 20, 20);
     }
 
     #[test]
