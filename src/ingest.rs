@@ -472,12 +472,13 @@ pub fn ingest(
                     if let Some(reader) = rayon::current_thread_index() {
                         cursor.reading(reader, at);
                     }
-                    if !handoff.take(weight(file, opts), tx) {
+                    let weight = weight(file, opts);
+                    if !handoff.take(weight, tx) {
                         return Err(());
                     }
                     let read = read_file(file, opts);
                     cursor.read_done();
-                    let r = Ready::new(file, read, schema, weight(file, opts));
+                    let r = Ready::new(file, read, schema, weight);
                     progress(Progress::Done(file.size));
                     handoff.hold(r, tx)
                 })
