@@ -47,6 +47,7 @@ pub struct Manifest {
 /// An article already turned into an index document, so the expensive
 /// conversion runs on ingest's worker threads and the thread feeding the
 /// writer only moves it in.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub struct Prepared(ArticleDoc);
 
 impl Prepared {
@@ -63,6 +64,8 @@ pub struct Indexer {
     writer: IndexWriter<ArticleDoc>,
     schema: NewsSchema,
     pending: usize,
+    /// The writer's indexing threads ([`writer_threads`]).
+    threads: usize,
 }
 
 /// Open an existing index for reading, or explain why not.
@@ -146,8 +149,9 @@ impl Indexer {
             index
         };
         NewsSchema::register(&index);
+        let threads = writer_threads(writer_bytes);
         let writer: IndexWriter<ArticleDoc> = index
-            .writer_with_num_threads(writer_threads(writer_bytes), writer_bytes)
+            .writer_with_num_threads(threads, writer_bytes)
             .map_err(|e| lock_error(dir, e))?;
         writer.set_merge_policy(Box::new(merge_policy()));
         Ok(Indexer {
@@ -156,7 +160,13 @@ impl Indexer {
             writer,
             schema,
             pending: 0,
+            threads,
         })
+    }
+
+    /// How many indexing threads the writer has.
+    pub fn indexing_threads(&self) -> usize {
+        self.threads
     }
 
     /// The schema in use.

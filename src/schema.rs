@@ -339,6 +339,7 @@ thread_local! {
 /// raised the 1 GB ingest's peak from 308 to 340-349 MB (eight replicas:
 /// 211-216 MB with one buffer per document, 251-254 MB with the
 /// article's strings). The copy is one `memcpy` of a few kilobytes.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub struct ArticleDoc {
     text: String,
     values: Vec<(Field, Stored)>,
@@ -347,6 +348,7 @@ pub struct ArticleDoc {
 /// A value of an [`ArticleDoc`]: a range of its text, a fixed name, or a
 /// number.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(test, derive(PartialEq))]
 enum Stored {
     Text(usize, usize),
     Static(&'static str),
