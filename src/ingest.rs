@@ -647,7 +647,7 @@ impl<'a> Ready<'a> {
         weight: u64,
         docs_on: DocsOn,
     ) -> Ready<'a> {
-        let content = match docs_on {
+        let content = match docs_on.for_file(r.articles.len()) {
             DocsOn::Workers => Content::Docs(documents(file, &r.articles, schema)),
             DocsOn::Feeder => Content::Articles(r.articles),
         };
@@ -667,28 +667,46 @@ impl<'a> Ready<'a> {
 /// analyzer's pass over title and body, the near print): on the worker that
 /// cleaned it, or on the thread that feeds the writer.
 ///
-/// Why the feeder, when the writer has one indexing thread (2 cores): the
-/// building then runs on one thread in a row of articles, with one warm
-/// stem cache instead of one per worker filling with the same words, and
-/// the workers' caches keep only cleaning and extraction. A BBC ingest
-/// took 4-6% less CPU (interleaved runs: -41 ms of 705 over 30 rounds,
-/// -32 ms of 849 over 40), the gap a streamed NDJSON dump of the same
-/// articles, whose documents are built on its streaming thread, had over
-/// the files. The feeder cannot become the pipeline's bound there: per
-/// article, building the document costs less than tantivy's indexing
-/// thread spends on it. With two or more indexing threads it would be
-/// the bound, so the workers build them.
+/// Why the feeder, for files of one article when the writer has one
+/// indexing thread (2 cores): a worker built each such file's document
+/// between cleaning and extracting others, with an analyzer gone cold, and
+/// each worker's stem cache filled with the same words. On the feeder the
+/// documents are built in a row on one thread with one warm cache. A BBC
+/// ingest took 4-6% less CPU (interleaved runs: -41 ms of 705 over 30
+/// rounds, -32 ms of 849 over 40), the gap a streamed NDJSON dump of the
+/// same articles, whose documents are built on its streaming thread, had
+/// over the files. A file of many articles (a Reuters SGML file holds a
+/// thousand) already has its documents built in a row on its worker, so
+/// it stays there, in parallel: 100 MB of the 1 GB bench corpus gained
+/// nothing from the feeder (+11 ms of CPU in 5.6 s over eight rounds).
+/// The feeder cannot become the pipeline's bound with one indexing
+/// thread: per article, building the document costs less than tantivy's
+/// indexing thread spends on it. With two or more it would be the bound,
+/// so the workers build every document there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DocsOn {
     Workers,
     Feeder,
 }
 
+/// The most articles a file may hold for its documents to be built on
+/// the feeder (see [`DocsOn`]).
+const FEEDER_ARTICLES: usize = 1;
+
 impl DocsOn {
     /// The place for a writer with `indexing_threads` threads.
     fn for_writer(indexing_threads: usize) -> DocsOn {
         if indexing_threads <= 1 {
             DocsOn::Feeder
+        } else {
+            DocsOn::Workers
+        }
+    }
+
+    /// The place for a file of `articles` articles.
+    fn for_file(self, articles: usize) -> DocsOn {
+        if articles <= FEEDER_ARTICLES {
+            self
         } else {
             DocsOn::Workers
         }
@@ -1193,6 +1211,9 @@ mod tests {
     fn documents_are_the_same_built_on_a_worker_or_on_the_feeder() {
         assert_eq!(DocsOn::for_writer(1), DocsOn::Feeder);
         assert_eq!(DocsOn::for_writer(2), DocsOn::Workers);
+        assert_eq!(DocsOn::Feeder.for_file(1), DocsOn::Feeder);
+        assert_eq!(DocsOn::Feeder.for_file(2), DocsOn::Workers);
+        assert_eq!(DocsOn::Workers.for_file(1), DocsOn::Workers);
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("story.md");
         std::fs::write(
@@ -1211,6 +1232,8 @@ mod tests {
         let opts = IngestOptions::default();
         let built = |on| {
             let r = Ready::new(&file, read_file(&file, &opts), &schema, 1, on);
+            let left_to_feeder = matches!(r.content, Content::Articles(_));
+            assert_eq!(left_to_feeder, on == DocsOn::Feeder);
             assert!(!r.content.is_empty());
             r.content.into_docs(&file, &schema)
         };
@@ -1220,6 +1243,21 @@ mod tests {
         let empty = FileResult::default();
         let r = Ready::new(&file, empty, &schema, 1, DocsOn::Feeder);
         assert!(r.content.is_empty());
+        // A file of several articles has them built on its worker.
+        let path = dir.path().join("two.ndjson");
+        std::fs::write(
+            &path,
+            "{\"title\": \"One\", \"body\": \"First story here.\"}\n\
+             {\"title\": \"Two\", \"body\": \"Second story here.\"}\n",
+        )
+        .expect("write");
+        let two = SourceFile {
+            size: std::fs::metadata(&path).expect("stat").len(),
+            path,
+            modified: 7,
+        };
+        let r = Ready::new(&two, read_file(&two, &opts), &schema, 1, DocsOn::Feeder);
+        assert!(matches!(&r.content, Content::Docs(d) if d.len() == 2));
     }
 
     /// A worker holds small files until they add up to [`BATCH_BYTES`],
