@@ -45,8 +45,9 @@ pub struct Manifest {
 }
 
 /// An article already turned into an index document, so the expensive
-/// conversion runs on ingest's worker threads and the thread feeding the
-/// writer only moves it in.
+/// conversion runs before tantivy's indexing thread (on ingest's workers,
+/// or on the thread feeding the writer: `ingest::DocsOn`), which only
+/// moves it in.
 #[cfg_attr(test, derive(Debug, PartialEq))]
 pub struct Prepared(ArticleDoc);
 

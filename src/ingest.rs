@@ -675,9 +675,9 @@ impl<'a> Ready<'a> {
 /// ingest took 4-6% less CPU (interleaved runs: -41 ms of 705 over 30
 /// rounds, -32 ms of 849 over 40): a third of what a streamed NDJSON dump
 /// of the same articles, whose documents are built on its streaming
-/// thread, saved over the files (14%). A file of many articles (a Reuters SGML file holds a
-/// thousand) already has its documents built in a row on its worker, so
-/// it stays there, in parallel: 100 MB of the 1 GB bench corpus gained
+/// thread, saved over the files (14%). A file of many articles (a Reuters
+/// SGML file holds a thousand) already has its documents built in a row
+/// on its worker, so it stays there, in parallel: 100 MB of the 1 GB bench corpus gained
 /// nothing from the feeder (+11 ms of CPU in 5.6 s over eight rounds).
 /// The feeder cannot become the pipeline's bound with one indexing
 /// thread: per article, building the document costs less than tantivy's
