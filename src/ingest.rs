@@ -680,8 +680,8 @@ impl<'a> Ready<'a> {
 /// on its worker, so it stays there, in parallel: 100 MB of the 1 GB
 /// bench corpus gained nothing from the feeder (+11 ms of CPU in 5.6 s
 /// over eight rounds). A one-article file's strings are then freed on
-/// the feeder, not on the worker that made them; peak RSS on 1 GB stayed
-/// at 298-316 MB (309-328 MB before).
+/// the feeder, not on the worker that made them; peak RSS on 1 GB was
+/// 298-316 MB in the runs after, 292-309 MB in the bench runs before.
 /// The feeder cannot become the pipeline's bound with one indexing
 /// thread: per article, building the document costs less than tantivy's
 /// indexing thread spends on it. With two or more it would be the bound,
