@@ -4,7 +4,7 @@
 //!
 //! Why the fields look the way they do is in `docs/ARCHITECTURE.md`; in short:
 //! `title`/`body` are stemmed, accent-folded text with positions (phrases) and
-//! hyphen-aware tokens, analyzed on ingest's workers and indexed from that
+//! hyphen-aware tokens, analyzed before tantivy's indexing thread and indexed from that
 //! pre-analyzed form, their text stored apart as `title_text`/`body_text`; `people`/`source` exist twice, tokenized for
 //! `person:putin` and raw+fast for exact filters and facets; `published` is a
 //! `YYYYMMDD` integer (ranges, sort, month histograms with one division);
@@ -59,7 +59,7 @@ pub const SCHEMA_VERSION: u32 = 8;
 pub const TEXT_ANALYZER: &str = "news";
 
 /// Name of the index-time tokenizer of `title` and `body`, which replays
-/// the tokens [`crate::analyzer::pre_analyze`] wrote on a worker.
+/// the tokens [`crate::analyzer::pre_analyze`] wrote before it.
 pub const REPLAY_ANALYZER: &str = "news_replay";
 
 /// Every field handle of the newsidx index.
@@ -197,12 +197,13 @@ impl NewsSchema {
 
     /// Turn an article into an index document. `modified`/`size` describe
     /// the source file. The work that needs the text (the analyzer, the
-    /// near print, the hashes) is done here, on the calling worker; tantivy's
+    /// near print, the hashes) is done here, on the calling thread (an ingest
+    /// worker or the feeder, see `ingest::DocsOn`); tantivy's
     /// indexing thread then only reads the fields ([`ArticleDoc::values`]).
     pub fn document(&self, a: &Article, modified: i64, size: u64) -> ArticleDoc {
         use Stored::{I64, Static, U64};
         PRE_ANALYZER.with_borrow_mut(|(tokenizer, buf)| {
-            // Written into the worker's buffer, then copied out at its
+            // Written into the thread's buffer, then copied out at its
             // exact size.
             buf.clear();
             let mut d = ArticleDoc {
@@ -319,7 +320,7 @@ impl NewsSchema {
 }
 
 thread_local! {
-    /// Each worker's analyzer (its stem cache warm across documents) and
+    /// Each building thread's analyzer (its stem cache warm across documents) and
     /// buffer for the pre-analyzed form.
     static PRE_ANALYZER: RefCell<(NewsTokenizer, String)> =
         RefCell::new((NewsTokenizer::default(), String::new()));

@@ -1,6 +1,7 @@
 //! Article text analyzed ahead of time, so tantivy's indexing thread does
 //! not have to. In: the [`NewsTokenizer`]'s tokens of a title or a body,
-//! written by [`pre_analyze`] on an ingest worker into one compact string.
+//! written by [`pre_analyze`] on an ingest worker (or the feeder) into one
+//! compact string.
 //! Out: the same tokens (term, position) streamed back by
 //! [`ReplayTokenizer`], the index-time tokenizer of `title` and `body`.
 //! It does not analyze anything itself and keeps no offsets: the index
