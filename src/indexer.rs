@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
 use tantivy::merge_policy::LogMergePolicy;
-use tantivy::{Index, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{Index, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
 
 use crate::article::Article;
+use crate::directory::SyncAtCommit;
 use crate::error::{Error, Result};
 use crate::schema::{ArticleDoc, NewsSchema, SCHEMA_VERSION};
 use crate::search::facets::{SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints};
@@ -139,11 +140,14 @@ impl Indexer {
             }
         }
         let schema = NewsSchema::new();
+        // Segment files are synced at each commit, not as each is written
+        // (see `crate::directory`).
+        let folder = SyncAtCommit::open(dir)?;
         let index = if dir.join("meta.json").exists() {
             check_version(dir)?;
-            Index::open_in_dir(dir)?
+            Index::open(folder)?
         } else {
-            let index = Index::create_in_dir(dir, schema.schema.clone())?;
+            let index = Index::create(folder, schema.schema.clone(), IndexSettings::default())?;
             let version = serde_json::json!({ "schema_version": SCHEMA_VERSION });
             let path = dir.join(VERSION_FILE);
             std::fs::write(&path, version.to_string()).map_err(io_err(&path))?;

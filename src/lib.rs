@@ -24,6 +24,7 @@ pub mod analyzer;
 pub mod article;
 pub mod clean;
 pub mod decode;
+pub mod directory;
 pub mod error;
 pub mod eval;
 pub mod extract;

@@ -1,6 +1,6 @@
 //! The index schema: every tantivy field handle, the analyzers, and the
 //! conversion between our [`Article`] and a tantivy document. This is the only
-//! module (with `indexer` and `search`) that knows tantivy's types.
+//! module (with `indexer`, `directory` and `search`) that knows tantivy's types.
 //!
 //! Why the fields look the way they do is in `docs/ARCHITECTURE.md`; in short:
 //! `title`/`body` are stemmed, accent-folded text with positions (phrases) and
