@@ -376,20 +376,24 @@ pub fn ingest(
         .iter()
         .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
         .collect();
+    // The walk (a stat per file) runs beside opening the index (creating
+    // one syncs its first files) and reading its manifest (every indexed
+    // file's size and mtime): one after the other, the walk and the
+    // manifest were each about a third of a no-op re-ingest. The walk has
+    // a thread of its own, not a scoped one, so a locked or outdated index
+    // is reported at once, whatever the walk still has to stat.
+    let walking = {
+        let roots = roots.clone();
+        std::thread::Builder::new()
+            .name("newsidx-walk".into())
+            .spawn(move || walk::walk(&roots))
+            .map_err(|e| crate::error::Error::Workers(e.to_string()))?
+    };
     let mut indexer = Indexer::open(index_dir, opts.rebuild, opts.writer_bytes)?;
-    // The walk (a stat per file) and the manifest (every indexed file's
-    // size and mtime, read from the index) were each about a third of a
-    // no-op re-ingest, one after the other: they run at once. The index is
-    // opened first, so a locked or outdated one is reported before any walk.
-    let (manifest, walked) = std::thread::scope(|scope| {
-        let walking = scope.spawn(|| walk::walk(&roots));
-        let manifest = indexer.manifest();
-        let walked = walking
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (manifest, walked)
-    });
-    let manifest = manifest?;
+    let manifest = indexer.manifest()?;
+    let walked = walking
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let mut summary = Summary {
         skipped: walked.skipped,
         ..Summary::default()
