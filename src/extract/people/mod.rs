@@ -31,6 +31,14 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, PLACE_PLURAL, SOFT_ORG, STOP, SURNAME, TITLE};
 use tokens::{Kind, Token, tokenize_into};
 
+/// Build the word lists now rather than at the first article (about 5
+/// ms, see `lexicon::LEXICON`). Ingest calls it on a spare thread while it
+/// opens the index and walks the folders: otherwise the first worker to
+/// reach people extraction builds the lists while the others wait for them.
+pub fn warm_up() {
+    std::sync::LazyLock::force(&LEXICON);
+}
+
 /// The people named in an article (title and body): canonical full names,
 /// each once, in order of first mention. "Mr Putin", "Putin" and "Vladimir
 /// Putin" in one article give the single entry "Vladimir Putin".
