@@ -54,16 +54,24 @@ impl SyncAtCommit {
         })
     }
 
-    /// Sync every finished file, each once. A file whose sync fails is
-    /// reported and not tried again: the commit that asked fails, and the
-    /// index keeps pointing at its previous commit.
+    /// Sync every finished file. When one fails, the commit that asked
+    /// fails (the index keeps its previous commit), and that file and the
+    /// ones not reached stay on the list: a later commit still syncs them
+    /// before it names them.
     fn sync_files(&self) -> io::Result<()> {
-        let files = match self.unsynced.lock() {
+        let mut files = match self.unsynced.lock() {
             Ok(mut files) => std::mem::take(&mut *files),
             Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
         };
-        for file in files {
-            file.sync_data()?;
+        while let Some(file) = files.pop() {
+            if let Err(e) = file.sync_data() {
+                files.push(file);
+                match self.unsynced.lock() {
+                    Ok(mut list) => list.append(&mut files),
+                    Err(poisoned) => poisoned.into_inner().append(&mut files),
+                }
+                return Err(e);
+            }
         }
         Ok(())
     }
