@@ -24,7 +24,7 @@ use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
@@ -59,22 +59,23 @@ impl SyncAtCommit {
     /// ones not reached stay on the list: a later commit still syncs them
     /// before it names them.
     fn sync_files(&self) -> io::Result<()> {
-        let mut files = match self.unsynced.lock() {
-            Ok(mut files) => std::mem::take(&mut *files),
-            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-        };
+        let mut files = std::mem::take(&mut *waiting(&self.unsynced));
         while let Some(file) = files.pop() {
             if let Err(e) = file.sync_data() {
                 files.push(file);
-                match self.unsynced.lock() {
-                    Ok(mut list) => list.append(&mut files),
-                    Err(poisoned) => poisoned.into_inner().append(&mut files),
-                }
+                waiting(&self.unsynced).append(&mut files);
                 return Err(e);
             }
         }
         Ok(())
     }
+}
+
+/// The list of files waiting for their sync. A panic elsewhere while it
+/// was held cannot have left it half changed (a push, a take, an append),
+/// so a poisoned lock is taken as it is.
+fn waiting(list: &Mutex<Vec<File>>) -> MutexGuard<'_, Vec<File>> {
+    list.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl fmt::Debug for SyncAtCommit {
@@ -111,11 +112,7 @@ impl TerminatingWrite for SegmentFile {
             return Ok(());
         };
         start_write_back(&file);
-        match self.unsynced.lock() {
-            Ok(mut files) => files.push(file),
-            // A panic elsewhere poisoned the list: sync here, as tantivy would.
-            Err(_) => file.sync_data()?,
-        }
+        waiting(&self.unsynced).push(file);
         Ok(())
     }
 }
@@ -208,8 +205,8 @@ mod tests {
         w.terminate()
     }
 
-    fn waiting(dir: &SyncAtCommit) -> usize {
-        dir.unsynced.lock().map_or(0, |files| files.len())
+    fn waiting_files(dir: &SyncAtCommit) -> usize {
+        waiting(&dir.unsynced).len()
     }
 
     #[test]
@@ -220,7 +217,7 @@ mod tests {
         // tantivy clones its directory; the clones share the waiting files.
         let clone: Box<dyn Directory> = Box::new(dir.clone());
         write(clone.as_ref(), "b.pos", b"positions")?;
-        assert_eq!(waiting(&dir), 2);
+        assert_eq!(waiting_files(&dir), 2);
         let read = dir
             .open_read(Path::new("b.pos"))
             .map_err(io::Error::other)?;
@@ -231,7 +228,7 @@ mod tests {
             Err(OpenWriteError::FileAlreadyExists(_))
         ));
         dir.sync_directory()?;
-        assert_eq!(waiting(&dir), 0);
+        assert_eq!(waiting_files(&dir), 0);
         Ok(())
     }
 
@@ -245,7 +242,7 @@ mod tests {
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
         writer.add_document(doc!(text => "non-aggression pact"))?;
         writer.commit()?;
-        assert_eq!(waiting(&dir), 0);
+        assert_eq!(waiting_files(&dir), 0);
         drop(writer);
         // Read back through tantivy's own directory, as `search` does.
         let reopened = Index::open_in_dir(tmp.path())?;
