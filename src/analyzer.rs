@@ -418,7 +418,7 @@ impl StemCache {
         let max_slots = limit.next_power_of_two().max(2);
         let n = max_slots.min(STEM_CACHE_FIRST_SLOTS);
         StemCache {
-            slots: vec![[0u64; 3]; n].into_boxed_slice(),
+            slots: crate::pages::owned_zeroed(n).into_boxed_slice(),
             shift: 64 - n.trailing_zeros(),
             max_slots,
             taken: 0,
@@ -442,7 +442,10 @@ impl StemCache {
         self.taken += 1;
         if self.taken > self.slots.len() / 2 && self.slots.len() < self.max_slots {
             let n = self.slots.len() * 2;
-            let old = std::mem::replace(&mut self.slots, vec![[0u64; 3]; n].into_boxed_slice());
+            let old = std::mem::replace(
+                &mut self.slots,
+                crate::pages::owned_zeroed(n).into_boxed_slice(),
+            );
             self.shift = 64 - n.trailing_zeros();
             self.taken = 0;
             // Each pair of the old table spreads over two pairs of the

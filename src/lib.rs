@@ -30,6 +30,7 @@ pub mod eval;
 pub mod extract;
 pub mod indexer;
 pub mod ingest;
+mod pages;
 pub mod parse;
 pub mod readahead;
 pub mod render;

@@ -155,7 +155,7 @@ impl SharedPrints {
         let segments = columns
             .into_iter()
             .map(|(col, max_doc)| {
-                let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
+                let mut bits = crate::pages::owned_zeroed((max_doc as usize).div_ceil(64));
                 let mut marked = Vec::new();
                 for d in 0..max_doc {
                     if let Some(p) = col.first(d).filter(|p| repeated.contains(p)) {
@@ -654,7 +654,7 @@ impl Tally {
                 *adds += 1;
                 // The array stays within 32-bit ordinals (see `top`).
                 if adds.saturating_mul(16) >= *terms && u32::try_from(*terms).is_ok() {
-                    let mut v = vec![0u32; *terms];
+                    let mut v = crate::pages::owned_zeroed(*terms);
                     for (&o, &n) in counts.iter() {
                         if let Some(slot) = usize::try_from(o).ok().and_then(|i| v.get_mut(i)) {
                             *slot = u32::try_from(n).unwrap_or(u32::MAX);
@@ -776,8 +776,8 @@ pub fn first_flags(prints: &[u64]) -> Vec<bool> {
         let slot = (p & mask) as usize;
         (slot / 64, 1u64 << (slot % 64))
     };
-    let mut used = vec![0u64; bits / 64];
-    let mut shared = vec![0u64; bits / 64];
+    let mut used: Vec<u64> = crate::pages::owned_zeroed(bits / 64);
+    let mut shared: Vec<u64> = crate::pages::owned_zeroed(bits / 64);
     for &p in prints {
         let (w, b) = at(p);
         if used[w] & b != 0 {

@@ -264,7 +264,7 @@ pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let size = (2 * (lines + places)).next_power_of_two().max(2);
     let mut lex = Lexicon {
         slots: vec![Slot::default(); size],
-        tags: vec![0; size],
+        tags: crate::pages::owned_zeroed(size),
         long: HashMap::new(),
         title_keys: vec![0; (1 << 16) / 64],
     };
