@@ -9,10 +9,11 @@
 //! kernel's shared zero page; the insert that follows writes to it, and
 //! swapping that mapping for a page of our own is a second fault plus a
 //! flush of the old mapping on every core the process runs on (an
-//! interrupt each; the faulting thread waits for all of them). In a BBC
-//! ingest the stem cache's growing table took ~120 such faults a run on
-//! the feeder, and the people lexicon's tags more on its thread. A write
-//! per page up front costs one plain fault each and nothing after.
+//! interrupt each; the faulting thread waits for all of them). Over six
+//! BBC ingests `perf` took 182 samples in those second faults, 124 of them
+//! in the feeder's stem cache (its growing table) and 28 in the people
+//! lexicon's tags; 16 after this change. A write per page up front costs
+//! one plain fault each and nothing after.
 
 /// The page size the writes are spaced by. Where pages are larger, some
 /// writes land in the same page; where smaller (none of ours), a few pages
