@@ -125,10 +125,7 @@ impl TokenStream for ReplayStream<'_> {
             } else {
                 self.cursor
             };
-            let end = bytes
-                .get(start..)
-                .and_then(|rest| memchr::memchr3(NEXT, SAME, SKIP, rest))
-                .map_or(bytes.len(), |n| start + n);
+            let end = term_end(bytes, start);
             self.cursor = end;
             // Markers are ASCII, so both ends are character boundaries.
             let Some(term) = self.text.get(start..end).filter(|t| !t.is_empty()) else {
@@ -152,6 +149,32 @@ impl TokenStream for ReplayStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
+}
+
+/// Where the term starting at byte `start` of `bytes` ends: at the next
+/// marker, or at the end of the text.
+///
+/// Why not `memchr3`: a term is one word, six bytes on average, and the
+/// vector search's setup cost more than such a scan; the indexing thread
+/// replays every token of every title and body. Eight bytes are tested at
+/// a time in a register ([`crate::swar`]) instead, the last few one by one.
+fn term_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while let Some(eight) = bytes
+        .get(i..i + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
+        // The markers are the bytes 1 to 3.
+        let markers = crate::swar::between(u64::from_le_bytes(eight), NEXT - 1, SKIP + 1);
+        if markers != 0 {
+            return i + (markers.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|b| (NEXT..=SKIP).contains(b)))
+        .map_or(bytes.len(), |n| i + n)
 }
 
 #[cfg(test)]
@@ -182,6 +205,36 @@ mod tests {
     fn assert_replays(text: &str) {
         let analyzed = tokens(&mut super::super::text_analyzer(), text);
         assert_eq!(replayed(text).1, analyzed, "{text:?}");
+    }
+
+    #[test]
+    fn term_end_is_the_next_marker_or_the_end() {
+        let reference = |bytes: &[u8], start: usize| {
+            bytes[start..]
+                .iter()
+                .position(|&b| b == NEXT || b == SAME || b == SKIP)
+                .map_or(bytes.len(), |n| start + n)
+        };
+        // Every length around the eight-byte steps, a marker at every
+        // place, and bytes that only look like markers to a careless test
+        // (0, 4, 0x81-0x83, which a carry could turn into 1-3).
+        for len in 0..20 {
+            for at in 0..=len {
+                for marker in [NEXT, SAME, SKIP, 0, 4, 0x81, 0x82, 0x83, 0xFF] {
+                    let mut bytes = vec![b'a'; len];
+                    if at < len {
+                        bytes[at] = marker;
+                    }
+                    for start in 0..=len {
+                        assert_eq!(
+                            term_end(&bytes, start),
+                            reference(&bytes, start),
+                            "{bytes:?} from {start}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
