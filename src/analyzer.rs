@@ -514,13 +514,13 @@ impl StemCache {
             edit.apply(buf, start);
             return;
         }
-        let stem = stem.into_owned();
+        let (word, stem) = (word.to_string(), stem.into_owned());
+        buf.truncate(start);
+        buf.push_str(&stem);
         if self.stems.len() >= self.limit {
             self.stems.clear();
         }
-        self.stems.insert(word.to_string(), stem.clone());
-        buf.truncate(start);
-        buf.push_str(&stem);
+        self.stems.insert(word, stem);
     }
 }
 

@@ -1,8 +1,9 @@
 //! Byte tests eight at a time in a `u64` ("SIMD within a register"). In:
 //! eight bytes of text read as one little-endian `u64`. Out: a mask with
 //! 0x80 in each byte that passes the test. It does not read text itself;
-//! the scans that use it (people's tokenizer, the cleaner's word count)
-//! load the words and handle the bytes left over at the end.
+//! the scans that use it (people's tokenizer, the cleaner's word count,
+//! the replay of pre-analyzed terms) load the words and handle the bytes
+//! left over at the end.
 //!
 //! Why: a scan that tests byte by byte ends on a branch it cannot predict,
 //! or carries a state from each byte to the next; testing eight at once
