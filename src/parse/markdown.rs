@@ -12,7 +12,12 @@ use crate::article::{Draft, Format};
 
 /// Parse a Markdown article.
 pub fn parse(text: &str) -> Draft {
-    let text = text.replace("\r\n", "\n");
+    // Copied only when it has a carriage return (see `parse::text`).
+    let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.into()
+    };
     let (front, content) = split_front_matter(&text);
     let mut draft = Draft {
         format: Format::Markdown,
