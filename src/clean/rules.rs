@@ -286,19 +286,16 @@ impl Cue {
 /// `s` and `K` (Kelvin sign) matches `k`; the scan here is ASCII
 /// case-insensitive, so a block holding either character passes every cue.
 ///
-/// A block of 64 bytes or more is copied, lowercased (ASCII only, so the
+/// With a few words ([`PACKED_MAX_WORDS`], as `extract::source` has), a
+/// block of 64 bytes or more is copied, lowercased (ASCII only, so the
 /// copy stays UTF-8 and its offsets the text's), into a buffer each worker
 /// reuses, and aho-corasick's packed searcher (Teddy: SIMD over the words'
 /// first bytes) finds the leftmost place some word starts; every word is
 /// compared there, and the search goes on one byte further, so overlapping
-/// words and words sharing a start all count. Per byte of text this costs
-/// a fraction of the table walk below: 113 million fewer instructions in
-/// a BBC ingest (2,907 to 2,794 million, 3.9%), with `extract::source`'s
-/// scan moved onto it too. The automaton form tried before (an
-/// `AhoCorasick` over the copy) lost because its overlapping search has no
-/// prefilter; the packed searcher is only a prefilter, driven here.
+/// words and words sharing a start all count.
 ///
-/// Shorter blocks, and CPUs without Teddy, take the table walk: each three
+/// Other blocks (many words, as `clean`'s table has, short texts, CPUs
+/// without Teddy) take a table walk: each three
 /// bytes of the block are looked up in a bit table of the words' anchors
 /// ([`tri_key`], 4 KB): three bytes of each word, picked to be rare (see
 /// [`anchor`]). Only where the table has a bit set (about one position in
@@ -398,11 +395,15 @@ impl Cues {
             .iter()
             .map(|(w, _)| w.to_ascii_lowercase().into())
             .collect();
-        let packed = aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
-            .builder()
-            .extend(&lowered)
-            .build();
+        let packed = if lowered.len() <= PACKED_MAX_WORDS {
+            aho_corasick::packed::Config::new()
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(&lowered)
+                .build()
+        } else {
+            None
+        };
         Cues {
             tris,
             anchors,
@@ -518,6 +519,16 @@ impl Cues {
         found
     }
 }
+
+/// The most words [`Cues`] gives the SIMD search; more go to the anchor
+/// table. Teddy compares each place where some word's first three bytes
+/// may start: for `extract::source`'s five words that is rare, and its
+/// scan cost a tenth of the table's instructions with half its
+/// mispredicted branches (cachegrind). For `clean`'s 45 words, many of
+/// them common ("enter", "share", "press"), it took half the
+/// instructions but five times the mispredicted branches, and a clean of
+/// BBC took as long as with the table (20.2-21.0 ms, best of 60 passes).
+const PACKED_MAX_WORDS: usize = 8;
 
 /// Texts shorter than this go to the anchor table: Teddy needs a few
 /// dozen bytes to start, and below that `find_in` falls back to
@@ -1091,6 +1102,28 @@ mod tests {
         cues.automaton_scan(text)
     }
 
+    /// Few enough words for the SIMD search ([`PACKED_MAX_WORDS`]), with
+    /// shared starts and words inside others.
+    static FEW_CUES: LazyLock<Cues> = LazyLock::new(|| {
+        Cues::with_bits(&[
+            (1, &["subscrib", "newsletter"]),
+            (2, &["share", "enter"]),
+            (4, &["reserv", "contribut", "sub"]),
+            (8, &["news"]),
+        ])
+    });
+
+    #[test]
+    fn few_words_get_the_simd_search_on_x86_64() {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("ssse3") {
+            assert!(FEW_CUES.packed.is_some());
+        }
+        assert!(prompts::CUES.packed.is_none());
+        let long = format!("{} NEWSLETTERS and reserves", "plain words here ".repeat(5));
+        assert_eq!(FEW_CUES.scan(&long), 1 | 4 | 8);
+    }
+
     #[test]
     fn anchors_avoid_common_pairs() {
         assert_eq!(anchor(b"subscrib"), 0);
@@ -1157,11 +1190,12 @@ mod tests {
             text in "(?i)(?:[subcrigneoxwltpadjmhfkvy ]|subscrib|newsletter|reserv|share|\
                 enter|contribut|é|\\PC){0,120}"
         ) {
-            let cues = &*prompts::CUES;
+            let cues = &*FEW_CUES;
             let bytes = text.as_bytes();
             if let Some(packed) = &cues.packed {
                 proptest::prop_assert_eq!(cues.scan_packed(packed, bytes), cues.scan_table(bytes));
             }
+            proptest::prop_assert_eq!(cues.scan(&text), automaton_scan(cues, &text));
         }
     }
 
