@@ -17,7 +17,7 @@
 //! It starts only once a worker's read went to the disk ([`Cursor::read_done`]):
 //! asking for a file costs an open, the hint and a close, about 12 µs, which
 //! on an all-cached BBC ingest was 26 ms of CPU for nothing. And it stops
-//! again once [`CACHED_RUN`] files in a row it asked for were all cached
+//! again once `CACHED_RUN` files in a row it asked for were all cached
 //! already (its own hints read nothing from the disk): a folder that is
 //! cached but for a few files the kernel dropped must not have every file
 //! after the first such one asked for. On this project's host, which drops
@@ -138,7 +138,7 @@ impl Drop for FinishOnDrop<'_> {
 }
 
 /// Ask for `files` to be cached, each at most once, staying at most
-/// [`AHEAD_FILES`] and [`AHEAD_BYTES`] ahead of each reader of `cursor`;
+/// `AHEAD_FILES` and `AHEAD_BYTES` ahead of each reader of `cursor`;
 /// files over `max_bytes` are not read by ingest and are skipped. Returns
 /// when the cursor is finished. Run it on a thread of its own.
 pub fn run(files: &[&SourceFile], cursor: &Cursor, max_bytes: u64) {

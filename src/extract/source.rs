@@ -114,7 +114,7 @@ fn key(name: &str) -> String {
 }
 
 /// If `s` is a host or URL, its registrable label: "www.theguardian.com" ->
-/// "theguardian", "news.bbc.co.uk" -> "bbc", "https://edition.cnn.com/x" -> "cnn".
+/// "theguardian", "news.bbc.co.uk" -> "bbc", `https://edition.cnn.com/x` -> "cnn".
 pub fn host_label(s: &str) -> Option<String> {
     let s = s.trim().to_lowercase();
     let s = s.split_once("://").map_or(s.as_str(), |(_, rest)| rest);

@@ -180,7 +180,7 @@ impl SharedPrints {
     /// Layout, little-endian: `NXSP`, version (u32), segment count (u32);
     /// per segment its id (32 hex bytes), max doc (u32), marked count (u32),
     /// then the segment's bits (u64 per 64 documents), ranks (u32 per bits
-    /// word) and prints (u64 per marked document), as [`SharedBits`] holds
+    /// word) and prints (u64 per marked document), as `SharedBits` holds
     /// them.
     pub fn save(&self, searcher: &Searcher, dir: &Path) -> std::io::Result<()> {
         let readers = searcher.segment_readers();

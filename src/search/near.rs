@@ -201,7 +201,7 @@ impl BitCounts {
 /// The SimHash of `body`'s word 3-shingles; `0` for an empty body.
 ///
 /// A bit of the print is set when more than half of the shingles have it.
-/// An ASCII body (nearly all) goes through [`ascii_print`].
+/// An ASCII body (nearly all) goes through `ascii_print`.
 pub fn near_print(body: &str) -> u64 {
     if body.is_ascii() {
         return ascii_print(body.as_bytes());
