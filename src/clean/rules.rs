@@ -315,18 +315,16 @@ pub(crate) struct Cues {
     /// `(tri_key, index into words, offset of the anchor in the word)`,
     /// sorted.
     anchors: Vec<(usize, usize, usize)>,
-    /// The distinct words of three bytes or more, with their cues.
+    /// The distinct words of three bytes or more, lowercased, with their
+    /// cues.
     words: Vec<(Box<[u8]>, u8)>,
     /// Shorter words (none in `clean`'s table), searched for one by one.
     short: Vec<(Box<[u8]>, u8)>,
-    /// A SIMD search (Teddy) for the words of [`Cues::words`], lowercased,
-    /// over a lowercased copy of the text; `None` for more than
+    /// A SIMD search (Teddy) for the words of [`Cues::words`] over a
+    /// lowercased copy of the text; `None` for more than
     /// [`PACKED_MAX_WORDS`] words or where the CPU has no Teddy (then the
     /// table above does the work).
     packed: Option<aho_corasick::packed::Searcher>,
-    /// [`Cues::words`] lowercased, in the same order, for confirming every
-    /// word at a position the search stops at.
-    lowered: Vec<Box<[u8]>>,
 }
 
 /// Three bytes as [`Cues`] indexes them: the low five bits of each byte
@@ -380,9 +378,12 @@ impl Cues {
         let mut all: Vec<(Box<[u8]>, u8)> = Vec::new();
         for &(bit, list) in table {
             for &word in list {
-                match all.iter_mut().find(|(w, _)| **w == *word.as_bytes()) {
+                // Kept lowercased: every scan ignores ASCII case, and the
+                // SIMD search runs over a lowercased copy of the text.
+                let word = word.as_bytes().to_ascii_lowercase();
+                match all.iter_mut().find(|(w, _)| **w == *word) {
                     Some((_, cues)) => *cues |= bit,
-                    None => all.push((word.as_bytes().into(), bit)),
+                    None => all.push((word.into(), bit)),
                 }
             }
         }
@@ -398,15 +399,11 @@ impl Cues {
             }
         }
         anchors.sort_unstable();
-        let lowered: Vec<Box<[u8]>> = words
-            .iter()
-            .map(|(w, _)| w.to_ascii_lowercase().into())
-            .collect();
-        let packed = if lowered.len() <= PACKED_MAX_WORDS {
+        let packed = if words.len() <= PACKED_MAX_WORDS {
             aho_corasick::packed::Config::new()
                 .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
                 .builder()
-                .extend(&lowered)
+                .extend(words.iter().map(|(w, _)| w))
                 .build()
         } else {
             None
@@ -417,7 +414,6 @@ impl Cues {
             words,
             short,
             packed,
-            lowered,
         }
     }
 
@@ -461,7 +457,7 @@ impl Cues {
             let mut at = 0;
             while let Some(m) = packed.find_in(&low[..], aho_corasick::Span::from(at..low.len())) {
                 let rest = low.get(m.start()..).unwrap_or_default();
-                for (word, (_, cues)) in self.lowered.iter().zip(&self.words) {
+                for (word, cues) in &self.words {
                     if rest.starts_with(word) {
                         found |= cues;
                     }
