@@ -325,7 +325,7 @@ impl Indexer {
 /// (70 ms of a 5 MB run's 0.35 s): two threads shorten that tail by a
 /// third, but their second term table and segment cost more CPU than the
 /// tail saves, on a busy host and on a quieter one (docs/BENCHMARKS.md,
-/// "What a small ingest pays for").
+/// "Tried and dropped"; the runs in docs/bench-log.md).
 fn writer_threads(writer_bytes: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let by_budget = writer_bytes / TANTIVY_MIN_THREAD_BYTES;

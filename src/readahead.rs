@@ -12,7 +12,7 @@
 //! folder saved over weeks, or paged out since it was last read. Bare
 //! tantivy's bench binary reads on a thread of its own and hid the disk
 //! better: on BBC with the files dropped from the cache before each run,
-//! newsidx lost 150 ms to it and bare 50 ms (docs/BENCHMARKS.md).
+//! newsidx lost 150 ms to it and bare 50 ms (docs/bench-log.md).
 //!
 //! It starts only once a worker's read went to the disk ([`Cursor::read_done`]):
 //! asking for a file costs an open, the hint and a close, about 12 µs, which
