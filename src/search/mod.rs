@@ -403,6 +403,9 @@ impl SearchEngine {
         // A plain union of terms is the exception: ranked alone it skips
         // most matches (block-max WAND), so a separate unscored count is
         // cheaper than scoring every match once.
+        // The one-shot CLI has no executor, so its one pass is split by
+        // segments over two threads (`run_split`), as a tier's ranking is:
+        // a phrase scores every match, and did so on one core.
         let one_pass = req.sort == Sort::Relevance && tier.is_none() && !built.prunable;
         let mut picked: Option<Vec<Picked>> = None;
         // The counting collectors, with the caches that speed them up.
@@ -423,14 +426,15 @@ impl SearchEngine {
             (true, true) => {
                 let (facet_collector, _) = collectors(&searcher);
                 let top = TopDocs::with_limit(first_fetch).order_by_score();
-                let (c, raw, top) = self.run(&searcher, &*q, &(facet_collector, Count, top))?;
+                let (c, raw, top) =
+                    self.run_split(&searcher, &*q, &(facet_collector, Count, top))?;
                 picked = Some(by_score(top, 0.0));
                 (Some(c.facets), c.distinct, raw)
             }
             (false, true) => {
                 let (_, distinct) = collectors(&searcher);
                 let top = TopDocs::with_limit(first_fetch).order_by_score();
-                let (n, raw, top) = self.run(&searcher, &*q, &(distinct, Count, top))?;
+                let (n, raw, top) = self.run_split(&searcher, &*q, &(distinct, Count, top))?;
                 picked = Some(by_score(top, 0.0));
                 (None, n, raw)
             }
