@@ -1101,10 +1101,6 @@ mod tests {
         assert_eq!(cues.scan("\u{212A}"), u8::MAX);
     }
 
-    fn automaton_scan(cues: &Cues, text: &str) -> u8 {
-        cues.automaton_scan(text)
-    }
-
     /// Few enough words for the SIMD search ([`PACKED_MAX_WORDS`]), with
     /// shared starts and words inside others.
     static FEW_CUES: LazyLock<Cues> = LazyLock::new(|| {
@@ -1140,7 +1136,7 @@ mod tests {
     fn short_and_empty_words_match_the_automaton() {
         let cues = Cues::with_bits(&[(1, &["\u{a9}", "x"]), (2, &["(c)", "ab"]), (4, &[""])]);
         for text in ["", "x", "X", "\u{a9} 2020", "(C)", "aB", "nothing", "bxa"] {
-            assert_eq!(cues.scan(text), automaton_scan(&cues, text), "{text:?}");
+            assert_eq!(cues.scan(text), cues.automaton_scan(text), "{text:?}");
         }
     }
 
@@ -1166,7 +1162,7 @@ mod tests {
             &format!("{long}sign"),
             &format!("sign{long}"),
         ] {
-            assert_eq!(cues.scan(text), automaton_scan(cues, text), "{text:?}");
+            assert_eq!(cues.scan(text), cues.automaton_scan(text), "{text:?}");
         }
     }
 
@@ -1177,13 +1173,13 @@ mod tests {
                 whatsapp|facebook|journalism|contribut|ſ|\u{212A}|é|\\PC){0,200}"
         ) {
             let cues = &*prompts::CUES;
-            proptest::prop_assert_eq!(cues.scan(&text), automaton_scan(cues, &text));
+            proptest::prop_assert_eq!(cues.scan(&text), cues.automaton_scan(&text));
         }
 
         #[test]
         fn cue_scan_matches_the_automaton_on_any_text(text in "(?s).{0,100}") {
             let cues = &*prompts::CUES;
-            proptest::prop_assert_eq!(cues.scan(&text), automaton_scan(cues, &text));
+            proptest::prop_assert_eq!(cues.scan(&text), cues.automaton_scan(&text));
         }
 
         /// The SIMD search and the anchor table find the same words, at
@@ -1198,7 +1194,7 @@ mod tests {
             if let Some(packed) = &cues.packed {
                 proptest::prop_assert_eq!(cues.scan_packed(packed, bytes), cues.scan_table(bytes));
             }
-            proptest::prop_assert_eq!(cues.scan(&text), automaton_scan(cues, &text));
+            proptest::prop_assert_eq!(cues.scan(&text), cues.automaton_scan(&text));
         }
     }
 

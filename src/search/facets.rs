@@ -1124,11 +1124,7 @@ impl SegmentCollector for DistinctSegment {
     type Fruit = (Vec<u64>, u64);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let marks = self.shared.as_ref().map(SharedSegment::marks);
-        match print_of(marks, &self.prints, doc) {
-            Some(p) => self.found.push(p),
-            None => self.certain += 1,
-        }
+        self.collect_block(&[doc]);
     }
 
     /// A block of matches at a time (unscored counting, every broad
