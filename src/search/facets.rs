@@ -16,7 +16,8 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// Counts for the result set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -316,6 +317,30 @@ impl Marks<'_> {
         }
         let rank = le_u32(self.ranks, w)? as usize + (word & (bit - 1)).count_ones() as usize;
         le_u64(self.prints, rank).map(Some)
+    }
+}
+
+impl Marks<'_> {
+    /// The prints of the marked documents among `matches` (a segment's
+    /// matching documents, 64 to a word), word by word; `None` when the
+    /// marks do not cover every word.
+    fn matched(self, matches: &[u64]) -> Option<Vec<u64>> {
+        let mut found = Vec::new();
+        for (w, &matching) in matches.iter().enumerate() {
+            let marked = le_u64(self.bits, w)?;
+            let mut both = marked & matching;
+            if both == 0 {
+                continue;
+            }
+            let before = le_u32(self.ranks, w)? as usize;
+            while both != 0 {
+                let bit = both & both.wrapping_neg();
+                let rank = before + (marked & (bit - 1)).count_ones() as usize;
+                found.push(le_u64(self.prints, rank)?);
+                both ^= bit;
+            }
+        }
+        Some(found)
     }
 }
 
@@ -1118,6 +1143,86 @@ impl Collector for DistinctCount {
         let firsts = first_flags(&prints).into_iter().filter(|&f| f).count();
         Ok(firsts as u64 + certain)
     }
+}
+
+impl DistinctCount {
+    /// This collector's count and tantivy's `Count` (distinct, raw) of the
+    /// documents holding any of `terms`, read straight from the postings:
+    /// each segment's matches are set in a bitset, the raw count is its
+    /// popcount, and only the matches the shared-print set marks (the few
+    /// that can be copies) are looked at one by one. The collectors walk
+    /// every match through tantivy's union, one document at a time: about
+    /// twice as long for a broad word (`bank`, 123,000 matches on the 1 GB
+    /// bench archive: 1.0-1.5 ms against 0.7; split over two threads by
+    /// segment it was no faster). `None` when the shared-print set is not
+    /// at hand or does not cover a segment; the collectors count then,
+    /// with the same answer.
+    pub fn count_union(
+        &self,
+        searcher: &Searcher,
+        terms: &[Term],
+    ) -> tantivy::Result<Option<(u64, usize)>> {
+        let Some(shared) = &self.shared else {
+            return Ok(None);
+        };
+        let mut fruits = Vec::new();
+        let mut raw = 0;
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let Some(seg) = u32::try_from(ord).ok().and_then(|o| shared.segment(o)) else {
+                return Ok(None);
+            };
+            let Some((found, certain, n)) = union_segment(reader, terms, seg.marks())? else {
+                return Ok(None);
+            };
+            raw += n;
+            fruits.push((found, certain));
+        }
+        Ok(Some((self.merge_fruits(fruits)?, raw)))
+    }
+}
+
+/// [`DistinctCount::count_union`] in one segment: the prints of its marked
+/// matches, how many others it has (certainly counted) and how many in
+/// all; `None` when `marks` do not cover the segment.
+fn union_segment(
+    reader: &SegmentReader,
+    terms: &[Term],
+    marks: Marks<'_>,
+) -> tantivy::Result<Option<(Vec<u64>, u64, usize)>> {
+    let mut matches = vec![0u64; (reader.max_doc() as usize).div_ceil(64)];
+    for term in terms {
+        let index = reader.inverted_index(term.field())?;
+        if let Some(mut block) = index.read_block_postings(term, IndexRecordOption::Basic)? {
+            while !block.docs().is_empty() {
+                for &doc in block.docs() {
+                    if let Some(word) = matches.get_mut(doc as usize / 64) {
+                        *word |= 1 << (doc % 64);
+                    }
+                }
+                block.advance();
+            }
+        }
+    }
+    // Deleted documents out (segments with deletes are the rare ones, so
+    // a lookup per match there is fine).
+    if let Some(alive) = reader.alive_bitset() {
+        for (w, word) in matches.iter_mut().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let bit = bits & bits.wrapping_neg();
+                let doc = (w * 64) as u32 + bit.trailing_zeros();
+                if !alive.is_alive(doc) {
+                    *word &= !bit;
+                }
+                bits ^= bit;
+            }
+        }
+    }
+    let n: usize = matches.iter().map(|w| w.count_ones() as usize).sum();
+    Ok(marks.matched(&matches).map(|found| {
+        let certain = (n - found.len()) as u64;
+        (found, certain, n)
+    }))
 }
 
 impl SegmentCollector for DistinctSegment {

@@ -440,16 +440,25 @@ impl SearchEngine {
             }
             (facets, false) => {
                 let matching = &*built.matching;
+                let union_terms = built.union_terms.as_deref();
                 let searcher = &searcher;
                 let count = move || {
                     let (facet_collector, distinct) = collectors(searcher);
                     if facets {
-                        self.run(searcher, matching, &(facet_collector, Count))
-                            .map(|(c, raw)| (Some(c.facets), c.distinct, raw))
-                    } else {
-                        self.run(searcher, matching, &(distinct, Count))
-                            .map(|(n, raw)| (None, n, raw))
+                        return self
+                            .run(searcher, matching, &(facet_collector, Count))
+                            .map(|(c, raw)| (Some(c.facets), c.distinct, raw));
                     }
+                    // A plain union of terms (most broad queries' count)
+                    // is counted from the postings, without walking every
+                    // match through tantivy's union.
+                    if let Some(terms) = union_terms
+                        && let Some((n, raw)) = distinct.count_union(searcher, terms)?
+                    {
+                        return Ok((None, n, raw));
+                    }
+                    self.run(searcher, matching, &(distinct, Count))
+                        .map(|(n, raw)| (None, n, raw))
                 };
                 if self.parallel {
                     // Counting and ranking walk different queries, so they
@@ -1426,6 +1435,68 @@ mod tests {
         }
         let counted = collect_in_two(&searcher, &*built.matching, &Count).expect("count");
         assert_eq!(counted, 40);
+    }
+
+    /// Counting a union of terms from the postings gives the collectors'
+    /// distinct and raw counts, over several segments, exact duplicates
+    /// (the archive repeats bodies) and deleted documents; a phrase or an
+    /// exclusion is no union of terms.
+    #[test]
+    fn union_counts_from_the_postings_are_the_collectors() {
+        let (dir, engine) = archive_committing_every(7);
+        // Delete a few articles (by the number in their headline), so that
+        // segments hold deleted documents; no merge may purge them.
+        let (index, _) = open_index(&dir.path().join("index")).expect("open");
+        let mut writer: tantivy::IndexWriter<TantivyDocument> =
+            index.writer(15_000_000).expect("writer");
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for n in ["3", "12", "25"] {
+            writer.delete_term(Term::from_field_text(engine.schema.title, n));
+        }
+        writer.commit().expect("commit");
+        drop(writer);
+        let engine = SearchEngine::open(&dir.path().join("index")).expect("reopen");
+        let searcher = engine.searcher();
+        assert!(searcher.segment_readers().len() >= 3, "several segments");
+        assert!(
+            searcher
+                .segment_readers()
+                .iter()
+                .any(|r| r.alive_bitset().is_some()),
+            "a segment with deletes"
+        );
+        let shared = Arc::new(facets::SharedPrints::build(&searcher).expect("prints"));
+        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        for q in [
+            "oil",
+            "Oil prices",
+            "gas food",
+            "traders calm",
+            "climb",
+            "zebra",
+        ] {
+            let parsed = query::parse(q).expect("parses");
+            let built = query::Builder::new(&engine.schema, &doc_freq).build(&parsed, Vec::new());
+            let terms = built.union_terms.expect("plain words are a union of terms");
+            let counted = facets::DistinctCount {
+                shared: Some(Arc::clone(&shared)),
+            }
+            .count_union(&searcher, &terms)
+            .expect("count")
+            .expect("the print set covers every segment");
+            let collected = searcher
+                .search(&*built.matching, &(facets::DistinctCount::default(), Count))
+                .expect("count");
+            assert_eq!(counted, collected, "{q}");
+            if q == "oil" {
+                assert!(counted.0 < counted.1 as u64, "copies counted once");
+            }
+        }
+        for q in ["\"oil prices\"", "oil -gas"] {
+            let parsed = query::parse(q).expect("parses");
+            let built = query::Builder::new(&engine.schema, &doc_freq).build(&parsed, Vec::new());
+            assert!(built.union_terms.is_none(), "{q}");
+        }
     }
 
     #[test]

@@ -823,6 +823,10 @@ pub struct Built {
     /// proximity phrases of every all-words document, most of a broad
     /// two-word query's time (see `SearchEngine::select`).
     pub split_tier: Option<SplitTier>,
+    /// The terms of `matching` when it is a plain union of them (the
+    /// documents holding any), which can be counted straight from the
+    /// postings ([`crate::search::facets::DistinctCount::count_union`]).
+    pub union_terms: Option<Vec<Term>>,
     /// Whether `query` is a plain union of terms, which tantivy ranks with
     /// block-max WAND when it only has to find the top documents: then
     /// ranking and counting are cheaper as two passes than as one that
@@ -1055,6 +1059,7 @@ impl<'a> Builder<'a> {
         });
         Built {
             prunable: term_union(&*query),
+            union_terms: union_terms(&*matching),
             query,
             matching,
             tier,
@@ -1464,6 +1469,40 @@ fn term_union(q: &dyn Query) -> bool {
         && b.clauses().iter().all(|(occur, c)| {
             *occur == Occur::Should && (c.is::<TermQuery>() || c.is::<BoostQuery>())
         })
+}
+
+/// The terms of `q` when it matches exactly the documents holding any of
+/// them: one term query, or optional term queries only (each maybe
+/// boosted). A boost is looked through only when it wraps a single term
+/// without positions, so a boosted phrase or group is no union of terms.
+fn union_terms(q: &dyn Query) -> Option<Vec<Term>> {
+    let single = |c: &dyn Query| -> Option<Term> {
+        if let Some(t) = c.downcast_ref::<TermQuery>() {
+            return Some(t.term().clone());
+        }
+        c.downcast_ref::<BoostQuery>()?;
+        let mut terms = Vec::new();
+        let mut positions = false;
+        c.query_terms(&mut |t, needs| {
+            terms.push(t.clone());
+            positions |= needs;
+        });
+        match terms.as_slice() {
+            [t] if !positions => Some(t.clone()),
+            _ => None,
+        }
+    };
+    if let Some(b) = q.downcast_ref::<BooleanQuery>() {
+        if b.clauses().is_empty() || b.get_minimum_number_should_match() > 1 {
+            return None;
+        }
+        return b
+            .clauses()
+            .iter()
+            .map(|(occur, c)| (*occur == Occur::Should).then(|| single(&**c)).flatten())
+            .collect();
+    }
+    single(q).map(|t| vec![t])
 }
 
 /// `(scope, text)` of an unquoted single word item that is not excluded.
