@@ -939,8 +939,6 @@ impl Folder {
 
     /// Fold `text` onto what is there.
     pub fn push(&mut self, text: &str) {
-        use unicode_normalization::UnicodeNormalization;
-        use unicode_normalization::char::is_combining_mark;
         // This runs over every fetched hit's headline and body on every
         // search. ASCII goes byte by byte through a table and without a
         // branch on the byte's kind: every byte is written and a separator
@@ -953,6 +951,7 @@ impl Folder {
         let mut pos = out.len();
         // Room for every byte of `text`; the unused tail is cut at the end.
         out.resize(pos + bytes.len(), 0);
+        let mut scratch: Vec<u8> = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
@@ -969,26 +968,20 @@ impl Folder {
                 break;
             };
             i += c.len_utf8();
-            // Lowercasing may lengthen a character: append, then make room
-            // for the rest again.
-            out.truncate(pos);
-            let mut utf8 = [0u8; 4];
-            for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
-                if d.is_alphanumeric() {
-                    for l in d.to_lowercase() {
-                        out.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
-                    }
-                    space = false;
-                } else if matches!(d, '\u{2010}' | '\u{2011}') {
-                    out.push(b'-');
-                    space = false;
-                } else if !space {
-                    out.push(b' ');
-                    space = true;
-                }
+            // Folded into `scratch` first: lowercasing may lengthen a
+            // character beyond the room its own bytes left, and then only
+            // the shortfall is added (everything past `pos` is room;
+            // cutting and regrowing it for each character made a page of
+            // Greek quadratic).
+            fold_char(c, &mut space, &mut scratch);
+            let needed = pos + scratch.len() + (bytes.len() - i);
+            if out.len() < needed {
+                out.resize(needed, 0);
             }
-            pos = out.len();
-            out.resize(pos + (bytes.len() - i), 0);
+            if let Some(room) = out.get_mut(pos..pos + scratch.len()) {
+                room.copy_from_slice(&scratch);
+            }
+            pos += scratch.len();
         }
         out.truncate(pos);
         self.space = space;
@@ -1003,6 +996,32 @@ impl Folder {
         // fallback keeps the function total all the same.
         String::from_utf8(self.out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// One non-ASCII character folded as [`Folder`] folds, onto `out`: its
+/// decomposition without combining marks, letters and digits lowercased,
+/// Unicode hyphens as `-`, anything else a space unless one precedes.
+/// Out of line: it is rare, and inlined it slowed the ASCII loop.
+#[inline(never)]
+fn fold_char(c: char, space: &mut bool, out: &mut Vec<u8>) {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    out.clear();
+    let mut utf8 = [0u8; 4];
+    for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
+        if d.is_alphanumeric() {
+            for l in d.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
+            *space = false;
+        } else if matches!(d, '\u{2010}' | '\u{2011}') {
+            out.push(b'-');
+            *space = false;
+        } else if !*space {
+            out.push(b' ');
+            *space = true;
+        }
     }
 }
 
