@@ -315,12 +315,17 @@ impl Marks<'_> {
         if word & bit == 0 {
             return Some(None);
         }
-        let rank = le_u32(self.ranks, w)? as usize + (word & (bit - 1)).count_ones() as usize;
-        le_u64(self.prints, rank).map(Some)
+        self.print_at(w, word, bit).map(Some)
     }
-}
 
-impl Marks<'_> {
+    /// The print of the marked document at `bit` of word `w`, whose marks
+    /// are `word`: its rank among the marked documents indexes `prints`.
+    #[inline]
+    fn print_at(self, w: usize, word: u64, bit: u64) -> Option<u64> {
+        let rank = le_u32(self.ranks, w)? as usize + (word & (bit - 1)).count_ones() as usize;
+        le_u64(self.prints, rank)
+    }
+
     /// The prints of the marked documents among `matches` (a segment's
     /// matching documents, 64 to a word), word by word; `None` when the
     /// marks do not cover every word.
@@ -329,14 +334,9 @@ impl Marks<'_> {
         for (w, &matching) in matches.iter().enumerate() {
             let marked = le_u64(self.bits, w)?;
             let mut both = marked & matching;
-            if both == 0 {
-                continue;
-            }
-            let before = le_u32(self.ranks, w)? as usize;
             while both != 0 {
                 let bit = both & both.wrapping_neg();
-                let rank = before + (marked & (bit - 1)).count_ones() as usize;
-                found.push(le_u64(self.prints, rank)?);
+                found.push(self.print_at(w, marked, bit)?);
                 both ^= bit;
             }
         }
