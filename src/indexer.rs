@@ -115,8 +115,27 @@ impl Indexer {
     /// Open the index at `dir` for writing, creating it if needed. With
     /// `rebuild`, an existing newsidx index (of any version) is replaced.
     pub fn open(dir: &Path, rebuild: bool, writer_bytes: usize) -> Result<Indexer> {
+        Indexer::open_as(dir, rebuild, writer_bytes, false)
+    }
+
+    /// [`Indexer::open`] for an ingest that found no index (no `meta.json`
+    /// when it looked) or rebuilds it, and so began reading files before
+    /// opening it, on the understanding that nothing is indexed yet. If
+    /// another ingest has created the index since, that is an error: its
+    /// files would otherwise be added a second time.
+    pub fn open_new(dir: &Path, rebuild: bool, writer_bytes: usize) -> Result<Indexer> {
+        Indexer::open_as(dir, rebuild, writer_bytes, true)
+    }
+
+    fn open_as(dir: &Path, rebuild: bool, writer_bytes: usize, new: bool) -> Result<Indexer> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let has_index = dir.join("meta.json").exists();
+        if has_index && new && !rebuild {
+            return Err(Error::Index(format!(
+                "another ingest created an index in {} while this one started; run it again",
+                dir.display()
+            )));
+        }
         if has_index && rebuild {
             // Hold the old index's writer lock while clearing, so a rebuild
             // never pulls files from under a running ingest.
@@ -326,7 +345,7 @@ impl Indexer {
 /// third, but their second term table and segment cost more CPU than the
 /// tail saves, on a busy host and on a quieter one (docs/BENCHMARKS.md,
 /// "Tried and dropped"; the runs in docs/bench-log.md).
-fn writer_threads(writer_bytes: usize) -> usize {
+pub(crate) fn writer_threads(writer_bytes: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let by_budget = writer_bytes / TANTIVY_MIN_THREAD_BYTES;
     // A big budget needs enough threads that no share reaches tantivy's
@@ -448,5 +467,26 @@ mod tests {
         // `ingest --memory 5000`: no thread's share may reach tantivy's cap.
         let big = 5_000_000_000;
         assert!(big / writer_threads(big) < TANTIVY_MAX_THREAD_BYTES);
+    }
+
+    /// An ingest that found no index starts reading before it creates one;
+    /// if another ingest created it meanwhile, adding everything to it
+    /// would index those files twice, so opening it as new is refused. A
+    /// rebuild replaces it, as it would have anyway.
+    #[test]
+    fn an_index_made_meanwhile_is_not_taken_for_a_new_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("idx");
+        let fresh = Indexer::open_new(&path, false, TANTIVY_MIN_THREAD_BYTES * 2)
+            .expect("a new index is created");
+        fresh.finish().expect("commit");
+        let again = Indexer::open_new(&path, false, TANTIVY_MIN_THREAD_BYTES * 2);
+        let message = again.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("another ingest created an index"),
+            "{message}"
+        );
+        assert!(Indexer::open_new(&path, true, TANTIVY_MIN_THREAD_BYTES * 2).is_ok());
+        assert!(Indexer::open(&path, false, TANTIVY_MIN_THREAD_BYTES * 2).is_ok());
     }
 }

@@ -142,3 +142,46 @@ fn second_writer_gets_index_is_locked() {
     // Searching still works while the lock is held.
     assert_eq!(env.run(&["search", "harbour"]).code, 0);
 }
+
+/// A new index is created while the workers already read the files, and a
+/// rebuild clears the old one meanwhile: neither may go ahead without the
+/// writer lock. With another writer holding it, a rebuild is refused and
+/// the index keeps its articles; a first ingest into a folder that another
+/// program's files fill is refused and leaves them be.
+#[test]
+fn rebuild_of_a_locked_index_and_ingest_into_a_foreign_folder_are_refused() {
+    let env = Env::new();
+    for i in 0..200 {
+        env.write(
+            &format!("n{i:03}.txt"),
+            article(
+                &format!("Harbour strike day {i}"),
+                &format!("Dock workers stayed out for day {i} of the strike."),
+            ),
+        );
+    }
+    assert_eq!(summary(&env)["new"], 200);
+    let held =
+        newsidx::indexer::Indexer::open(&env.index(), false, 20_000_000).expect("open writer");
+    let run = env.run(&["ingest", "--rebuild", env.corpus().to_str().expect("p")]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("locked"), "{}", run.stderr);
+    drop(held);
+    assert_eq!(env.run(&["--json", "stats"]).json()["articles"], 200);
+
+    let foreign = env.corpus().parent().expect("tmp").join("not-an-index");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("notes.txt"), "mine").expect("write");
+    let run = crate::common::run_in(&foreign, &["ingest", env.corpus().to_str().expect("p")]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("refusing to write there"),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(&foreign)
+        .expect("read")
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    assert_eq!(left, ["notes.txt"]);
+}
