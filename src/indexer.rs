@@ -66,8 +66,6 @@ pub struct Indexer {
     writer: IndexWriter<ArticleDoc>,
     schema: NewsSchema,
     pending: usize,
-    /// The writer's indexing threads ([`writer_threads`]).
-    threads: usize,
 }
 
 /// Open an existing index for reading, or explain why not.
@@ -184,18 +182,7 @@ impl Indexer {
             writer,
             schema,
             pending: 0,
-            threads,
         })
-    }
-
-    /// How many indexing threads the writer has.
-    pub fn indexing_threads(&self) -> usize {
-        self.threads
-    }
-
-    /// The schema in use.
-    pub fn schema(&self) -> &NewsSchema {
-        &self.schema
     }
 
     fn manifest_searcher(&self) -> Result<tantivy::Searcher> {
