@@ -376,13 +376,6 @@ pub fn ingest(
         .iter()
         .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
         .collect();
-    // The people lexicon is built while the index opens, on a core that
-    // would idle: every ingest with articles to add needs it, and built on
-    // a worker it held up the other (see `extract::people::warm_up`). Not
-    // joined: an ingest that stops early does not wait for it.
-    let _ = std::thread::Builder::new()
-        .name("newsidx-lexicon".into())
-        .spawn(extract::people::warm_up);
     // The walk (a stat per file) runs beside opening the index (creating
     // one syncs its first files) and reading its manifest (every indexed
     // file's size and mtime): one after the other, the walk and the

@@ -18,6 +18,7 @@
 //! Phil in the article.
 
 mod lexicon;
+mod lexicon_table;
 mod tokens;
 
 use std::cell::Cell;
@@ -30,14 +31,6 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, PLACE_PLURAL, SOFT_ORG, STOP, SURNAME, TITLE};
 use tokens::{Kind, Token, tokenize_into};
-
-/// Build the word lists now rather than at the first article (about 5
-/// ms, see `lexicon::LEXICON`). Ingest calls it on a spare thread while it
-/// opens the index and walks the folders: otherwise the first worker to
-/// reach people extraction builds the lists while the others wait for them.
-pub fn warm_up() {
-    std::sync::LazyLock::force(&LEXICON);
-}
 
 /// The people named in an article (title and body): canonical full names,
 /// each once, in order of first mention. "Mr Putin", "Putin" and "Vladimir
@@ -252,7 +245,7 @@ fn ends_with_bytes(s: &[u8], suffix: &[u8]) -> bool {
 
 /// A title word, or a hyphenated one made of titles ("Major-General").
 fn is_title(lw: &str) -> bool {
-    let lex = &*LEXICON;
+    let lex = &LEXICON;
     let title = |w: &str| lex.flags(w) & TITLE != 0;
     title(lw) || (lw.as_bytes().contains(&b'-') && lw.split('-').all(title))
 }
@@ -438,7 +431,7 @@ const LINE_TOKENS: usize = 256;
 
 /// Find all person mentions in document order.
 fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
-    let lex = &*LEXICON;
+    let lex = &LEXICON;
     // (line, token index, words, verdict) of the segments that can be kept:
     // persons, and one-word maybes that a known person may confirm. The
     // words stay borrowed from the text, in one buffer for the article
