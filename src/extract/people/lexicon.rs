@@ -5,10 +5,10 @@
 //! into the binary as bytes, read in place: nothing is built at run time.
 //! Does not decide anything; the rules in the parent module do.
 
+use super::lexicon_table::{BITS_AT, LEN_AT, SLOT_BYTES, hash, home, pack, tag_of, title_key};
 pub(super) use super::lexicon_table::{
     GIVEN, ORG, PLACE, PLACE_PLURAL, SOFT_ORG, STOP, SURNAME, TITLE,
 };
-use super::lexicon_table::{SLOT_BYTES, hash, home, pack, tag_of, title_key};
 
 /// Every list, lowercased, as one table (the lists were sets of `String`,
 /// one lookup per list asked, then a `HashMap<String, u8>`: its probes,
@@ -65,7 +65,7 @@ impl Lexicon {
         };
         self.find(lo, hi, b.len())
             .and_then(|i| read::<SLOT_BYTES>(self.slots, i * SLOT_BYTES))
-            .map_or(0, |s| s[17])
+            .map_or(0, |s| s[BITS_AT])
     }
 
     /// False when the lowercase word is surely no title: neither on the
@@ -96,7 +96,7 @@ impl Lexicon {
             if t == tag {
                 let s = read::<SLOT_BYTES>(self.slots, i * SLOT_BYTES)?;
                 let word = |k: usize| read::<8>(&s, k).map(u64::from_le_bytes);
-                if word(0) == Some(lo) && word(8) == Some(hi) && usize::from(s[16]) == len {
+                if word(0) == Some(lo) && word(8) == Some(hi) && usize::from(s[LEN_AT]) == len {
                     return Some(i);
                 }
             }

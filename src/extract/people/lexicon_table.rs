@@ -36,10 +36,15 @@ pub const LISTS: [(&str, u8); 7] = [
 /// Longest word kept in the slots; longer ones go to a sorted list.
 pub const PACKED: usize = 16;
 
-/// Bytes of one slot: its word packed in two `u64`s ([`pack`]), the word's
-/// length and its bits, then padding (24 bytes, as the `Slot` struct the
-/// table was built of at run time).
+/// Bytes of one slot: its word packed in two `u64`s ([`pack`]) at 0 and
+/// 8, the word's length at [`LEN_AT`] and its bits at [`BITS_AT`], then
+/// padding (24 bytes, as the `Slot` struct the table was built of at run
+/// time).
 pub const SLOT_BYTES: usize = 24;
+/// Where a slot holds its word's length (0 in an empty slot).
+pub const LEN_AT: usize = 16;
+/// Where a slot holds its word's bits.
+pub const BITS_AT: usize = 17;
 
 /// Bits in the title filter ([`title_key`]'s range): 65,536, 8 KB.
 pub const TITLE_KEY_BITS: usize = 1 << 16;
@@ -177,9 +182,12 @@ pub fn build(lists: &[(&str, u8)]) -> Built {
     }
     let mut slots = Vec::with_capacity(size * SLOT_BYTES);
     for &(lo, hi, len, bits) in &t.slots {
-        slots.extend_from_slice(&lo.to_le_bytes());
-        slots.extend_from_slice(&hi.to_le_bytes());
-        slots.extend_from_slice(&[len, bits, 0, 0, 0, 0, 0, 0]);
+        let mut slot = [0u8; SLOT_BYTES];
+        slot[..8].copy_from_slice(&lo.to_le_bytes());
+        slot[8..16].copy_from_slice(&hi.to_le_bytes());
+        slot[LEN_AT] = len;
+        slot[BITS_AT] = bits;
+        slots.extend_from_slice(&slot);
     }
     Built {
         slots,
