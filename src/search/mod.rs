@@ -240,7 +240,17 @@ impl SearchEngine {
                 .then(|| Executor::multi_thread(cores, "newsidx-search-"))
                 .transpose()?
         };
-        let reader = index.reader_builder().reload_policy(policy).try_into()?;
+        let mut reader = index.reader_builder().reload_policy(policy);
+        if parallel {
+            // A one-shot search decompresses each store block it reads
+            // once: keeping them (tantivy keeps 100 by default) only makes
+            // every block land in fresh memory, four page faults each,
+            // where without the cache the next block reuses the freed one.
+            // `election blair` on the 1 GB bench archive: 665 -> 542 page
+            // faults (bare tantivy's search: 533), about -0.3 ms end to end.
+            reader = reader.doc_store_cache_num_blocks(0);
+        }
+        let reader = reader.try_into()?;
         Ok(SearchEngine {
             dir: dir.to_path_buf(),
             schema,
