@@ -434,3 +434,66 @@ fn snippets_highlight_whole_phrases_only() {
         .collect();
     assert!(lit.contains(&"attacks"), "{lit:?}");
 }
+
+/// A page that collapsing copies leaves short is fetched again, twice as
+/// deep, taking over the documents the first round read: it must be the
+/// page one fetch deep enough from the start gives, copies and all.
+#[test]
+fn a_refetched_page_equals_one_fetched_deep_enough() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("temp dir is writable");
+    // 25 exact copies that outrank everything, then 15 distinct stories.
+    let mut lines: Vec<String> = (0..25)
+        .map(|i| {
+            ndjson_line(
+                &format!("Wheat harvest {i}"),
+                "Wheat wheat wheat. The wheat harvest was the largest in years, and wheat prices fell.",
+                "2021-01-01",
+                "Farm Wire",
+                &[],
+            )
+        })
+        .collect();
+    lines.extend((0..15).map(|i| {
+        let words: Vec<String> = (0..40).map(|k| format!("crop{i}x{k}")).collect();
+        ndjson_line(
+            &format!("Market note {i}"),
+            &format!("Wheat was one line of the report. {}.", words.join(" ")),
+            "2021-01-02",
+            "Grain Desk",
+            &[],
+        )
+    }));
+    write(&corpus, "copies.ndjson", &(lines.join("\n") + "\n"));
+    let index = dir.path().join("index");
+    ingest(&index, &[corpus], &IngestOptions::default(), &|_| {}).expect("ingest");
+    for engine in [
+        SearchEngine::open(&index).expect("open"),
+        SearchEngine::open_once(&index).expect("open once"),
+    ] {
+        let page = |limit: usize| {
+            engine
+                .search(&SearchRequest {
+                    query: "wheat".into(),
+                    limit,
+                    ..SearchRequest::default()
+                })
+                .expect("search")
+        };
+        // Ten hits: the first 30 fetched collapse to 6, so a second round runs.
+        let short = page(10);
+        // Forty: the first fetch (90) holds every match.
+        let deep = page(40);
+        assert_eq!(short.hits.len(), 10);
+        assert_eq!(short.hits[0].duplicates.len(), 24);
+        let view = |r: &SearchResults| -> Vec<(String, Vec<String>)> {
+            r.hits
+                .iter()
+                .take(10)
+                .map(|h| (h.key.clone(), h.duplicates.clone()))
+                .collect()
+        };
+        assert_eq!(view(&short), view(&deep));
+    }
+}

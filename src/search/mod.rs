@@ -492,20 +492,24 @@ impl SearchEngine {
             }
         };
         let mut fetch = first_fetch.min(raw_total.max(1));
+        // Documents read by one round, for the next: a round that collapsed
+        // short fetches twice as many, most of them read already.
+        let mut at_hand: HashMap<DocAddress, TantivyDocument> = HashMap::new();
         let collapsed = loop {
             let chosen = match picked.take() {
                 Some(p) => p,
                 None => self.select(&searcher, &*q, tier, req.sort, fetch)?,
             };
-            let mut ranked = self.load(&searcher, chosen, req.sort)?;
+            let mut ranked = self.load(&searcher, chosen, req.sort, &mut at_hand)?;
             let fetched = ranked.len();
             if req.sort == Sort::Relevance {
                 rerank(&mut ranked, &built.surfaces, &self.schema);
             }
-            let collapsed = self.collapse(ranked, None);
+            let collapsed = self.collapse(ranked, None, &mut at_hand);
             if collapsed.len() >= wanted || fetched < fetch || fetch >= raw_total {
                 break collapsed;
             }
+            at_hand.extend(collapsed.into_iter().map(|r| (r.addr, r.doc)));
             fetch = (fetch * 2).min(raw_total);
         };
         let hits = self.hits(collapsed, req, &built.highlight);
@@ -648,7 +652,7 @@ impl SearchEngine {
         let q = BooleanQuery::new(clauses);
         let wanted = req.offset + req.limit;
         let ranked = self.ranked(&searcher, &q, Sort::Relevance, wanted * 2 + 10)?;
-        let collapsed = self.collapse(ranked, Some((&source.body, print)));
+        let collapsed = self.collapse(ranked, Some((&source.body, print)), &mut HashMap::new());
         let total = collapsed.len() as u64;
         let plan = query::Highlight {
             terms: weighted.iter().take(10).map(|(_, t)| t.clone()).collect(),
@@ -795,7 +799,7 @@ impl SearchEngine {
         n: usize,
     ) -> Result<Vec<Ranked>> {
         let chosen = self.select(searcher, q, None, sort, n)?;
-        self.load(searcher, chosen, sort)
+        self.load(searcher, chosen, sort, &mut HashMap::new())
     }
 
     /// The addresses of the top `n` documents of `q` in the requested order
@@ -881,33 +885,63 @@ impl SearchEngine {
     }
 
     /// The stored documents of `chosen`, in the requested order, ties by key.
-    fn load(&self, searcher: &Searcher, chosen: Vec<Picked>, sort: Sort) -> Result<Vec<Ranked>> {
-        let fetch = |picked: &[Picked]| -> tantivy::Result<Vec<(f32, i64, TantivyDocument)>> {
-            picked
-                .iter()
-                .map(|&(score, day, addr)| Ok((score, day, searcher.doc(addr)?)))
-                .collect()
+    /// Documents in `at_hand` (read by an earlier round of the same search)
+    /// are taken from it instead of being read again.
+    fn load(
+        &self,
+        searcher: &Searcher,
+        chosen: Vec<Picked>,
+        sort: Sort,
+        at_hand: &mut HashMap<DocAddress, TantivyDocument>,
+    ) -> Result<Vec<Ranked>> {
+        // Each slot holds its document when it is at hand; the others are
+        // read below, in order.
+        let mut slots: Vec<(Picked, Option<TantivyDocument>)> = Vec::with_capacity(chosen.len());
+        let mut missing: Vec<DocAddress> = Vec::new();
+        for picked in chosen {
+            let doc = at_hand.remove(&picked.2);
+            if doc.is_none() {
+                missing.push(picked.2);
+            }
+            slots.push((picked, doc));
+        }
+        let read = |addrs: &[DocAddress]| -> tantivy::Result<Vec<TantivyDocument>> {
+            addrs.iter().map(|&addr| searcher.doc(addr)).collect()
         };
         // Each document is a block of the store to decompress: on a big
-        // archive the CLI fetches half of them on a second thread (about
-        // 0.4 ms of 0.8 for the 30 a first page fetches on the 1 GB bench
-        // archive). On a small one the page's documents share a few
-        // blocks, and the thread costs more than it saves (BBC: +0.35 ms).
-        let out = if self.parallel
-            && chosen.len() >= LOAD_SPLIT_MIN
-            && searcher.num_docs() >= PARALLEL_MIN_DOCS
-        {
-            let (first, second) = chosen.split_at(chosen.len() / 2);
-            let (mine, theirs) = side_by_side(|| fetch(first), || fetch(second), "loading");
-            let mut out = mine?;
-            out.extend(theirs?);
-            out
-        } else {
-            fetch(&chosen)?
+        // archive half of them are read on a second core (the CLI: about
+        // 0.4 ms of 0.8 for the 30 a first page reads on the 1 GB bench
+        // archive; `serve`, on its executor's threads, 13 µs a document).
+        // On a small one the page's documents share a few blocks, and the
+        // handover costs more than it saves (BBC: +0.35 ms).
+        let split = missing.len() >= LOAD_SPLIT_MIN && searcher.num_docs() >= PARALLEL_MIN_DOCS;
+        let (first, second) = missing.split_at(missing.len() / 2);
+        let read_docs = match (&self.executor, split) {
+            (_, true) if self.parallel => {
+                let (mine, theirs) = side_by_side(|| read(first), || read(second), "loading");
+                let mut docs = mine?;
+                docs.extend(theirs?);
+                docs
+            }
+            (Some(executor), true) => executor
+                .map(read, [first, second].into_iter())?
+                .into_iter()
+                .flatten()
+                .collect(),
+            _ => read(&missing)?,
         };
+        let mut read_docs = read_docs.into_iter();
+        let mut out: Vec<(f32, i64, DocAddress, TantivyDocument)> = Vec::with_capacity(slots.len());
+        for ((score, day, addr), doc) in slots {
+            let doc = match doc.or_else(|| read_docs.next()) {
+                Some(doc) => doc,
+                None => searcher.doc(addr)?,
+            };
+            out.push((score, day, addr, doc));
+        }
         let mut keyed: Vec<(f32, i64, Ranked)> = out
             .into_iter()
-            .map(|(raw, day, doc)| {
+            .map(|(raw, day, addr, doc)| {
                 let key = text_of(&doc, self.schema.key);
                 // The all-words tier decides order but is not a score to show.
                 let tier = raw >= query::ALL_WORDS_TIER;
@@ -925,6 +959,7 @@ impl SearchEngine {
                         exact: 0,
                         split_only: 0,
                         key,
+                        addr,
                         doc,
                         duplicates: Vec::new(),
                     },
@@ -948,9 +983,16 @@ impl SearchEngine {
     /// Collapse copies into their best-ranked one: exact duplicates (same
     /// fingerprint), syndicated near copies (close near prints and mostly
     /// the same shingles) and revisions (same headline, the shorter body
-    /// mostly inside the longer one: an updated story whose print moved). With `exclude`, copies of that body are dropped
-    /// altogether (for `similar`).
-    fn collapse(&self, ranked: Vec<Ranked>, exclude: Option<(&str, u64)>) -> Vec<Ranked> {
+    /// mostly inside the longer one: an updated story whose print moved).
+    /// With `exclude`, copies of that body are dropped altogether (for
+    /// `similar`). The copies' documents go to `spare`, for a next round of
+    /// the search to take instead of reading them again.
+    fn collapse(
+        &self,
+        ranked: Vec<Ranked>,
+        exclude: Option<(&str, u64)>,
+        spare: &mut HashMap<DocAddress, TantivyDocument>,
+    ) -> Vec<Ranked> {
         /// What becomes of one ranked document.
         enum Fate {
             Keep,
@@ -989,8 +1031,13 @@ impl SearchEngine {
         for (r, fate) in ranked.into_iter().zip(fates) {
             match fate {
                 Fate::Keep => out.push(r),
-                Fate::CopyOf(i) => out[i].duplicates.push(r.key),
-                Fate::Drop => {}
+                Fate::CopyOf(i) => {
+                    out[i].duplicates.push(r.key);
+                    spare.insert(r.addr, r.doc);
+                }
+                Fate::Drop => {
+                    spare.insert(r.addr, r.doc);
+                }
             }
         }
         out
@@ -1257,6 +1304,9 @@ struct Ranked {
     /// How many typed words it has only as a hyphenated compound.
     split_only: usize,
     key: String,
+    /// Where it is stored, to find it again in the next round of a search
+    /// whose page collapsing left short.
+    addr: DocAddress,
     doc: TantivyDocument,
     /// Keys of copies collapsed into it.
     duplicates: Vec<String>,
