@@ -908,11 +908,12 @@ impl SearchEngine {
         let read = |addrs: &[DocAddress]| -> tantivy::Result<Vec<TantivyDocument>> {
             addrs.iter().map(|&addr| searcher.doc(addr)).collect()
         };
-        // Each document is a block of the store to decompress: on a big
-        // archive half of them are read on a second core (the CLI: about
-        // 0.4 ms of 0.8 for the 30 a first page reads on the 1 GB bench
-        // archive; `serve`, on its executor's threads, 13 µs a document).
-        // On a small one the page's documents share a few blocks, and the
+        // Each document is a block of the store to decompress, about 13 µs:
+        // on a big archive half of them are read on a second core, by a
+        // thread of its own in the one-shot CLI (about 0.4 ms of 0.8 for
+        // the 30 a first page reads on the 1 GB bench archive) and on the
+        // executor's threads in `serve` (bench p50 −0.1 to −0.3 ms). On a
+        // small archive the page's documents share a few blocks, and the
         // handover costs more than it saves (BBC: +0.35 ms).
         let split = missing.len() >= LOAD_SPLIT_MIN && searcher.num_docs() >= PARALLEL_MIN_DOCS;
         let (first, second) = missing.split_at(missing.len() / 2);
