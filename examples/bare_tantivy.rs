@@ -15,6 +15,9 @@
 //!
 //! `--analyzer news` indexes with newsidx's analyzer instead, to split the
 //! cost of our analyzer from the cost of our extra fields and stages.
+//! `--threads N` gives tantivy's writer N indexing threads instead of one
+//! per core: with `--threads 1` tantivy writes one segment, as newsidx's
+//! writer does on two cores, and the bench compares newsidx with that too.
 //!
 //! Out: one `key=value` summary line on stdout (`files docs bytes secs mb_s
 //! docs_s index_bytes`) for `index`; hit lines for `search`.
@@ -41,7 +44,7 @@ fn main() {
 }
 
 fn usage() -> Box<dyn std::error::Error> {
-    "usage: bare_tantivy index DIR CORPUS... [--memory MB] [--analyzer en_stem|news] | bare_tantivy search DIR QUERY".into()
+    "usage: bare_tantivy index DIR CORPUS... [--memory MB] [--analyzer en_stem|news] [--threads N] | bare_tantivy search DIR QUERY".into()
 }
 
 fn run() -> Res<()> {
@@ -50,6 +53,7 @@ fn run() -> Res<()> {
         Some("index") => {
             let mut memory_mb = 200usize;
             let mut analyzer = "en_stem".to_string();
+            let mut threads = None;
             let mut rest = Vec::new();
             let mut it = args[1..].iter();
             while let Some(a) = it.next() {
@@ -57,6 +61,8 @@ fn run() -> Res<()> {
                     memory_mb = it.next().ok_or_else(usage)?.parse()?;
                 } else if a == "--analyzer" {
                     analyzer = it.next().ok_or_else(usage)?.clone();
+                } else if a == "--threads" {
+                    threads = Some(it.next().ok_or_else(usage)?.parse::<usize>()?);
                 } else {
                     rest.push(PathBuf::from(a));
                 }
@@ -65,7 +71,7 @@ fn run() -> Res<()> {
             if corpora.is_empty() {
                 return Err(usage());
             }
-            index(dir, corpora, memory_mb, &analyzer)
+            index(dir, corpora, memory_mb, &analyzer, threads)
         }
         Some("search") if args.len() >= 3 => search(Path::new(&args[1]), &args[2..].join(" ")),
         _ => Err(usage()),
@@ -86,7 +92,13 @@ fn schema(analyzer: &str) -> Schema {
     b.build()
 }
 
-fn index(dir: &Path, corpora: &[PathBuf], memory_mb: usize, analyzer: &str) -> Res<()> {
+fn index(
+    dir: &Path,
+    corpora: &[PathBuf],
+    memory_mb: usize,
+    analyzer: &str,
+    threads: Option<usize>,
+) -> Res<()> {
     let start = Instant::now();
     std::fs::create_dir_all(dir)?;
     let schema = schema(analyzer);
@@ -99,8 +111,12 @@ fn index(dir: &Path, corpora: &[PathBuf], memory_mb: usize, analyzer: &str) -> R
         newsidx::schema::NewsSchema::register(&index);
     }
     // tantivy's defaults: it picks the thread count from the cores and
-    // splits the budget between threads.
-    let mut writer: tantivy::IndexWriter = index.writer(memory_mb * 1_000_000)?;
+    // splits the budget between threads (unless `--threads` says).
+    let budget = memory_mb * 1_000_000;
+    let mut writer: tantivy::IndexWriter = match threads {
+        Some(n) => index.writer_with_num_threads(n, budget)?,
+        None => index.writer(budget)?,
+    };
     let walked = newsidx::walk::walk(corpora);
     let (mut files, mut docs, mut bytes) = (0u64, 0u64, 0u64);
     for f in &walked.files {
