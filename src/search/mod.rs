@@ -246,8 +246,9 @@ impl SearchEngine {
             // once: keeping them (tantivy keeps 100 by default) only makes
             // every block land in fresh memory, four page faults each,
             // where without the cache the next block reuses the freed one.
-            // `election blair` on the 1 GB bench archive: 665 -> 542 page
-            // faults (bare tantivy's search: 533), about -0.3 ms end to end.
+            // `election blair` on the 1 GB bench archive: 665 -> 526 page
+            // faults (bare tantivy's search: 533), 0.6-1.2 ms less end to
+            // end (docs/BENCHMARKS.md).
             reader = reader.doc_store_cache_num_blocks(0);
         }
         let reader = reader.try_into()?;
