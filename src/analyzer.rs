@@ -18,7 +18,7 @@
 
 mod replay;
 
-pub use replay::{ReplayTokenizer, pre_analyze};
+pub use replay::{ReplayTokenizer, pre_analyze, pre_analyze_words};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
@@ -138,6 +138,7 @@ impl Tokenizer for NewsTokenizer {
             prev_end: None,
             chain_start: 0,
             pending: None,
+            word_hash: 0,
             tokenizer: self,
         }
     }
@@ -157,6 +158,9 @@ pub struct NewsTokenStream<'a> {
     chain_start: usize,
     /// A joined compound to emit next: `(from, to, position)`.
     pending: Option<(usize, usize, usize)>,
+    /// [`word_hash`] of the last term's word, lowercased and folded but
+    /// not stemmed; [`pre_analyze_words`] hands it on.
+    word_hash: u64,
     tokenizer: &'a mut NewsTokenizer,
 }
 
@@ -256,10 +260,14 @@ impl NewsTokenStream<'_> {
             && !joined
             && !digits
             && let Some(key) = pack_lowercase(source.as_bytes(), from, to)
-            && let Some(edit) = tok.cache.get(key)
         {
-            edit.apply_packed(key, dest);
-            return true;
+            // The word's hash from its packed bytes, as `word_hash` would
+            // give it from them: two multiplies, no second pass.
+            self.word_hash = packed_word_hash(key);
+            if let Some(edit) = tok.cache.get(key) {
+                edit.apply_packed(key, dest);
+                return true;
+            }
         }
         if ascii {
             if joined {
@@ -294,6 +302,7 @@ impl NewsTokenStream<'_> {
                 dest.push_str(original);
             }
         }
+        self.word_hash = word_hash(dest.as_bytes().get(start..).unwrap_or_default());
         if !digits {
             tok.cache.stem(dest, start);
         }
@@ -529,7 +538,11 @@ const _: () = assert!(Edit::MAX_TAIL + 2 == 8, "an edit packs into a u64");
 /// `text` of at most 15 bytes as its bytes and, in the last byte, its
 /// length (so "a" and "a\0" differ).
 fn pack(text: &str) -> Option<[u64; 2]> {
-    let bytes = text.as_bytes();
+    pack_bytes(text.as_bytes())
+}
+
+/// [`pack`] of any bytes.
+fn pack_bytes(bytes: &[u8]) -> Option<[u64; 2]> {
     if bytes.len() > 15 {
         return None;
     }
@@ -545,6 +558,35 @@ fn key_of(b: [u8; 16]) -> [u64; 2] {
     lo.copy_from_slice(&b[..8]);
     hi.copy_from_slice(&b[8..]);
     [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
+}
+
+/// Odd multipliers of [`word_hash`] (from splitmix64 and xxHash).
+const WORD_MUL: [u64; 2] = [0x9e37_79b9_7f4a_7c15, 0xc2b2_ae3d_27d4_eb4f];
+
+/// A word's hash from its [`pack`]ed bytes: two multiplies, with no
+/// avalanche (the near print mixes each shingle of three of them).
+fn packed_word_hash(key: [u64; 2]) -> u64 {
+    (key[0].wrapping_mul(WORD_MUL[0]) ^ key[1]).wrapping_mul(WORD_MUL[1])
+}
+
+/// A stable 64-bit hash of a term's bytes (the word lowercased and
+/// folded, before stemming), the same for a word whichever way the
+/// analyzer took: words of up to 15 bytes by their packed bytes, longer
+/// ones eight bytes at a time. Defined here, not by a hasher crate, because
+/// near prints built from it are stored in the index.
+pub(crate) fn word_hash(term: &[u8]) -> u64 {
+    if let Some(key) = pack_bytes(term) {
+        return packed_word_hash(key);
+    }
+    let mut h = term.len() as u64;
+    for chunk in term.chunks(8) {
+        let mut b = [0u8; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(b))
+            .wrapping_mul(WORD_MUL[0])
+            .rotate_left(29);
+    }
+    h.wrapping_mul(WORD_MUL[1])
 }
 
 /// [`key_of`] undone.
@@ -830,6 +872,30 @@ mod chain {
     }
 }
 
+/// The word hashes [`pre_analyze_words`] hands on, from the reference
+/// chain without its stemmer: each indexed word at its own position
+/// (not a joined compound, which shares the position of its last part),
+/// lowercased and folded, through [`word_hash`].
+#[cfg(test)]
+pub(crate) fn reference_word_hashes(text: &str) -> Vec<u64> {
+    let mut chain = TextAnalyzer::builder(chain::HyphenTokenizer::default())
+        .filter(tantivy::tokenizer::RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = chain.token_stream(text);
+    let mut out = Vec::new();
+    let mut next = 0;
+    while stream.advance() {
+        let token = stream.token();
+        if token.position >= next {
+            next = token.position + 1;
+            out.push(word_hash(token.text.as_bytes()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::chain::{HyphenTokenizer, hyphen_tokens};
@@ -1010,7 +1076,47 @@ mod tests {
         assert!(tokenizer.cache.slots.len() <= STEM_CACHE_SLOTS);
     }
 
+    /// The hashes handed on while pre-analyzing are the reference chain's
+    /// words hashed, whichever path each word took (cached or not, ASCII
+    /// or not, digits, compounds, words too long to index).
+    fn assert_same_word_hashes(tokenizer: &mut NewsTokenizer, text: &str) {
+        let mut hashes = Vec::new();
+        let mut out = String::new();
+        pre_analyze_words(tokenizer, text, &mut out, |h| hashes.push(h));
+        assert_eq!(hashes, reference_word_hashes(text), "{text}");
+    }
+
+    #[test]
+    fn word_hashes_equal_the_reference() {
+        let mut tokenizer = NewsTokenizer::default();
+        for _ in 0..2 {
+            for text in [
+                "Dogs are the bests! The running runners ran; connections, connected.",
+                "Müller, Mélenchon and Øresund: naïve café résumé İstanbul ΣΊΣΥΦΟΣ",
+                "non-aggression pacts, state-of-the-art, e‐mail and co‑operation - war",
+                "In 2020, 1,500 of 36 G7 members; x y zz ab abc",
+                "Supercalifragilisticexpialidociousnessesxyzzyplughwordsmore is long",
+                "Ééééééééééééééééééééééééééééééééééééééé and a sixteen-byte-wordsss",
+                "",
+            ] {
+                assert_same_word_hashes(&mut tokenizer, text);
+            }
+        }
+        // A word of 3 to 15 letters hashes the same on the packed path.
+        assert_eq!(
+            packed_word_hash(pack_lowercase(b"Pacts", 0, 5).expect("packed")),
+            word_hash(b"pacts")
+        );
+    }
+
     proptest::proptest! {
+        #[test]
+        fn word_hashes_equal_the_reference_on_any_text(
+            text in "(?s)[a-zA-Z0-9 ,.'’-]{0,80}|.{0,60}|(?:[A-Za-zéüßİ]{1,12}[ -]){0,12}|(?:[a-z0-9]{1,45}[- ‐‑]{1,2}){0,6}"
+        ) {
+            assert_same_word_hashes(&mut NewsTokenizer::default(), &text);
+        }
+
         #[test]
         fn cached_stems_equal_tantivy_stems_on_any_text(
             text in "(?s)[a-zA-Z0-9 ,.'’-]{0,80}|.{0,60}|(?:[A-Za-zéüßİ]{1,12}[ -]){0,12}|(?:[a-z0-9]{1,25}[- ‐‑]{1,2}){0,6}"

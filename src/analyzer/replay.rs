@@ -39,6 +39,21 @@ const _: () = assert!(SAME_STR.as_bytes()[0] == SAME && SKIP_STR.as_bytes()[0] =
 /// [`ReplayTokenizer`] reads. `out` is not cleared, so the caller can reuse
 /// one buffer.
 pub fn pre_analyze(tokenizer: &mut NewsTokenizer, text: &str, out: &mut String) {
+    pre_analyze_words(tokenizer, text, out, |_| {});
+}
+
+/// [`pre_analyze`], calling `word` with the hash of each indexed word in
+/// text order (its own position; not a joined compound, not a word too long
+/// to index). The hash is of the word lowercased and folded, before
+/// stemming (`analyzer::word_hash`): the near print is built from it
+/// (`search::near::NearPrint`), so its words cost no second scan of the
+/// body and no hashing byte by byte.
+pub fn pre_analyze_words(
+    tokenizer: &mut NewsTokenizer,
+    text: &str,
+    out: &mut String,
+    mut word: impl FnMut(u64),
+) {
     let mut stream = tokenizer.token_stream(text);
     // The position the next NEXT term gets.
     let mut next = 0usize;
@@ -63,6 +78,7 @@ pub fn pre_analyze(tokenizer: &mut NewsTokenizer, text: &str, out: &mut String) 
                 out.insert_str(mark, &SKIP_STR.repeat(position - next));
             }
             next = position + 1;
+            word(stream.word_hash);
         }
     }
 }
