@@ -262,7 +262,7 @@ impl NewsTokenStream<'_> {
             && let Some(key) = pack_lowercase(source.as_bytes(), from, to)
         {
             // The word's hash from its packed bytes, as `word_hash` would
-            // give it from them: two multiplies, no second pass.
+            // give it from them: one multiply, no second pass.
             self.word_hash = packed_word_hash(key);
             if let Some(edit) = tok.cache.get(key) {
                 edit.apply_packed(key, dest);
@@ -560,33 +560,44 @@ fn key_of(b: [u8; 16]) -> [u64; 2] {
     [u64::from_le_bytes(lo), u64::from_le_bytes(hi)]
 }
 
-/// Odd multipliers of [`word_hash`] (from splitmix64 and xxHash).
-const WORD_MUL: [u64; 2] = [0x9e37_79b9_7f4a_7c15, 0xc2b2_ae3d_27d4_eb4f];
+/// The constants of [`word_hash`] (wyhash's secrets: every one has bytes
+/// of 0x80 and above, which a packed ASCII word never equals).
+const WORD_SEED: [u64; 3] = [
+    0xa076_1d64_78bd_642f,
+    0xe703_7ed1_a0b4_28db,
+    0x8ebc_6af0_9c88_c6e3,
+];
 
-/// A word's hash from its [`pack`]ed bytes: two multiplies, with no
-/// avalanche (the near print mixes each shingle of three of them).
+/// The 128-bit product of `a` and `b`, its halves folded together: every
+/// bit of either input reaches every bit of the result (wyhash's core). A
+/// plain 64-bit multiply does not carry high bits down: with it, "uniq123"
+/// and "uniq1231" collided one pair in 256.
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ (p >> 64) as u64
+}
+
+/// A word's hash from its [`pack`]ed bytes: one wide multiply.
 fn packed_word_hash(key: [u64; 2]) -> u64 {
-    (key[0].wrapping_mul(WORD_MUL[0]) ^ key[1]).wrapping_mul(WORD_MUL[1])
+    fold_mul(key[0] ^ WORD_SEED[0], key[1] ^ WORD_SEED[1])
 }
 
 /// A stable 64-bit hash of a term's bytes (the word lowercased and
 /// folded, before stemming), the same for a word whichever way the
 /// analyzer took: words of up to 15 bytes by their packed bytes, longer
 /// ones eight bytes at a time. Defined here, not by a hasher crate, because
-/// near prints built from it are stored in the index.
+/// near prints and fingerprints built from it are stored in the index.
 pub(crate) fn word_hash(term: &[u8]) -> u64 {
     if let Some(key) = pack_bytes(term) {
         return packed_word_hash(key);
     }
-    let mut h = term.len() as u64;
+    let mut h = WORD_SEED[2] ^ term.len() as u64;
     for chunk in term.chunks(8) {
         let mut b = [0u8; 8];
         b[..chunk.len()].copy_from_slice(chunk);
-        h = (h ^ u64::from_le_bytes(b))
-            .wrapping_mul(WORD_MUL[0])
-            .rotate_left(29);
+        h = fold_mul(h ^ u64::from_le_bytes(b), WORD_SEED[1]);
     }
-    h.wrapping_mul(WORD_MUL[1])
+    h
 }
 
 /// [`key_of`] undone.
@@ -1107,6 +1118,31 @@ mod tests {
             packed_word_hash(pack_lowercase(b"Pacts", 0, 5).expect("packed")),
             word_hash(b"pacts")
         );
+    }
+
+    /// Distinct words hash apart: numbered words of every length up to
+    /// 15 bytes and past it, where only high bytes or the length differ,
+    /// and every word of one to three letters.
+    #[test]
+    fn word_hashes_do_not_collide() {
+        let mut words: Vec<String> = Vec::new();
+        for stem in ["uniq", "w", "abcdefghijk", "sixteenbytesword"] {
+            words.extend((0..20_000).map(|i| format!("{stem}{i}")));
+        }
+        let letters = || (b'a'..=b'z').map(char::from);
+        for a in letters() {
+            words.push(a.to_string());
+            for b in letters() {
+                words.push(format!("{a}{b}"));
+                words.extend(letters().map(|c| format!("{a}{b}{c}")));
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for w in &words {
+            if let Some(other) = seen.insert(word_hash(w.as_bytes()), w) {
+                panic!("{other} and {w} hash alike");
+            }
+        }
     }
 
     proptest::proptest! {

@@ -57,6 +57,11 @@ impl Prepared {
     pub fn new(schema: &NewsSchema, article: &Article, modified: i64, size: u64) -> Prepared {
         Prepared(schema.document(article, modified, size))
     }
+
+    /// The body's fingerprint as a number (`print64`), for counting duplicates.
+    pub fn print64(&self) -> u64 {
+        self.0.print64()
+    }
 }
 
 /// The index, opened for writing.

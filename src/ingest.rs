@@ -775,10 +775,8 @@ fn documents(file: &SourceFile, articles: &[Article], schema: &NewsSchema) -> Ve
     articles
         .iter()
         .map(|a| {
-            (
-                crate::search::near::print64(&a.fingerprint),
-                Prepared::new(schema, a, file.modified, file.size),
-            )
+            let doc = Prepared::new(schema, a, file.modified, file.size);
+            (doc.print64(), doc)
         })
         .collect()
 }
@@ -1069,7 +1067,9 @@ fn article_of(
     } else {
         format!("{path_str}#{id}")
     };
-    Ok(extract::assemble(
+    // The fingerprint comes with the index document (see
+    // `extract::assemble_unprinted`); `extract_paths` adds it for `extract`.
+    Ok(extract::assemble_unprinted(
         draft,
         &cleaned,
         Origin {
@@ -1097,6 +1097,9 @@ pub fn extract_paths(paths: &[PathBuf], opts: &IngestOptions) -> (Vec<Article>, 
         }
         articles.extend(r.articles);
     }
+    articles
+        .par_iter_mut()
+        .for_each(|a| a.fingerprint = extract::fingerprint(&a.body));
     (articles, skipped)
 }
 
