@@ -1004,10 +1004,16 @@ fn articles_from(
     };
     out.problems = parsed.problems;
     let single = parsed.records.len() == 1 && parsed.records[0].0.is_empty();
-    for (id, draft) in &parsed.records {
-        match article_of(id, draft, path_str, single, default_source) {
-            Ok(a) => out.articles.push(a),
-            Err(p) => out.problems.push(p),
+    for chunk in parsed.records.chunks(STAGE_BATCH) {
+        let cleaned: Vec<clean::Cleaned> = chunk
+            .iter()
+            .map(|(_, draft)| clean::clean_body(&draft.body))
+            .collect();
+        for ((id, draft), cleaned) in chunk.iter().zip(cleaned) {
+            match assembled(id, draft, cleaned, path_str, single, default_source) {
+                Ok(a) => out.articles.push(a),
+                Err(p) => out.problems.push(p),
+            }
         }
     }
     if parsed.records.is_empty() && out.problems.is_empty() {
@@ -1054,7 +1060,35 @@ fn article_of(
     single: bool,
     default_source: Option<&str>,
 ) -> std::result::Result<Article, String> {
-    let cleaned = clean::clean_body(&draft.body);
+    assembled(
+        id,
+        draft,
+        clean::clean_body(&draft.body),
+        path_str,
+        single,
+        default_source,
+    )
+}
+
+/// Records of a file are cleaned this many at a time, then extracted.
+/// Why: each stage is a lot of code (dozens of cleaning rules; people,
+/// dates and sources), and a record taken through all of it at once left
+/// little of either in the core's 32 KB instruction cache for the next
+/// record (cachegrind on replica r001: 47.9 million instruction-cache
+/// misses, about 2,000 a record, against bare tantivy's 3.2 million). In
+/// batches: 43.5 million; sixteen Reuters bodies (about 20 KB) stay in
+/// the L2 cache between the stages.
+const STAGE_BATCH: usize = 16;
+
+/// [`article_of`] from the record's cleaned body.
+fn assembled(
+    id: &str,
+    draft: &Draft,
+    cleaned: clean::Cleaned,
+    path_str: &str,
+    single: bool,
+    default_source: Option<&str>,
+) -> std::result::Result<Article, String> {
     if cleaned.body.trim().is_empty() {
         return Err(if single {
             "no article text found".to_string()

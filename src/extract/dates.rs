@@ -1038,10 +1038,34 @@ fn year_suffix(text: &str, at: usize) -> (i32, usize) {
 /// `d` as `YYYY-MM-DD`, as chrono's `%Y-%m-%d` writes it. Years 0-9999
 /// (every real one) are written directly: chrono parses the format string
 /// on every call (a few percent of the stage once the scans were cheap).
-fn iso_day(d: NaiveDate) -> String {
+pub(crate) fn iso_day(d: NaiveDate) -> String {
     let year = d.year();
-    if (0..=9999).contains(&year) {
-        format!("{year:04}-{:02}-{:02}", d.month(), d.day())
+    if let Ok(y @ 0..=9999) = u32::try_from(year) {
+        // Digit by digit: `format!` goes through `core::fmt`, a lot of code
+        // for ten bytes, run for every article.
+        let (m, day) = (d.month(), d.day());
+        let digits = [
+            y / 1000,
+            y / 100 % 10,
+            y / 10 % 10,
+            y % 10,
+            10,
+            m / 10,
+            m % 10,
+            10,
+            day / 10,
+            day % 10,
+        ];
+        digits
+            .iter()
+            .map(|&n| {
+                if n == 10 {
+                    '-'
+                } else {
+                    char::from(b'0' + n as u8)
+                }
+            })
+            .collect()
     } else {
         // chrono's own signed, wider form.
         d.format("%Y-%m-%d").to_string()

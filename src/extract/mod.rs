@@ -102,7 +102,7 @@ pub fn assemble_unprinted(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) 
         body,
         people,
         dates,
-        published: published.map(|d| d.format("%Y-%m-%d").to_string()),
+        published: published.map(dates::iso_day),
         source,
         url: draft.url.clone(),
         authors,
