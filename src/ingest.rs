@@ -1009,12 +1009,29 @@ fn articles_from(
             .iter()
             .map(|(_, draft)| clean::clean_body(&draft.body))
             .collect();
-        for ((id, draft), cleaned) in chunk.iter().zip(cleaned) {
-            match assembled(id, draft, cleaned, path_str, single, default_source) {
-                Ok(a) => out.articles.push(a),
-                Err(p) => out.problems.push(p),
+        let mut kept = Vec::with_capacity(chunk.len());
+        for ((id, draft), cleaned) in chunk.iter().zip(&cleaned) {
+            if cleaned.body.trim().is_empty() {
+                out.problems.push(no_text(id, single));
+            } else {
+                kept.push((draft, cleaned, key_of(path_str, id)));
             }
         }
+        let records: Vec<_> = kept
+            .iter()
+            .map(|(draft, cleaned, key)| {
+                let origin = Origin {
+                    key,
+                    path: path_str,
+                    default_source,
+                };
+                (*draft, *cleaned, origin)
+            })
+            .collect();
+        // The fingerprint comes with the index document (see
+        // `extract::assemble_unprinted`); `extract_paths` adds it for `extract`.
+        out.articles
+            .extend(extract::assemble_unprinted_batch(&records));
     }
     if parsed.records.is_empty() && out.problems.is_empty() {
         out.problems.push("no articles found".to_string());
@@ -1060,58 +1077,45 @@ fn article_of(
     single: bool,
     default_source: Option<&str>,
 ) -> std::result::Result<Article, String> {
-    assembled(
-        id,
-        draft,
-        clean::clean_body(&draft.body),
-        path_str,
-        single,
+    let cleaned = clean::clean_body(&draft.body);
+    if cleaned.body.trim().is_empty() {
+        return Err(no_text(id, single));
+    }
+    let key = key_of(path_str, id);
+    let origin = Origin {
+        key: &key,
+        path: path_str,
         default_source,
-    )
+    };
+    Ok(extract::assemble_unprinted(draft, &cleaned, origin))
 }
 
-/// Records of a file are cleaned this many at a time, then extracted.
+/// Records of a file are cleaned this many at a time, then extracted
+/// (`extract::assemble_unprinted_batch`, itself stage by stage).
 /// Why: each stage is a lot of code (dozens of cleaning rules; people,
 /// dates and sources), and a record taken through all of it at once left
-/// little of either in the core's 32 KB instruction cache for the next
-/// record (cachegrind on replica r001: 47.9 million instruction-cache
-/// misses, about 2,000 a record, against bare tantivy's 3.2 million). In
-/// batches: 43.5 million; sixteen Reuters bodies (about 20 KB) stay in
-/// the L2 cache between the stages.
+/// little of it in the core's 32 KB instruction cache for the next record
+/// (cachegrind on replica r001: 47.9 million instruction-cache misses,
+/// about 2,000 a record, against bare tantivy's 3.2 million). Sixteen
+/// Reuters bodies (about 20 KB) stay in the L2 cache between the stages.
 const STAGE_BATCH: usize = 16;
 
-/// [`article_of`] from the record's cleaned body.
-fn assembled(
-    id: &str,
-    draft: &Draft,
-    cleaned: clean::Cleaned,
-    path_str: &str,
-    single: bool,
-    default_source: Option<&str>,
-) -> std::result::Result<Article, String> {
-    if cleaned.body.trim().is_empty() {
-        return Err(if single {
-            "no article text found".to_string()
-        } else {
-            format!("record {id}: no article text found")
-        });
+/// Why a record whose cleaned body is empty holds no article.
+fn no_text(id: &str, single: bool) -> String {
+    if single {
+        "no article text found".to_string()
+    } else {
+        format!("record {id}: no article text found")
     }
-    let key = if id.is_empty() {
+}
+
+/// The key of record `id` of the file at `path_str`.
+fn key_of(path_str: &str, id: &str) -> String {
+    if id.is_empty() {
         path_str.to_string()
     } else {
         format!("{path_str}#{id}")
-    };
-    // The fingerprint comes with the index document (see
-    // `extract::assemble_unprinted`); `extract_paths` adds it for `extract`.
-    Ok(extract::assemble_unprinted(
-        draft,
-        &cleaned,
-        Origin {
-            key: &key,
-            path: path_str,
-            default_source,
-        },
-    ))
+    }
 }
 
 /// Articles for `extract`: what ingest would store for these paths, without

@@ -43,6 +43,47 @@ pub fn assemble(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Article
 /// index document takes it from the analyzer's pass over the body
 /// (`schema::NewsSchema::document`), so it costs no pass of its own.
 pub fn assemble_unprinted(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Article {
+    let mut one = assemble_unprinted_batch(&[(draft, cleaned, origin)]);
+    one.pop().unwrap_or_default()
+}
+
+/// [`assemble_unprinted`] for several records, in their order, stage by
+/// stage: every record's byline, title, dates of publication and source,
+/// then every record's people, then every record's mentioned dates. Each
+/// stage is a lot of code; run record by record, they evicted one another
+/// from the core's instruction cache (see `ingest::STAGE_BATCH`).
+pub fn assemble_unprinted_batch(records: &[(&Draft, &Cleaned, Origin<'_>)]) -> Vec<Article> {
+    let mut heads: Vec<Head> = records
+        .iter()
+        .map(|&(draft, cleaned, origin)| head(draft, cleaned, origin))
+        .collect();
+    for (h, &(draft, ..)) in heads.iter_mut().zip(records) {
+        let mut people = people::people(&h.article.title, &h.article.body);
+        for p in &draft.people {
+            if !people.iter().any(|q| q.eq_ignore_ascii_case(p)) {
+                people.push(p.clone());
+            }
+        }
+        h.article.people = people;
+    }
+    heads
+        .into_iter()
+        .map(|h| Article {
+            dates: dates::mentioned(&h.article.body, h.published),
+            ..h.article
+        })
+        .collect()
+}
+
+/// An article with everything but its people and mentioned dates, and the
+/// publication date the mentioned dates are read against.
+struct Head {
+    article: Article,
+    published: Option<chrono::NaiveDate>,
+}
+
+/// The first stage of [`assemble_unprinted_batch`] for one record.
+fn head(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) -> Head {
     // The byline goes before anything reads the body: its names are writers,
     // not people in the story, and its role ("Climate Reporter") no name.
     let (body, byline) = byline::split_body(&cleaned.body);
@@ -87,27 +128,23 @@ pub fn assemble_unprinted(draft: &Draft, cleaned: &Cleaned, origin: Origin<'_>) 
             .find(|a| !a.is_empty())
             .unwrap_or_default()
     };
-    let mut people = people::people(&title, &body);
-    for p in &draft.people {
-        if !people.iter().any(|q| q.eq_ignore_ascii_case(p)) {
-            people.push(p.clone());
-        }
-    }
-    let dates = dates::mentioned(&body, published);
-    Article {
-        key: origin.key.to_string(),
-        path: origin.path.to_string(),
-        title,
-        fingerprint: String::new(),
-        body,
-        people,
-        dates,
-        published: published.map(dates::iso_day),
-        source,
-        url: draft.url.clone(),
-        authors,
-        format: draft.format,
-        extraction: draft.extraction,
+    Head {
+        article: Article {
+            key: origin.key.to_string(),
+            path: origin.path.to_string(),
+            title,
+            fingerprint: String::new(),
+            body,
+            people: Vec::new(),
+            dates: Vec::new(),
+            published: published.map(dates::iso_day),
+            source,
+            url: draft.url.clone(),
+            authors,
+            format: draft.format,
+            extraction: draft.extraction,
+        },
+        published,
     }
 }
 
