@@ -33,6 +33,60 @@ fn extract_json_is_an_array_of_articles() {
     assert!(!env.index().exists(), "extract must not create an index");
 }
 
+/// Ingest takes the fingerprint while it analyzes the body for the index;
+/// `extract` computes it on its own. Both must give the same value, and
+/// copies that differ only in case, accents and punctuation must share it.
+#[test]
+fn extract_and_ingest_agree_on_fingerprints() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        article("Café talks", "The café reopened, said Müller."),
+    );
+    env.write(
+        "b.txt",
+        article("CAFE TALKS", "THE CAFE REOPENED -- SAID MULLER!"),
+    );
+    env.write(
+        "c.txt",
+        article("Cafe talks", "The cafe reopened, said Muller again."),
+    );
+    let corpus = env.corpus();
+    let corpus = corpus.to_str().expect("path");
+    let extracted = env.run(&["--json", "extract", corpus]);
+    assert_eq!(extracted.code, 0, "{}", extracted.stderr);
+    let print_of = |v: &serde_json::Value| {
+        let key = v["key"].as_str().unwrap_or_default();
+        let name = key.rsplit('/').next().unwrap_or_default().to_string();
+        (
+            name,
+            v["fingerprint"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let mut from_extract: Vec<_> = extracted
+        .json()
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(print_of)
+        .collect();
+    from_extract.sort();
+    assert_eq!(env.run(&["ingest", corpus]).code, 0);
+    let export = env.run(&["export"]);
+    let mut stored: Vec<_> = export
+        .stdout
+        .lines()
+        .map(|l| print_of(&serde_json::from_str(l).expect("NDJSON line")))
+        .collect();
+    stored.sort();
+    assert_eq!(stored, from_extract);
+    let prints: Vec<&str> = stored.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(prints.len(), 3);
+    assert!(prints.iter().all(|p| p.len() == 32), "{prints:?}");
+    assert_eq!(prints[0], prints[1], "a copy in capitals is the same text");
+    assert_ne!(prints[0], prints[2], "one more word is another text");
+}
+
 #[test]
 fn show_stats_and_export_roundtrip() {
     let env = Env::new();
