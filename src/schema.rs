@@ -206,9 +206,9 @@ impl NewsSchema {
     /// Turn an article into an index document. `modified`/`size` describe
     /// the source file. The work that needs the text (the analyzer, the
     /// near print, the fingerprint, the hashes) is done here, on the calling
-    /// thread (an ingest
-    /// worker or the feeder, see `ingest::DocsOn`); tantivy's
-    /// indexing thread then only reads the fields ([`ArticleDoc::values`]).
+    /// thread (an ingest worker or the feeder, see `ingest::DocsOn`);
+    /// tantivy's indexing thread then only reads the fields
+    /// ([`ArticleDoc::values`]).
     /// The fingerprint is the body's own ([`crate::extract::fingerprint`]);
     /// the article's `fingerprint` is not read, and ingest leaves it empty.
     pub fn document(&self, a: &Article, modified: i64, size: u64) -> ArticleDoc {
@@ -337,8 +337,9 @@ impl NewsSchema {
 }
 
 thread_local! {
-    /// Each building thread's analyzer (its stem cache warm across documents) and
-    /// buffer for the pre-analyzed form.
+    /// Each building thread's analyzer (its stem cache warm across
+    /// documents), buffer for the pre-analyzed form, and fingerprint
+    /// builder (its buffer of word hashes reused).
     static PRE_ANALYZER: RefCell<(NewsTokenizer, String, Fingerprint)> = RefCell::default();
 }
 

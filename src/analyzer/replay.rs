@@ -45,9 +45,10 @@ pub fn pre_analyze(tokenizer: &mut NewsTokenizer, text: &str, out: &mut String) 
 /// [`pre_analyze`], calling `word` with the hash of each indexed word in
 /// text order (its own position; not a joined compound, not a word too long
 /// to index). The hash is of the word lowercased and folded, before
-/// stemming (`analyzer::word_hash`): the near print is built from it
-/// (`search::near::NearPrint`), so its words cost no second scan of the
-/// body and no hashing byte by byte.
+/// stemming (`analyzer::word_hash`): the near print and the fingerprint
+/// are built from it (`search::near::NearPrint`, `extract::Fingerprint`),
+/// so their words cost no second scan of the body and no hashing byte by
+/// byte.
 pub fn pre_analyze_words(
     tokenizer: &mut NewsTokenizer,
     text: &str,
