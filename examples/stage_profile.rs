@@ -1,9 +1,10 @@
 //! Where ingest CPU goes, stage by stage, on one thread: read, decode +
-//! parse, clean, extract (with people, dates, source and the fingerprint
-//! timed again on their own), building the tantivy document (with our
-//! analyzer over title and body timed again on its own; the near print is
-//! built from the analyzer's words, so only the document row has it), and
-//! tantivy's `en_stem` over the same text for comparison.
+//! parse, clean, extract as ingest does it (`assemble_unprinted`; people,
+//! dates, source and byline timed again on their own), building the
+//! tantivy document (with our analyzer over title and body timed again on
+//! its own; the near print and the fingerprint are built from the
+//! analyzer's words, so only the document row has them), and tantivy's
+//! `en_stem` over the same text for comparison.
 //!
 //! The "of which" rows rerun each part right after the whole stage, on text
 //! it has just read, so they show each part warm: in a profile of r001
@@ -116,7 +117,7 @@ fn main() {
             }
             let key = format!("{path}#{id}");
             let a: Article = clock.time("extract (all)", || {
-                newsidx::extract::assemble(
+                newsidx::extract::assemble_unprinted(
                     draft,
                     &cleaned,
                     newsidx::extract::Origin {
@@ -146,12 +147,10 @@ fn main() {
             sink += clock.time("  of which byline", || {
                 newsidx::extract::byline::split_body(&cleaned.body).0.len()
             });
-            sink += clock.time("  of which fingerprint", || {
-                newsidx::extract::fingerprint(&a.body).len()
-            });
-            sink += clock.time("document (incl. pre-analysis, near print)", || {
-                schema.document(&a, 0, 0).values().count()
-            });
+            sink += clock.time(
+                "document (incl. pre-analysis, near print, fingerprint)",
+                || schema.document(&a, 0, 0).values().count(),
+            );
             sink += clock.time("  analyzer: newsidx (title+body), again", || {
                 terms.clear();
                 pre_analyze(&mut ours, &a.title, &mut terms);

@@ -18,7 +18,7 @@
 
 mod replay;
 
-pub use replay::{ReplayTokenizer, pre_analyze, pre_analyze_words};
+pub use replay::{ReplayTokenizer, pre_analyze, pre_analyze_words, word_hashes};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,

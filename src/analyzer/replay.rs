@@ -84,6 +84,21 @@ pub fn pre_analyze_words(
     }
 }
 
+/// The word hashes [`pre_analyze_words`] hands on for `text`, on their
+/// own: for a fingerprint or near print outside ingest (`newsidx extract`,
+/// tests), which builds both while it analyzes the body for the index.
+/// The thread keeps one analyzer for it, its stem cache warm across calls.
+pub fn word_hashes(text: &str, word: impl FnMut(u64)) {
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<(NewsTokenizer, String)> =
+            std::cell::RefCell::default();
+    }
+    ANALYZER.with_borrow_mut(|(tokenizer, terms)| {
+        terms.clear();
+        pre_analyze_words(tokenizer, text, terms, word);
+    });
+}
+
 /// The index-time tokenizer of pre-analyzed text: each term of the string
 /// [`pre_analyze`] wrote, at its position. Any other string is read as
 /// best it can be (text between marker bytes as terms), never a panic.

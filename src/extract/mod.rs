@@ -12,9 +12,6 @@ pub mod dates;
 pub mod people;
 pub mod source;
 
-use std::cell::RefCell;
-
-use crate::analyzer::NewsTokenizer;
 use crate::article::{Article, Draft};
 use crate::clean::Cleaned;
 
@@ -195,17 +192,9 @@ fn host_of(url: &str) -> Option<&str> {
 /// 64-bit hashes ([`Fingerprint`]), over the words the analyzer indexes
 /// (a word of 40 bytes or more, which it does not index, is not counted).
 pub fn fingerprint(body: &str) -> String {
-    WORDS.with_borrow_mut(|(tokenizer, terms, print)| {
-        terms.clear();
-        crate::analyzer::pre_analyze_words(tokenizer, body, terms, |h| print.word(h));
-        print.finish()
-    })
-}
-
-thread_local! {
-    /// [`fingerprint`]'s analyzer (its stem cache warm across calls), term
-    /// buffer and word hashes.
-    static WORDS: RefCell<(NewsTokenizer, String, Fingerprint)> = RefCell::default();
+    let mut print = Fingerprint::default();
+    crate::analyzer::word_hashes(body, |h| print.word(h));
+    print.finish()
 }
 
 /// Builds a [`fingerprint`] from a body's word hashes in text order

@@ -44,9 +44,9 @@ fn mix(mut h: u64) -> u64 {
 }
 
 /// Calls `f` with the FNV-1a hash of each lowercased word of `body` (runs of
-/// letters and digits), in order, computed without allocating. FNV is stable
-/// across Rust versions and platforms, which matters because prints are
-/// stored in the index.
+/// letters and digits), in order, computed without allocating: the words
+/// of the shingle sets that containment compares at search time (both
+/// sides hashed then, so nothing of it is stored).
 fn for_each_word_hash(body: &str, mut f: impl FnMut(u64)) {
     let mut h = FNV_OFFSET;
     let mut in_word = false;
@@ -89,25 +89,46 @@ fn words(body: &str) -> Vec<String> {
 }
 
 /// Calls `f` with the hash of each word 3-shingle of `body`, in text order
-/// (each single word for bodies shorter than three words). Streams over a
-/// three-word window: `near_print` runs on every body at ingest.
+/// (each single word for bodies shorter than three words).
 fn for_each_shingle(body: &str, mut f: impl FnMut(u64)) {
-    // The last two word hashes (`a` the older) and how many words so far.
-    let (mut a, mut b, mut n) = (0u64, 0u64, 0usize);
-    for_each_word_hash(body, |h| {
-        if n >= 2 {
-            f(mix(a ^ b.rotate_left(21) ^ h.rotate_left(42)));
+    let mut window = Window::default();
+    for_each_word_hash(body, |h| window.push(h, &mut f));
+    window.finish(f);
+}
+
+/// A three-word window over word hashes: the hash of each 3-shingle as
+/// its last word comes, or of each word alone for a text shorter than
+/// three words. Shared by the search-time shingle sets and [`NearPrint`].
+#[derive(Default)]
+struct Window {
+    /// The last two word hashes (`a` the older) and how many words so far.
+    a: u64,
+    b: u64,
+    n: usize,
+}
+
+impl Window {
+    /// The next word's hash; `f` gets the shingle it ends, if any.
+    #[inline]
+    fn push(&mut self, h: u64, mut f: impl FnMut(u64)) {
+        if self.n >= 2 {
+            f(mix(self.a ^ self.b.rotate_left(21) ^ h.rotate_left(42)));
         }
-        (a, b) = (b, h);
-        n += 1;
-    });
-    match n {
-        1 => f(mix(b)),
-        2 => {
-            f(mix(a));
-            f(mix(b));
+        (self.a, self.b) = (self.b, h);
+        self.n += 1;
+    }
+
+    /// After the last word: `f` gets each word alone if there were only
+    /// one or two.
+    fn finish(self, mut f: impl FnMut(u64)) {
+        match self.n {
+            1 => f(mix(self.b)),
+            2 => {
+                f(mix(self.a));
+                f(mix(self.b));
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -255,19 +276,14 @@ impl BitCounts {
 /// print costs no scan of its own. Its own pass, hashing every byte with
 /// FNV-1a, had been about 4% of ingest's CPU on the 1 GB bench corpus.
 pub struct NearPrint {
-    /// The last two word hashes (`a` the older) and how many words so far.
-    a: u64,
-    b: u64,
-    n: usize,
+    window: Window,
     counts: BitCounts,
 }
 
 impl Default for NearPrint {
     fn default() -> Self {
         NearPrint {
-            a: 0,
-            b: 0,
-            n: 0,
+            window: Window::default(),
             counts: BitCounts::new(),
         }
     }
@@ -277,24 +293,15 @@ impl NearPrint {
     /// The next word's hash.
     #[inline]
     pub fn word(&mut self, h: u64) {
-        if self.n >= 2 {
-            self.counts.add(shingle(self.a, self.b, h));
-        }
-        (self.a, self.b) = (self.b, h);
-        self.n += 1;
+        let counts = &mut self.counts;
+        self.window.push(h, |s| counts.add(s));
     }
 
     /// The print; a body of one or two words counts each word alone.
-    pub fn finish(mut self) -> u64 {
-        match self.n {
-            1 => self.counts.add(mix(self.b)),
-            2 => {
-                self.counts.add(mix(self.a));
-                self.counts.add(mix(self.b));
-            }
-            _ => {}
-        }
-        self.counts.print()
+    pub fn finish(self) -> u64 {
+        let NearPrint { window, mut counts } = self;
+        window.finish(|s| counts.add(s));
+        counts.print()
     }
 }
 
@@ -302,19 +309,8 @@ impl NearPrint {
 /// the body, see the type).
 pub fn near_print(body: &str) -> u64 {
     let mut print = NearPrint::default();
-    let mut terms = String::new();
-    crate::analyzer::pre_analyze_words(
-        &mut crate::analyzer::NewsTokenizer::default(),
-        body,
-        &mut terms,
-        |h| print.word(h),
-    );
+    crate::analyzer::word_hashes(body, |h| print.word(h));
     print.finish()
-}
-
-/// The hash of the 3-shingle `a b c`.
-fn shingle(a: u64, b: u64, c: u64) -> u64 {
-    mix(a ^ b.rotate_left(21) ^ c.rotate_left(42))
 }
 
 /// The exact-duplicate fingerprint (any string) as a u64, for fast fields.
