@@ -497,6 +497,8 @@ pub fn ingest(
                 jobs.try_for_each_with(tx.clone(), |tx, range| {
                     let group = whole.get(range.clone()).unwrap_or_default();
                     let reader = rayon::current_thread_index();
+                    // Told before waiting for room, so the read-ahead
+                    // can go on meanwhile.
                     if let Some(reader) = reader {
                         cursor.reading(reader, range.start);
                     }
@@ -929,8 +931,17 @@ impl FromIterator<std::result::Result<Article, String>> for FileResult {
 /// Read, decode, parse, clean and extract one file. Never panics; every
 /// failure becomes a problem string.
 pub fn read_file(file: &SourceFile, opts: &IngestOptions) -> FileResult {
-    match load(file, opts) {
-        Ok(loaded) => articles_of(vec![loaded], opts.default_source.as_deref())
+    alone(load(file, opts), opts.default_source.as_deref())
+}
+
+/// The outcome of one file on its own: [`articles_of`] a group of one, or
+/// what loading it already settled.
+fn alone(
+    loaded: std::result::Result<Loaded, FileResult>,
+    default_source: Option<&str>,
+) -> FileResult {
+    match loaded {
+        Ok(loaded) => articles_of(vec![loaded], default_source)
             .pop()
             .unwrap_or_default(),
         Err(done) => done,
@@ -1024,12 +1035,7 @@ fn articles_from(
             default_source,
         );
     }
-    match parsed(path_str.to_string(), path, bytes) {
-        Ok(loaded) => articles_of(vec![loaded], default_source)
-            .pop()
-            .unwrap_or_default(),
-        Err(done) => done,
-    }
+    alone(parsed(path_str.to_string(), path, bytes), default_source)
 }
 
 /// Decode and parse a file's bytes (any format but NDJSON); `Err` when
