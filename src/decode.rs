@@ -98,10 +98,20 @@ pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
     if head.contains(&0) {
         return true;
     }
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-        .count();
+    // Counted in byte-wide lanes, 255 bytes at a time (a lane cannot
+    // overflow), which the compiler turns into vector compares and adds: a
+    // filtered count went byte by byte, about five instructions per byte of
+    // every file read (cachegrind, BBC ingest: 24 million fewer of 2,555
+    // million).
+    let controls: usize = head
+        .chunks(255)
+        .map(|chunk| {
+            let n = chunk.iter().fold(0u8, |n, &b| {
+                n + u8::from(b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+            });
+            usize::from(n)
+        })
+        .sum();
     controls * 10 > head.len()
 }
 
@@ -154,5 +164,33 @@ mod tests {
             decode(&[1u8, 2, 3, 4, 5, 6, 7, 8]),
             Err(DecodeError::Binary)
         );
+    }
+
+    #[test]
+    fn binary_means_more_than_a_tenth_control_bytes_in_the_head() {
+        // Spread over several of the count's 255-byte chunks: 100 control
+        // bytes in 1,000 is text, 101 is binary; tab, newline, carriage
+        // return and form feed never count.
+        let page = |controls: usize, byte: u8| {
+            let mut v = vec![b'a'; 1000];
+            for i in 0..controls {
+                v[i * 9] = byte;
+            }
+            v
+        };
+        assert!(!looks_binary(&page(100, 0x1B)));
+        assert!(looks_binary(&page(101, 0x1B)));
+        for allowed in [b'\t', b'\n', b'\r', 0x0C] {
+            assert!(!looks_binary(&page(111, allowed)));
+        }
+        // Only the first 8 KiB are read: controls after it do not count.
+        let mut long = vec![b'a'; 8192];
+        long.extend(std::iter::repeat_n(0x1Bu8, 8192));
+        assert!(!looks_binary(&long));
+        let mut head = vec![0x1Bu8; 820];
+        head.extend(std::iter::repeat_n(b'a', 7372));
+        assert!(looks_binary(&head));
+        // Every lane full: 255 control bytes in one chunk count in full.
+        assert!(looks_binary(&[0x01u8; 2000]));
     }
 }

@@ -332,8 +332,13 @@ pub(crate) struct Cues {
 /// case (other bytes fold onto letters: the table only picks positions to
 /// compare).
 fn tri_key(a: u8, b: u8, c: u8) -> usize {
-    let five = |x: u8| usize::from((x | 0x20) & 0x1F);
-    five(a) << 10 | five(b) << 5 | five(c)
+    roll(roll(roll(0, a), b), c)
+}
+
+/// [`tri_key`] of the last three bytes, from that of the three before and
+/// the next byte: the oldest byte's five bits shift out of the 15.
+fn roll(key: usize, next: u8) -> usize {
+    (key << 5 | usize::from((next | 0x20) & 0x1F)) & 0x7FFF
 }
 
 /// The most frequent letter pairs of English, most frequent first.
@@ -497,8 +502,16 @@ impl Cues {
     /// The words of three bytes or more in `bytes`, by the anchor table.
     fn scan_table(&self, bytes: &[u8]) -> u8 {
         let mut found = 0;
-        for (i, three) in bytes.windows(3).enumerate() {
-            let key = tri_key(three[0], three[1], three[2]);
+        // The key rolls from byte to byte ([`tri_key`] of the three bytes
+        // ending at `end`): one byte folded in per position instead of
+        // three (cachegrind, BBC ingest: the scan 97.4 -> 91.3 million
+        // instructions).
+        let mut key = 0usize;
+        for (end, &b) in bytes.iter().enumerate() {
+            key = roll(key, b);
+            let Some(i) = end.checked_sub(2) else {
+                continue;
+            };
             if self.tris[key / 64] >> (key % 64) & 1 == 0 {
                 continue;
             }
