@@ -878,7 +878,8 @@ fn stream_file<'a>(
         let done: Vec<std::result::Result<Article, String>> = pool.install(|| {
             lines_now
                 .into_par_iter()
-                .filter_map(|line| line_article(line, &path_str, opts.default_source.as_deref()))
+                .chunks(STAGE_BATCH)
+                .flat_map_iter(|batch| line_batch(batch, &path_str, opts.default_source.as_deref()))
                 .collect()
         });
         let FileResult { articles, problems } = done.into_iter().collect();
@@ -918,13 +919,19 @@ pub struct FileResult {
 impl FromIterator<std::result::Result<Article, String>> for FileResult {
     fn from_iter<I: IntoIterator<Item = std::result::Result<Article, String>>>(iter: I) -> Self {
         let mut out = FileResult::default();
+        out.extend(iter);
+        out
+    }
+}
+
+impl Extend<std::result::Result<Article, String>> for FileResult {
+    fn extend<I: IntoIterator<Item = std::result::Result<Article, String>>>(&mut self, iter: I) {
         for r in iter {
             match r {
-                Ok(a) => out.articles.push(a),
-                Err(p) => out.problems.push(p),
+                Ok(a) => self.articles.push(a),
+                Err(p) => self.problems.push(p),
             }
         }
-        out
     }
 }
 
@@ -1131,47 +1138,69 @@ fn ndjson_articles<R: std::io::BufRead>(
     path_str: &str,
     default_source: Option<&str>,
 ) -> FileResult {
+    let mut lines = lines.peekable();
+    let mut out = FileResult::default();
+    while lines.peek().is_some() {
+        let batch: Vec<ndjson::Line> = lines.by_ref().take(STAGE_BATCH).collect();
+        out.extend(line_batch(batch, path_str, default_source));
+    }
+    out
+}
+
+/// NDJSON lines as articles or the reasons they are none, in line order
+/// (nothing for a blank line). The records go through the stages together,
+/// as [`articles_of`] takes a file's: cleaned one after another, then
+/// extracted stage by stage ([`STAGE_BATCH`] says why). One record at a
+/// time, each went through all of the code of clean and extract before the
+/// next.
+fn line_batch(
+    lines: Vec<ndjson::Line>,
+    path_str: &str,
+    default_source: Option<&str>,
+) -> Vec<std::result::Result<Article, String>> {
+    // Per line, its record's cleaned text when it has some.
+    let cleaned: Vec<Option<clean::Cleaned>> = lines
+        .iter()
+        .map(|line| match line {
+            ndjson::Line::Record(_, draft) => {
+                Some(clean::clean_body(&draft.body)).filter(|c| !c.body.trim().is_empty())
+            }
+            _ => None,
+        })
+        .collect();
+    let kept: Vec<(&Draft, &clean::Cleaned, String)> = lines
+        .iter()
+        .zip(&cleaned)
+        .filter_map(|(line, c)| match (line, c) {
+            (ndjson::Line::Record(id, draft), Some(c)) => Some((draft, c, key_of(path_str, id))),
+            _ => None,
+        })
+        .collect();
+    let input: Vec<_> = kept
+        .iter()
+        .map(|(draft, c, key)| {
+            let origin = Origin {
+                key,
+                path: path_str,
+                default_source,
+            };
+            (*draft, *c, origin)
+        })
+        .collect();
+    // One article per record given, in their order.
+    let mut articles = extract::assemble_unprinted_batch(&input).into_iter();
+    drop(input);
+    drop(kept);
     lines
-        .filter_map(|line| line_article(line, path_str, default_source))
+        .into_iter()
+        .zip(&cleaned)
+        .filter_map(|(line, c)| match line {
+            ndjson::Line::Record(..) if c.is_some() => articles.next().map(Ok),
+            ndjson::Line::Record(id, _) => Some(Err(no_text(&id, false))),
+            ndjson::Line::Problem(p) => Some(Err(p)),
+            ndjson::Line::Blank => None,
+        })
         .collect()
-}
-
-/// One NDJSON line as an article or the reason it is none; nothing for a
-/// blank line.
-fn line_article(
-    line: ndjson::Line,
-    path_str: &str,
-    default_source: Option<&str>,
-) -> Option<std::result::Result<Article, String>> {
-    match line {
-        ndjson::Line::Record(id, draft) => {
-            Some(article_of(&id, &draft, path_str, false, default_source))
-        }
-        ndjson::Line::Problem(p) => Some(Err(p)),
-        ndjson::Line::Blank => None,
-    }
-}
-
-/// Clean and extract one record (`id` empty for a single-record file),
-/// or say why it holds no article.
-fn article_of(
-    id: &str,
-    draft: &Draft,
-    path_str: &str,
-    single: bool,
-    default_source: Option<&str>,
-) -> std::result::Result<Article, String> {
-    let cleaned = clean::clean_body(&draft.body);
-    if cleaned.body.trim().is_empty() {
-        return Err(no_text(id, single));
-    }
-    let key = key_of(path_str, id);
-    let origin = Origin {
-        key: &key,
-        path: path_str,
-        default_source,
-    };
-    Ok(extract::assemble_unprinted(draft, &cleaned, origin))
 }
 
 /// Records of a file are cleaned this many at a time, then extracted
@@ -1482,6 +1511,59 @@ mod tests {
         assert_eq!(problems("nothing.sgm"), vec!["no articles found"]);
         assert!(together.iter().take(40).all(|r| r.articles.len() == 1));
         assert_eq!(together[0].articles[0].people, vec!["Anna Keller"]);
+    }
+
+    #[test]
+    fn ndjson_records_in_batches_give_what_each_gives_alone() {
+        // 40 lines across three batches: stories, blank lines, lines that
+        // are not records, and records of boilerplate only.
+        let mut dump = String::new();
+        for n in 0..40 {
+            let line = match n % 8 {
+                3 => String::new(),
+                5 => "{not json".to_string(),
+                6 => r#"{"title":"Notice","text":"Sign up for our newsletter."}"#.to_string(),
+                _ => format!(
+                    r#"{{"title":"Pact {n} signed","text":"Ministers met in Geneva on Monday, 3 March 2025, and Anna Keller said pact {n} would hold.","source":"Wire {n}"}}"#
+                ),
+            };
+            dump.push_str(&line);
+            dump.push('\n');
+        }
+        let path = "dump.ndjson";
+        let batched = ndjson_articles(ndjson::Lines::new(dump.as_bytes(), u64::MAX), path, None);
+        // The reference: each line cleaned and extracted on its own.
+        let alone: FileResult = ndjson::Lines::new(dump.as_bytes(), u64::MAX)
+            .filter_map(|line| match line {
+                ndjson::Line::Record(id, draft) => {
+                    let cleaned = clean::clean_body(&draft.body);
+                    if cleaned.body.trim().is_empty() {
+                        return Some(Err(no_text(&id, false)));
+                    }
+                    let key = key_of(path, &id);
+                    let origin = Origin {
+                        key: &key,
+                        path,
+                        default_source: None,
+                    };
+                    Some(Ok(extract::assemble_unprinted(&draft, &cleaned, origin)))
+                }
+                ndjson::Line::Problem(p) => Some(Err(p)),
+                ndjson::Line::Blank => None,
+            })
+            .collect();
+        assert_eq!(batched.articles, alone.articles);
+        assert_eq!(batched.problems, alone.problems);
+        assert_eq!(batched.articles.len(), 25);
+        assert_eq!(batched.problems.len(), 10, "{:?}", batched.problems);
+        assert!(
+            batched
+                .problems
+                .iter()
+                .any(|p| p.ends_with("no article text found"))
+        );
+        assert_eq!(batched.articles[1].key, format!("{path}#2"));
+        assert_eq!(batched.articles[1].source.as_deref(), Some("Wire 1"));
     }
 
     /// The writer's one indexing thread leaves the documents to the
