@@ -1189,6 +1189,8 @@ fn line_batch(
         .collect();
     // One article per record given, in their order.
     let mut articles = extract::assemble_unprinted_batch(&input).into_iter();
+    // What borrows the lines goes first, so they can be moved out below
+    // (a problem's text goes on as it is, not copied).
     drop(input);
     drop(kept);
     lines
