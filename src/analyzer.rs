@@ -253,19 +253,19 @@ impl NewsTokenStream<'_> {
         let start = dest.len();
         let tok = &mut *self.tokenizer;
         // The common case, a plain ASCII word of 3 to 15 bytes with letters:
-        // its lowercased bytes are packed straight from the text to look
-        // it up, and a cached stem is the kept part of the word copied and
-        // lowercased in `dest`, plus the edit's tail.
+        // its lowercased bytes are packed straight from the text, and a
+        // cached stem is written from the packed copy, so the word is
+        // neither copied and lowercased in `dest` first nor packed again.
         if ascii
             && !joined
             && !digits
-            && let Some((key, capital)) = pack_lowercase_cased(source.as_bytes(), from, to)
+            && let Some(key) = pack_lowercase(source.as_bytes(), from, to)
         {
             // The word's hash from its packed bytes, as `word_hash` would
             // give it from them: one multiply, no second pass.
             self.word_hash = packed_word_hash(key);
             if let Some(edit) = tok.cache.get(key) {
-                edit.apply_ascii(text, capital, dest);
+                edit.apply_packed(key, dest);
                 return true;
             }
         }
@@ -600,6 +600,14 @@ pub(crate) fn word_hash(term: &[u8]) -> u64 {
     h
 }
 
+/// [`key_of`] undone.
+fn bytes_of(key: [u64; 2]) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&key[0].to_le_bytes());
+    b[8..].copy_from_slice(&key[1].to_le_bytes());
+    b
+}
+
 /// Bit 5 of each byte: ORed into an ASCII letter it lowercases it, and an
 /// ASCII digit has it already.
 const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
@@ -608,15 +616,7 @@ const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
 /// digits only of 3 to 15 bytes (`None` for any other length). The bytes are
 /// read as two words straight from the text when 16 bytes follow `from`,
 /// masked to the word, and lowercased by setting bit 5 of each byte.
-#[cfg(test)]
 fn pack_lowercase(text: &[u8], from: usize, to: usize) -> Option<[u64; 2]> {
-    pack_lowercase_cased(text, from, to).map(|(key, _)| key)
-}
-
-/// [`pack_lowercase`], and whether the word had a capital letter (some
-/// byte lacked bit 5): a cached stem of a word without one is its own
-/// bytes, copied as they are ([`Edit::apply_ascii`]).
-fn pack_lowercase_cased(text: &[u8], from: usize, to: usize) -> Option<([u64; 2], bool)> {
     let len = to.checked_sub(from)?;
     if !(3..=15).contains(&len) {
         return None;
@@ -638,15 +638,10 @@ fn pack_lowercase_cased(text: &[u8], from: usize, to: usize) -> Option<([u64; 2]
     } else {
         (1u64 << (8 * (len - 8))) - 1
     };
-    let capital = (lo & LOWER_BITS & lo_mask) != (LOWER_BITS & lo_mask)
-        || (hi & LOWER_BITS & hi_mask) != (LOWER_BITS & hi_mask);
-    Some((
-        [
-            (lo & lo_mask) | (LOWER_BITS & lo_mask),
-            (hi & hi_mask) | (LOWER_BITS & hi_mask) | (len as u64) << 56,
-        ],
-        capital,
-    ))
+    Some([
+        (lo & lo_mask) | (LOWER_BITS & lo_mask),
+        (hi & hi_mask) | (LOWER_BITS & hi_mask) | (len as u64) << 56,
+    ])
 }
 
 /// A stem as an edit of its word: keep the word's first `keep` bytes, then
@@ -712,22 +707,13 @@ impl Edit {
         })
     }
 
-    /// Append the stem of `word`, an ASCII word of letters and digits in
-    /// any case whose lowercase form this edit was made from, to `buf`: its
-    /// first `keep` bytes lowercased, then the tail. Copied from the text
-    /// as a `&str` (lowercased in place when it has a `capital`, which most
-    /// words of prose do not), not pushed a `char` at a time from the
-    /// packed key: each push checked its UTF-8 length and the room left,
-    /// about 95 instructions a token, 85 million of a BBC ingest's 2,527
-    /// million.
-    fn apply_ascii(&self, word: &str, capital: bool, buf: &mut String) {
-        let start = buf.len();
-        // Every byte is ASCII, so any cut is between characters.
-        let keep = usize::from(self.keep).min(word.len());
-        buf.push_str(word.get(..keep).unwrap_or(word));
-        if capital && let Some(kept) = buf.get_mut(start..) {
-            kept.make_ascii_lowercase();
-        }
+    /// Append the stem of the word packed as `key` (see [`pack`]) to `buf`.
+    fn apply_packed(&self, key: [u64; 2], buf: &mut String) {
+        let bytes = bytes_of(key);
+        let len = usize::from(bytes[15]).min(15);
+        let keep = usize::from(self.keep).min(len);
+        // The key's word bytes are lowercased ASCII letters and digits.
+        buf.extend(bytes.iter().take(keep).map(|&b| char::from(b)));
         let n = usize::from(self.len).min(Edit::MAX_TAIL);
         if n > 0
             && let Ok(tail) = std::str::from_utf8(&self.tail[..n])
@@ -1270,12 +1256,6 @@ mod tests {
                 pack(&word.to_ascii_lowercase()),
                 "{word}"
             );
-            // The capital is the word's own, not a byte after it.
-            assert_eq!(
-                pack_lowercase_cased(text.as_bytes(), from, to).map(|(_, capital)| capital),
-                Some(word.bytes().any(|b| b.is_ascii_uppercase())),
-                "{word}"
-            );
             // At the very end of a text, with fewer than 16 bytes after it.
             let short = &text[..to];
             assert_eq!(
@@ -1294,26 +1274,17 @@ mod tests {
     }
 
     #[test]
-    fn cached_edits_write_the_stem_of_the_text() {
-        // The text's own casing: the edit was made from the lowercase form.
+    fn packed_edits_write_the_stem() {
         for (word, stem) in [
             ("pacts", "pact"),
-            ("Skies", "ski"),
-            ("SAID", "said"),
-            ("haPPy", "happi"),
-            ("G7s", "g7"),
+            ("skies", "ski"),
+            ("said", "said"),
+            ("happy", "happi"),
         ] {
-            let edit = Edit::of(&word.to_ascii_lowercase(), stem).expect("short tail");
-            let (key, capital) =
-                pack_lowercase_cased(word.as_bytes(), 0, word.len()).expect("packs");
-            assert_eq!(Some(key), pack(&word.to_ascii_lowercase()), "{word}");
-            assert_eq!(
-                capital,
-                word.bytes().any(|b| b.is_ascii_uppercase()),
-                "{word}"
-            );
+            let edit = Edit::of(word, stem).expect("short tail");
+            let key = pack(word).expect("short word");
             let mut out = String::from("\u{1}x\u{1}");
-            edit.apply_ascii(word, capital, &mut out);
+            edit.apply_packed(key, &mut out);
             assert_eq!(out, format!("\u{1}x\u{1}{stem}"), "{word}");
         }
     }
