@@ -1066,9 +1066,9 @@ fn parsed(
 
 /// Clean and extract the records of several loaded files: the outcome of
 /// each file, in their order. The records of all of them go through the
-/// stages [`STAGE_BATCH`] at a time, whichever file they come from, so a
-/// run of one-article files (a folder of saved pages) is cleaned and
-/// extracted as the records of one big file are.
+/// stages together ([`records_to_articles`]), whichever file they come
+/// from, so a run of one-article files (a folder of saved pages) is
+/// cleaned and extracted as the records of one big file are.
 fn articles_of(mut files: Vec<Loaded>, default_source: Option<&str>) -> Vec<FileResult> {
     let mut out: Vec<FileResult> = files
         .iter_mut()
@@ -1077,54 +1077,93 @@ fn articles_of(mut files: Vec<Loaded>, default_source: Option<&str>) -> Vec<File
             problems: std::mem::take(&mut file.parsed.problems),
         })
         .collect();
-    let records: Vec<(usize, &str, &Draft)> = files
+    // Each record, and the index of its file.
+    let (owners, records): (Vec<usize>, Vec<RecordIn>) = files
         .iter()
         .enumerate()
         .flat_map(|(i, file)| {
-            let records = file.parsed.records.iter();
-            records.map(move |(id, draft)| (i, id.as_str(), draft))
-        })
-        .collect();
-    for chunk in records.chunks(STAGE_BATCH) {
-        let cleaned: Vec<clean::Cleaned> = chunk
-            .iter()
-            .map(|(_, _, draft)| clean::clean_body(&draft.body))
-            .collect();
-        let mut kept = Vec::with_capacity(chunk.len());
-        for (&(i, id, draft), cleaned) in chunk.iter().zip(&cleaned) {
-            let (Some(file), Some(result)) = (files.get(i), out.get_mut(i)) else {
-                continue;
-            };
-            if cleaned.body.trim().is_empty() {
-                let single = file.parsed.records.len() == 1 && id.is_empty();
-                result.problems.push(no_text(id, single));
-            } else {
-                kept.push((i, draft, cleaned, key_of(&file.path, id)));
-            }
-        }
-        let input: Vec<_> = kept
-            .iter()
-            .filter_map(|(i, draft, cleaned, key)| {
-                let origin = Origin {
-                    key,
-                    path: &files.get(*i)?.path,
-                    default_source,
+            let single = file.parsed.records.len() == 1;
+            file.parsed.records.iter().map(move |(id, draft)| {
+                let record = RecordIn {
+                    path: &file.path,
+                    id,
+                    draft,
+                    single: single && id.is_empty(),
                 };
-                Some((*draft, *cleaned, origin))
+                (i, record)
             })
-            .collect();
-        // The fingerprint comes with the index document (see
-        // `extract::assemble_unprinted`); `extract_paths` adds it for `extract`.
-        let articles = extract::assemble_unprinted_batch(&input);
-        for ((i, ..), article) in kept.iter().zip(articles) {
-            if let Some(result) = out.get_mut(*i) {
-                result.articles.push(article);
-            }
+        })
+        .unzip();
+    for (i, done) in owners
+        .into_iter()
+        .zip(records_to_articles(&records, default_source))
+    {
+        if let Some(result) = out.get_mut(i) {
+            result.extend([done]);
         }
     }
     for (result, file) in out.iter_mut().zip(&files) {
         if file.parsed.records.is_empty() && result.problems.is_empty() {
             result.problems.push("no articles found".to_string());
+        }
+    }
+    out
+}
+
+/// A record on its way through clean and extract: the path of its file,
+/// its id there, its draft, and whether it is its file's only record
+/// (whose reason for holding no article names no record).
+struct RecordIn<'a> {
+    path: &'a str,
+    id: &'a str,
+    draft: &'a Draft,
+    single: bool,
+}
+
+/// Clean and extract `records`, [`STAGE_BATCH`] at a time: each batch is
+/// cleaned record after record, then extracted stage by stage
+/// (`extract::assemble_unprinted_batch`). Per record, in order, its
+/// article or the reason it holds none.
+fn records_to_articles(
+    records: &[RecordIn<'_>],
+    default_source: Option<&str>,
+) -> Vec<std::result::Result<Article, String>> {
+    let mut out = Vec::with_capacity(records.len());
+    for chunk in records.chunks(STAGE_BATCH) {
+        // Per record, its cleaned text when it has some.
+        let cleaned: Vec<Option<clean::Cleaned>> = chunk
+            .iter()
+            .map(|r| Some(clean::clean_body(&r.draft.body)).filter(|c| !c.body.trim().is_empty()))
+            .collect();
+        let keys: Vec<String> = chunk
+            .iter()
+            .zip(&cleaned)
+            .filter(|(_, c)| c.is_some())
+            .map(|(r, _)| key_of(r.path, r.id))
+            .collect();
+        let input: Vec<_> = chunk
+            .iter()
+            .zip(&cleaned)
+            .filter_map(|(r, c)| Some((r, c.as_ref()?)))
+            .zip(&keys)
+            .map(|((r, c), key)| {
+                let origin = Origin {
+                    key,
+                    path: r.path,
+                    default_source,
+                };
+                (r.draft, c, origin)
+            })
+            .collect();
+        // The fingerprint comes with the index document (see
+        // `extract::assemble_unprinted`); `extract_paths` adds it for `extract`.
+        // One article per record given, in their order.
+        let mut articles = extract::assemble_unprinted_batch(&input).into_iter();
+        for (r, c) in chunk.iter().zip(&cleaned) {
+            match c {
+                None => out.push(Err(no_text(r.id, r.single))),
+                Some(_) => out.extend(articles.next().map(Ok)),
+            }
         }
     }
     out
@@ -1148,57 +1187,31 @@ fn ndjson_articles<R: std::io::BufRead>(
 }
 
 /// NDJSON lines as articles or the reasons they are none, in line order
-/// (nothing for a blank line). The records go through the stages together,
-/// as [`articles_of`] takes a file's: cleaned one after another, then
-/// extracted stage by stage ([`STAGE_BATCH`] says why). One record at a
-/// time, each went through all of the code of clean and extract before the
-/// next.
+/// (nothing for a blank line). The records go through the stages together
+/// ([`records_to_articles`]), as a file's do; one record at a time, each
+/// went through all of the code of clean and extract before the next.
 fn line_batch(
     lines: Vec<ndjson::Line>,
     path_str: &str,
     default_source: Option<&str>,
 ) -> Vec<std::result::Result<Article, String>> {
-    // Per line, its record's cleaned text when it has some.
-    let cleaned: Vec<Option<clean::Cleaned>> = lines
+    let records: Vec<RecordIn> = lines
         .iter()
-        .map(|line| match line {
-            ndjson::Line::Record(_, draft) => {
-                Some(clean::clean_body(&draft.body)).filter(|c| !c.body.trim().is_empty())
-            }
-            _ => None,
-        })
-        .collect();
-    let kept: Vec<(&Draft, &clean::Cleaned, String)> = lines
-        .iter()
-        .zip(&cleaned)
-        .filter_map(|(line, c)| match (line, c) {
-            (ndjson::Line::Record(id, draft), Some(c)) => Some((draft, c, key_of(path_str, id))),
-            _ => None,
-        })
-        .collect();
-    let input: Vec<_> = kept
-        .iter()
-        .map(|(draft, c, key)| {
-            let origin = Origin {
-                key,
+        .filter_map(|line| match line {
+            ndjson::Line::Record(id, draft) => Some(RecordIn {
                 path: path_str,
-                default_source,
-            };
-            (*draft, *c, origin)
+                id,
+                draft,
+                single: false,
+            }),
+            _ => None,
         })
         .collect();
-    // One article per record given, in their order.
-    let mut articles = extract::assemble_unprinted_batch(&input).into_iter();
-    // What borrows the lines goes first, so they can be moved out below
-    // (a problem's text goes on as it is, not copied).
-    drop(input);
-    drop(kept);
+    let mut done = records_to_articles(&records, default_source).into_iter();
     lines
         .into_iter()
-        .zip(&cleaned)
-        .filter_map(|(line, c)| match line {
-            ndjson::Line::Record(..) if c.is_some() => articles.next().map(Ok),
-            ndjson::Line::Record(id, _) => Some(Err(no_text(&id, false))),
+        .filter_map(|line| match line {
+            ndjson::Line::Record(..) => done.next(),
             ndjson::Line::Problem(p) => Some(Err(p)),
             ndjson::Line::Blank => None,
         })
