@@ -623,6 +623,12 @@ fn passes(first: Option<&[bool; 256]>, text: &str) -> bool {
 /// of characters gives every UTF-8 lead byte from its first character's to
 /// its last's.
 pub(crate) fn first_bytes(pattern: &str) -> Option<Box<[bool; 256]>> {
+    // Only `^` and `\A` anchor at the start, so a pattern holding neither
+    // is answered without parsing it (with its case folding, the parse
+    // is most of the cost: every `TextRegex` comes here).
+    if !pattern.contains('^') && !pattern.contains(r"\A") {
+        return None;
+    }
     let hir = regex_syntax::parse(pattern).ok()?;
     if !hir
         .properties()
@@ -934,9 +940,12 @@ mod tests {
         assert!(!spaced.contains(&b'b') && !spaced.contains(&b'A'));
         // No gate: unanchored, anchored per line, or a match that may be
         // empty.
-        for p in [r"(?i)read", r"(?m)^read", r"^(?:a|)$", r"^\w*"] {
+        for p in [r"(?i)read", r"(?m)^read", r"^(?:a|)$", r"^\w*", r"[^.]+\."] {
             assert_eq!(set(p), None, "{p}");
         }
+        // `\A` anchors as `^` does (the shortcut for patterns without a
+        // `^` must not skip it).
+        assert_eq!(set(r"\A(?:ab|c)"), Some(b"ac".to_vec()));
     }
 
     /// Anchored patterns of the rule shapes: alternatives, case folding,
