@@ -683,9 +683,10 @@ fn starts(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool {
     }
 }
 
-/// A cue regex, built for the text it meets: a [`TextRegex`], whose ASCII
-/// form serves ASCII text (nearly all) and text whose only other
-/// characters are plain symbols, with a prefilter for the rest.
+/// A cue regex, built for the text it meets: its [`Forms`], as a
+/// [`TextRegex`]'s, whose ASCII form serves ASCII text (nearly all) and
+/// text whose only other characters are plain symbols, with a prefilter
+/// for the rest.
 ///
 /// Such text goes to [`ascii_pattern`]'s form, which on it is the same
 /// regex (see [`ascii_forms_hold`]) and is far cheaper to build: the share
@@ -722,11 +723,7 @@ fn starts(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool {
 /// words the cue scan found, so the prefilter would skip little, and
 /// building it was about a third of each build.
 pub(crate) struct RuleRegex {
-    pattern: &'static str,
-    /// The exact pattern's [`first_bytes`] (see [`TextRegex`]).
-    first: Option<Box<[bool; 256]>>,
-    ascii: BlockRegex,
-    exact: OnceLock<BlockRegex>,
+    forms: Forms<BlockRegex>,
     twin: OnceLock<BlockRegex>,
 }
 
@@ -755,26 +752,19 @@ impl RuleRegex {
     /// failure is a programming error caught by the unit tests).
     pub fn new(pattern: &'static str) -> RuleRegex {
         RuleRegex {
-            pattern,
-            first: first_bytes(pattern),
-            ascii: block_regex(&ascii_pattern(pattern)),
-            exact: OnceLock::new(),
+            forms: Forms::new(pattern.to_string(), block_regex),
             twin: OnceLock::new(),
         }
     }
 
     /// Whether the exact regex matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        if !passes(self.first.as_deref(), text) {
+        if !self.forms.passes(text) {
             return false;
         }
         let plain = ascii_forms_hold(text);
-        if plain {
-            return self.ascii.is_match(text);
-        }
-        let exact = || self.exact.get_or_init(|| block_regex(self.pattern));
-        if text.contains(FOLDS_TO_ASCII) {
-            return exact().is_match(text);
+        if plain || text.contains(FOLDS_TO_ASCII) {
+            return self.forms.choose(plain).is_match(text);
         }
         // The twin first, and the exact regex only for text the twin
         // lets through: the twin turns away nearly every block, so most
@@ -783,12 +773,13 @@ impl RuleRegex {
         let twin = self.twin.get_or_init(|| {
             block_regex(
                 &self
+                    .forms
                     .pattern
                     .replace(r"\b", r"(?-u:\b)")
                     .replace(r"\w", r"\S"),
             )
         });
-        twin.is_match(text) && exact().is_match(text)
+        twin.is_match(text) && self.forms.choose(false).is_match(text)
     }
 }
 
@@ -872,67 +863,85 @@ pub(crate) fn plain_symbol(c: char) -> bool {
 /// exactly ([`ascii_forms_hold`]: ASCII text, or ASCII and plain symbols),
 /// the exact regex built on the first text where it may not. On such text
 /// the two find the same matches with the same groups.
-pub(crate) struct TextRegex {
+pub(crate) struct TextRegex(Forms<Regex>);
+
+/// A pattern's [`ascii_pattern`] form, built at once, and its exact form,
+/// built by the first text that needs it, both by `build`; with the exact
+/// pattern's [`first_bytes`]: on text where the ASCII form answers, it
+/// answers as the exact one, so the gate holds for both. What
+/// [`TextRegex`] (the `regex` crate, for captures) and [`RuleRegex`]
+/// ([`block_regex`]s, yes or no) share.
+struct Forms<R> {
     pattern: String,
-    ascii: Regex,
-    exact: OnceLock<Regex>,
-    /// The exact pattern's [`first_bytes`]: on text where the ASCII form
-    /// answers, it answers as the exact one, so the gate holds for both.
+    ascii: R,
+    exact: OnceLock<R>,
     first: Option<Box<[bool; 256]>>,
+    build: fn(&str) -> R,
+}
+
+impl<R> Forms<R> {
+    fn new(pattern: String, build: fn(&str) -> R) -> Forms<R> {
+        Forms {
+            ascii: build(&ascii_pattern(&pattern)),
+            first: first_bytes(&pattern),
+            pattern,
+            exact: OnceLock::new(),
+            build,
+        }
+    }
+
+    /// Whether `text` gets past the first-byte gate.
+    fn passes(&self, text: &str) -> bool {
+        passes(self.first.as_deref(), text)
+    }
+
+    /// The ASCII form where it holds ([`ascii_forms_hold`] said `plain`),
+    /// else the exact regex (built now if this is the first text that
+    /// needs it).
+    fn choose(&self, plain: bool) -> &R {
+        if plain {
+            &self.ascii
+        } else {
+            self.exact.get_or_init(|| (self.build)(&self.pattern))
+        }
+    }
+
+    /// The form to run on `text`.
+    fn for_text(&self, text: &str) -> &R {
+        self.choose(ascii_forms_hold(text))
+    }
 }
 
 impl TextRegex {
     /// Build the ASCII form (the pattern is a literal of this crate;
     /// failure is a programming error caught by the unit tests).
     pub fn new(pattern: impl Into<String>) -> TextRegex {
-        let pattern = pattern.into();
-        TextRegex {
-            ascii: regex(&ascii_pattern(&pattern)),
-            first: first_bytes(&pattern),
-            pattern,
-            exact: OnceLock::new(),
-        }
-    }
-
-    /// The ASCII form where it holds ([`ascii_forms_hold`] said `plain`),
-    /// else the exact regex (built now if this is the first text that
-    /// needs it).
-    fn choose(&self, plain: bool) -> &Regex {
-        if plain {
-            &self.ascii
-        } else {
-            self.exact.get_or_init(|| regex(&self.pattern))
-        }
-    }
-
-    /// The form to run on `text`.
-    fn for_text(&self, text: &str) -> &Regex {
-        self.choose(ascii_forms_hold(text))
+        TextRegex(Forms::new(pattern.into(), regex))
     }
 
     /// The leftmost-first match of `text` with its groups.
     pub fn captures<'t>(&self, text: &'t str) -> Option<regex::Captures<'t>> {
-        if !passes(self.first.as_deref(), text) {
+        if !self.0.passes(text) {
             return None;
         }
-        self.for_text(text).captures(text)
+        self.0.for_text(text).captures(text)
     }
 
     /// Whether the regex matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        passes(self.first.as_deref(), text) && self.for_text(text).is_match(text)
+        self.0.passes(text) && self.0.for_text(text).is_match(text)
     }
 
     /// Every non-overlapping match of `text` with its groups, leftmost
     /// first.
     pub fn captures_iter<'r, 't>(&'r self, text: &'t str) -> regex::CaptureMatches<'r, 't> {
-        self.for_text(text).captures_iter(text)
+        self.0.for_text(text).captures_iter(text)
     }
 
     /// The regex as written, for tests that hold the ASCII form to it.
     #[cfg(test)]
     pub fn exact(&self) -> Regex {
-        regex(&self.pattern)
+        regex(&self.0.pattern)
     }
 }
 
