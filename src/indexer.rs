@@ -19,7 +19,7 @@ use crate::article::Article;
 use crate::directory::SyncAtCommit;
 use crate::error::{Error, Result};
 use crate::schema::{ArticleDoc, NewsSchema, SCHEMA_VERSION};
-use crate::search::facets::{SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints};
+use crate::search::facets::{PrintSet, SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints};
 
 /// File written beside tantivy's own files, naming the schema version.
 pub const VERSION_FILE: &str = "newsidx.json";
@@ -252,12 +252,12 @@ impl Indexer {
         Ok(manifest)
     }
 
-    /// How many stored articles carry each body fingerprint, keyed by its
-    /// `print64` (the fingerprint as a u64, a fast field), so this reads
-    /// numbers, never a dictionary of strings.
-    pub fn fingerprints(&self) -> Result<HashMap<u64, u32>> {
+    /// The body fingerprints of the stored articles, as their `print64`
+    /// (the fingerprint as a u64, a fast field), so this reads numbers,
+    /// never a dictionary of strings.
+    pub fn fingerprints(&self) -> Result<SeenPrints> {
         let searcher = self.manifest_searcher()?;
-        let mut out: HashMap<u64, u32> = HashMap::new();
+        let mut out = SeenPrints::new();
         for segment in searcher.segment_readers() {
             let prints = segment.fast_fields().u64("print64")?;
             let alive = segment.alive_bitset();
@@ -266,7 +266,7 @@ impl Indexer {
                     continue;
                 }
                 if let Some(print) = prints.first(doc) {
-                    *out.entry(print).or_default() += 1;
+                    out.seen(print);
                 }
             }
         }
@@ -318,6 +318,60 @@ impl Indexer {
         // write it must not fail an ingest that is already committed.
         let _ = save_shared_prints(&self.index, &self.dir);
         Ok(())
+    }
+}
+
+/// The body prints (`print64`) an ingest has met, to count the articles
+/// whose body is already in the archive: the stored articles' when it
+/// starts ([`Indexer::fingerprints`]), then each article's as it is added.
+///
+/// Only whether a print was met matters, so it is a set, and a set in
+/// [`SeenPrints::SHARDS`] parts by one byte of the print. Why: it is the
+/// one structure of an ingest that grows with the archive, and at 3.3
+/// million articles (the 4 GB bench corpus) the `HashMap<u64, u32>` it
+/// replaces held 4.2 million slots of 16 bytes (71 MB) and, while it
+/// doubled, both tables at once (107 MB), which put that ingest's peak at
+/// 447 MB, over its bound of the writer's budget + 200 MB. A set slot is
+/// 8 bytes, and a part doubles alone, a 256th of the set at a time.
+pub struct SeenPrints {
+    shards: Box<[PrintSet; SeenPrints::SHARDS]>,
+}
+
+impl SeenPrints {
+    /// Parts of the set.
+    pub const SHARDS: usize = 256;
+
+    /// An empty set.
+    pub fn new() -> SeenPrints {
+        SeenPrints {
+            shards: Box::new(std::array::from_fn(|_| PrintSet::default())),
+        }
+    }
+
+    /// Note `print`; true when it had been met before.
+    pub fn seen(&mut self, print: u64) -> bool {
+        // The part by bits 32-39: a part's table hashes the print as it is
+        // (`PrintHasher`), its slot from the low bits and its tag from the
+        // top ones, and bits that are the same for every print of a part
+        // must be neither.
+        let shard = usize::from((print >> 32) as u8);
+        !self.shards[shard].insert(print)
+    }
+
+    /// How many distinct prints were met.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(PrintSet::len).sum()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.shards.iter().all(PrintSet::is_empty)
+    }
+}
+
+impl Default for SeenPrints {
+    fn default() -> Self {
+        SeenPrints::new()
     }
 }
 
@@ -444,6 +498,37 @@ fn is_segment_file(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A print counts as met from its second time on, whichever bytes it
+    /// shares with others (the part's byte, the low bits, the top ones).
+    #[test]
+    fn a_print_is_met_from_its_second_time_on() {
+        let mut seen = SeenPrints::new();
+        assert!(seen.is_empty());
+        let prints = [
+            0,
+            1,
+            u64::MAX,
+            0x0000_00ab_0000_0001,
+            0x0000_00ab_0000_0002,
+            0xff00_00ab_0000_0001,
+            0x0000_00ac_0000_0001,
+        ];
+        for p in prints {
+            assert!(!seen.seen(p), "{p:#x} is new");
+        }
+        for p in prints {
+            assert!(seen.seen(p), "{p:#x} was met");
+        }
+        assert_eq!(seen.len(), prints.len());
+        // Many prints in one part and across all of them.
+        let many: Vec<u64> = (0..100_000u64)
+            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .collect();
+        let fresh = many.iter().filter(|&&p| !seen.seen(p)).count();
+        assert_eq!(fresh, many.len() - 1, "0 was met before");
+        assert_eq!(seen.len(), prints.len() + many.len() - 1);
+    }
 
     /// However many cores: at least one thread, at most eight, and never a
     /// thread with less than tantivy's minimum share of the budget.

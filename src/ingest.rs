@@ -27,7 +27,7 @@ use crate::clean;
 use crate::decode;
 use crate::error::Result;
 use crate::extract::{self, Origin};
-use crate::indexer::{self, DEFAULT_WRITER_BYTES, Indexer, Manifest, Prepared};
+use crate::indexer::{self, DEFAULT_WRITER_BYTES, Indexer, Manifest, Prepared, SeenPrints};
 use crate::parse::{self, ndjson};
 use crate::readahead;
 use crate::schema::NewsSchema;
@@ -451,9 +451,9 @@ pub fn ingest(
     progress(Progress::Planned(todo.iter().map(|f| f.size).sum()));
     // Only a run with something to add needs the stored fingerprints; a no-op
     // re-ingest of a big archive must not read a million of them.
-    let mut fingerprints: HashMap<u64, u32> = match &opened {
+    let mut fingerprints = match &opened {
         Some(indexer) if !todo.is_empty() => indexer.fingerprints()?,
-        _ => HashMap::new(),
+        _ => SeenPrints::new(),
     };
     let schema = NewsSchema::new();
     let docs_on = DocsOn::for_writer(indexer::writer_threads(opts.writer_bytes));
@@ -591,11 +591,9 @@ pub fn ingest(
             added_since_commit += docs.len();
             bytes_since_commit += part.bytes;
             for (print, doc) in docs {
-                let count = fingerprints.entry(print).or_default();
-                if *count > 0 {
+                if fingerprints.seen(print) {
                     summary.duplicates += 1;
                 }
-                *count += 1;
                 indexer.add_prepared(doc)?;
                 if stored.is_some() {
                     summary.updated += 1;
