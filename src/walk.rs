@@ -126,6 +126,10 @@ pub fn walk(roots: &[PathBuf]) -> Walk {
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out.files.dedup_by(|a, b| a.path == b.path);
+    // The list lives for the whole ingest and grows with the archive:
+    // 319,074 files of the 4 GB bench corpus took 21 MB with the growth's
+    // spare room, 13 MB without.
+    out.files.shrink_to_fit();
     out
 }
 

@@ -172,6 +172,47 @@ fn extract_reads_a_dump_over_the_size_cap() {
     assert_eq!(skipped.len(), 7);
 }
 
+/// Problems of many files are listed up to a limit for the whole run; the
+/// rest are counted, one line for each file that had more.
+#[test]
+fn a_run_lists_at_most_ten_thousand_problems() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    for k in 0..12 {
+        let mut text = String::new();
+        for i in 0..900 {
+            text.push_str(&format!("{i},2021-03-01,\"Port talks\",Gazette {k}\n"));
+        }
+        text.push_str(&dump(1, &format!("file{k}")));
+        std::fs::write(corpus.join(format!("t{k:02}.jsonl")), text).expect("write");
+    }
+    let index = tempfile::tempdir().expect("temp dir");
+    let s = run(index.path(), &corpus, &IngestOptions::default());
+    assert_eq!(s.new, 12, "each file's good record");
+    let (counts, listed): (Vec<_>, Vec<_>) = s
+        .skipped
+        .iter()
+        .partition(|p| p.reason.contains("not listed"));
+    assert_eq!(listed.len(), newsidx::ingest::PROBLEMS_LISTED);
+    let counted: usize = counts
+        .iter()
+        .map(|p| {
+            assert!(
+                p.reason.ends_with("(a run lists at most 10000)"),
+                "{}",
+                p.reason
+            );
+            p.reason
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .expect("a count first")
+        })
+        .sum();
+    assert_eq!(counted, 12 * 900 - newsidx::ingest::PROBLEMS_LISTED);
+}
+
 /// A dump of bad lines (a CSV named `.jsonl`) goes through in parts, and
 /// its reasons are listed up to a limit, the rest counted in one line.
 #[test]
