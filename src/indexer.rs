@@ -327,7 +327,8 @@ impl Indexer {
 ///
 /// Only whether a print was met matters, so it is a set, and a set in
 /// [`SeenPrints::SHARDS`] parts by one byte of the print. Why: it is the
-/// one structure of an ingest that grows with the archive, and at 3.3
+/// biggest structure of an ingest that grows with the archive (the other
+/// is the walk's list of files), and at 3.3
 /// million articles (the 4 GB bench corpus) the `HashMap<u64, u32>` it
 /// replaces held 4.2 million slots of 16 bytes (71 MB) and, while it
 /// doubled, both tables at once (107 MB), which put that ingest's peak at
