@@ -8,18 +8,21 @@
 //! "updated manifest" cannot happen. Reading it needs only fast-field columns,
 //! never the stored bodies, so a no-op re-ingest of a large archive is quick.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
+use tantivy::index::SegmentId;
 use tantivy::merge_policy::LogMergePolicy;
-use tantivy::{Index, IndexSettings, IndexWriter, ReloadPolicy, TantivyError, Term};
+use tantivy::{Index, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
 
 use crate::article::Article;
 use crate::directory::SyncAtCommit;
 use crate::error::{Error, Result};
 use crate::schema::{ArticleDoc, NewsSchema, SCHEMA_VERSION};
-use crate::search::facets::{PrintSet, SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints};
+use crate::search::facets::{
+    PrintSet, SHARED_PRINTS_FILE, SHARED_PRINTS_TMP, SharedPrints, first_flags,
+};
 
 /// File written beside tantivy's own files, naming the schema version.
 pub const VERSION_FILE: &str = "newsidx.json";
@@ -57,11 +60,6 @@ impl Prepared {
     pub fn new(schema: &NewsSchema, article: &Article, modified: i64, size: u64) -> Prepared {
         Prepared(schema.document(article, modified, size))
     }
-
-    /// The body's fingerprint as a number (`print64`), for counting duplicates.
-    pub fn print64(&self) -> u64 {
-        self.0.print64()
-    }
 }
 
 /// The index, opened for writing.
@@ -71,6 +69,12 @@ pub struct Indexer {
     writer: IndexWriter<ArticleDoc>,
     schema: NewsSchema,
     pending: usize,
+    /// Documents added by this run, committed or not.
+    added: usize,
+    /// The segments the index had when it was opened: tantivy never adds
+    /// to a segment, so whatever is alive in one of them at the end was
+    /// kept, not added (see [`count_duplicates`]).
+    before: HashSet<SegmentId>,
 }
 
 /// Open an existing index for reading, or explain why not.
@@ -181,22 +185,20 @@ impl Indexer {
             .writer_with_num_threads(threads, writer_bytes)
             .map_err(|e| lock_error(dir, e))?;
         writer.set_merge_policy(Box::new(merge_policy()));
+        let before = index.searchable_segment_ids()?.into_iter().collect();
         Ok(Indexer {
             dir: dir.to_path_buf(),
             index,
             writer,
             schema,
             pending: 0,
+            added: 0,
+            before,
         })
     }
 
-    fn manifest_searcher(&self) -> Result<tantivy::Searcher> {
-        let reader: tantivy::IndexReader = self
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(reader.searcher())
+    fn manifest_searcher(&self) -> Result<Searcher> {
+        committed_searcher(&self.index)
     }
 
     /// Read what is already indexed, from fast fields only.
@@ -252,27 +254,6 @@ impl Indexer {
         Ok(manifest)
     }
 
-    /// The body fingerprints of the stored articles, as their `print64`
-    /// (the fingerprint as a u64, a fast field), so this reads numbers,
-    /// never a dictionary of strings.
-    pub fn fingerprints(&self) -> Result<SeenPrints> {
-        let searcher = self.manifest_searcher()?;
-        let mut out = SeenPrints::new();
-        for segment in searcher.segment_readers() {
-            let prints = segment.fast_fields().u64("print64")?;
-            let alive = segment.alive_bitset();
-            for doc in 0..segment.max_doc() {
-                if alive.is_some_and(|a| !a.is_alive(doc)) {
-                    continue;
-                }
-                if let Some(print) = prints.first(doc) {
-                    out.seen(print);
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Delete every article of a source file (all its records).
     pub fn delete_file(&mut self, path: &str) {
         self.writer
@@ -286,6 +267,7 @@ impl Indexer {
             .add_document(doc.0)
             .map_err(|e| write_error(&self.dir, e))?;
         self.pending += 1;
+        self.added += 1;
         Ok(())
     }
 
@@ -306,74 +288,146 @@ impl Indexer {
     }
 
     /// Commit, then wait for background merges so the directory is tidy,
-    /// and save which documents can be exact copies for searches to come
-    /// (see [`SharedPrints::save`]).
-    pub fn finish(mut self) -> Result<()> {
+    /// count the run's duplicates (see [`count_duplicates`]; `manifest` is
+    /// what the index held when the run began), and save which documents
+    /// can be exact copies for searches to come (see [`SharedPrints::save`]).
+    pub fn finish(mut self, manifest: &Manifest) -> Result<Finished> {
         self.commit()?;
         self.writer
             .wait_merging_threads()
             .map_err(|e| write_error(&self.dir, e))?;
+        // Counted now, with the writer and its budget gone, rather than
+        // with a set of every print met kept through the run (38 MB at 3.3
+        // million articles, on top of the writer's peak).
+        let duplicates = if self.added == 0 {
+            0
+        } else {
+            count_duplicates(&committed_searcher(&self.index)?, &self.before, manifest)?
+        };
         // Only a speed-up: a search without the file (or with a stale one,
         // which it recognises) reads the prints itself, so failing to
         // write it must not fail an ingest that is already committed.
         let _ = save_shared_prints(&self.index, &self.dir);
-        Ok(())
+        Ok(Finished { duplicates })
     }
 }
 
-/// The body prints (`print64`) an ingest has met, to count the articles
-/// whose body is already in the archive: the stored articles' when it
-/// starts ([`Indexer::fingerprints`]), then each article's as it is added.
-///
-/// Only whether a print was met matters, so it is a set, and a set in
-/// [`SeenPrints::SHARDS`] parts by one byte of the print. Why: it is the
-/// biggest structure of an ingest that grows with the archive (the other
-/// is the walk's list of files), and at 3.3
-/// million articles (the 4 GB bench corpus) the `HashMap<u64, u32>` it
-/// replaces held 4.2 million slots of 16 bytes (71 MB) and, while it
-/// doubled, both tables at once (107 MB), which put that ingest's peak at
-/// 447 MB, over its bound of the writer's budget + 200 MB. A set slot is
-/// 8 bytes, and a part doubles alone, a 256th of the set at a time.
-pub struct SeenPrints {
-    shards: Box<[PrintSet; SeenPrints::SHARDS]>,
+/// A searcher over the index's last commit.
+fn committed_searcher(index: &Index) -> Result<Searcher> {
+    let reader: tantivy::IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(reader.searcher())
 }
 
-impl SeenPrints {
-    /// Parts of the set.
-    pub const SHARDS: usize = 256;
+/// What [`Indexer::finish`] found once everything was committed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    /// Articles added by the run whose body print another live article
+    /// shares: one kept from before, or one added earlier in the run.
+    pub duplicates: usize,
+}
 
-    /// An empty set.
-    pub fn new() -> SeenPrints {
-        SeenPrints {
-            shards: Box::new(std::array::from_fn(|_| PrintSet::default())),
+/// Count the live articles added by this run whose body print (`print64`)
+/// another live article already has: one kept from before the run, or
+/// another added one (all but the first of equal added prints count).
+///
+/// Which articles were added is read back from the committed index, not
+/// tracked while feeding: an article is kept when its segment is one of
+/// `before` (the segments when the run began; tantivy never adds to a
+/// segment), or, in a segment written or merged since, when its file's
+/// modification time and size are those `manifest` recorded (an updated
+/// file's new articles carry the new ones; its old ones are deleted, so
+/// an unchanged article of an updated file is not its own copy).
+/// Only the added prints are held, kept ones are streamed past them.
+fn count_duplicates(
+    searcher: &Searcher,
+    before: &HashSet<SegmentId>,
+    manifest: &Manifest,
+) -> Result<usize> {
+    let mut added: Vec<u64> = Vec::new();
+    // Kept articles in segments written or merged during the run.
+    let mut kept: Vec<u64> = Vec::new();
+    let mut old_segments = Vec::new();
+    let mut buf = String::new();
+    for segment in searcher.segment_readers() {
+        if before.contains(&segment.segment_id()) {
+            old_segments.push(segment);
+            continue;
+        }
+        let ff = segment.fast_fields();
+        let prints = ff.u64("print64")?;
+        let alive = segment.alive_bitset();
+        let live = (0..segment.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
+        if manifest.files.is_empty() {
+            added.extend(live.filter_map(|d| prints.first(d)));
+            continue;
+        }
+        let (paths, modified, sizes) = (ff.str("path")?, ff.i64("modified")?, ff.u64("size")?);
+        // Kept or not, by path ordinal: a file's live articles share
+        // their time and size, and a path is read out once a segment.
+        let mut by_ord: HashMap<u64, bool> = HashMap::new();
+        for doc in live {
+            let Some(print) = prints.first(doc) else {
+                continue;
+            };
+            let ord = paths.as_ref().and_then(|p| p.term_ords(doc).next());
+            let was_kept = match ord {
+                Some(ord) => match by_ord.get(&ord) {
+                    Some(&k) => k,
+                    None => {
+                        buf.clear();
+                        if let Some(p) = &paths {
+                            p.ord_to_str(ord, &mut buf)
+                                .map_err(|e| Error::Index(e.to_string()))?;
+                        }
+                        let k = manifest.files.get(buf.as_str()).is_some_and(|f| {
+                            modified.first(doc) == Some(f.modified)
+                                && sizes.first(doc) == Some(f.size)
+                        });
+                        by_ord.insert(ord, k);
+                        k
+                    }
+                },
+                None => false,
+            };
+            if was_kept {
+                kept.push(print);
+            } else {
+                added.push(print);
+            }
         }
     }
-
-    /// Note `print`; true when it had been met before.
-    pub fn seen(&mut self, print: u64) -> bool {
-        // The part by bits 32-39: a part's table hashes the print as it is
-        // (`PrintHasher`), its slot from the low bits and its tag from the
-        // top ones, and bits that are the same for every print of a part
-        // must be neither.
-        let shard = usize::from((print >> 32) as u8);
-        !self.shards[shard].insert(print)
+    let firsts = first_flags(&added);
+    let repeats = firsts.iter().filter(|first| !**first).count();
+    if kept.is_empty() && old_segments.is_empty() {
+        return Ok(repeats);
     }
-
-    /// How many distinct prints were met.
-    pub fn len(&self) -> usize {
-        self.shards.iter().map(PrintSet::len).sum()
+    // The distinct added prints, then those a kept article also has.
+    let distinct: PrintSet = added
+        .iter()
+        .zip(&firsts)
+        .filter(|(_, first)| **first)
+        .map(|(&p, _)| p)
+        .collect();
+    drop((added, firsts));
+    let mut met = PrintSet::default();
+    let mut meet = |p: u64| {
+        if distinct.contains(&p) {
+            met.insert(p);
+        }
+    };
+    kept.into_iter().for_each(&mut meet);
+    for segment in old_segments {
+        let prints = segment.fast_fields().u64("print64")?;
+        let alive = segment.alive_bitset();
+        (0..segment.max_doc())
+            .filter(|&d| alive.is_none_or(|a| a.is_alive(d)))
+            .filter_map(|d| prints.first(d))
+            .for_each(&mut meet);
     }
-
-    /// Whether none was.
-    pub fn is_empty(&self) -> bool {
-        self.shards.iter().all(PrintSet::is_empty)
-    }
-}
-
-impl Default for SeenPrints {
-    fn default() -> Self {
-        SeenPrints::new()
-    }
+    Ok(repeats + met.len())
 }
 
 /// Indexing threads of the writer: about two for every five cores, at least
@@ -500,37 +554,6 @@ fn is_segment_file(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// A print counts as met from its second time on, whichever bytes it
-    /// shares with others (the part's byte, the low bits, the top ones).
-    #[test]
-    fn a_print_is_met_from_its_second_time_on() {
-        let mut seen = SeenPrints::new();
-        assert!(seen.is_empty());
-        let prints = [
-            0,
-            1,
-            u64::MAX,
-            0x0000_00ab_0000_0001,
-            0x0000_00ab_0000_0002,
-            0xff00_00ab_0000_0001,
-            0x0000_00ac_0000_0001,
-        ];
-        for p in prints {
-            assert!(!seen.seen(p), "{p:#x} is new");
-        }
-        for p in prints {
-            assert!(seen.seen(p), "{p:#x} was met");
-        }
-        assert_eq!(seen.len(), prints.len());
-        // Many prints in one part and across all of them.
-        let many: Vec<u64> = (0..100_000u64)
-            .map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
-            .collect();
-        let fresh = many.iter().filter(|&&p| !seen.seen(p)).count();
-        assert_eq!(fresh, many.len() - 1, "0 was met before");
-        assert_eq!(seen.len(), prints.len() + many.len() - 1);
-    }
-
     /// However many cores: at least one thread, at most eight, and never a
     /// thread with less than tantivy's minimum share of the budget.
     #[test]
@@ -557,7 +580,7 @@ mod tests {
         let path = dir.path().join("idx");
         let fresh = Indexer::open_new(&path, false, TANTIVY_MIN_THREAD_BYTES * 2)
             .expect("a new index is created");
-        fresh.finish().expect("commit");
+        fresh.finish(&Manifest::default()).expect("commit");
         let again = Indexer::open_new(&path, false, TANTIVY_MIN_THREAD_BYTES * 2);
         let message = again.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(

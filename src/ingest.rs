@@ -27,7 +27,7 @@ use crate::clean;
 use crate::decode;
 use crate::error::Result;
 use crate::extract::{self, Origin};
-use crate::indexer::{self, DEFAULT_WRITER_BYTES, Indexer, Manifest, Prepared, SeenPrints};
+use crate::indexer::{self, DEFAULT_WRITER_BYTES, Indexer, Manifest, Prepared};
 use crate::parse::{self, ndjson};
 use crate::readahead;
 use crate::schema::NewsSchema;
@@ -465,12 +465,6 @@ pub fn ingest(
     }
 
     progress(Progress::Planned(todo.iter().map(|f| f.size).sum()));
-    // Only a run with something to add needs the stored fingerprints; a no-op
-    // re-ingest of a big archive must not read a million of them.
-    let mut fingerprints = match &opened {
-        Some(indexer) if !todo.is_empty() => indexer.fingerprints()?,
-        _ => SeenPrints::new(),
-    };
     let schema = NewsSchema::new();
     let docs_on = DocsOn::for_writer(indexer::writer_threads(opts.writer_bytes));
     let mut added_since_commit = 0usize;
@@ -608,10 +602,7 @@ pub fn ingest(
             let docs = part.content.into_docs(part.file, schema);
             added_since_commit += docs.len();
             bytes_since_commit += part.bytes;
-            for (print, doc) in docs {
-                if fingerprints.seen(print) {
-                    summary.duplicates += 1;
-                }
+            for doc in docs {
                 indexer.add_prepared(doc)?;
                 if stored.is_some() {
                     summary.updated += 1;
@@ -639,7 +630,7 @@ pub fn ingest(
         }
         Ok(indexer)
     })?;
-    indexer.finish()?;
+    summary.duplicates = indexer.finish(&manifest)?.duplicates;
     // Files finish in any order; report them in path order, each file's
     // records in their own order (the sort is stable).
     summary.skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -792,9 +783,8 @@ impl DocsOn {
 enum Content {
     /// Articles whose documents the feeder builds.
     Articles(Vec<Article>),
-    /// Documents built on a worker, each with its duplicate key, so
-    /// feeding them is only moves.
-    Docs(Vec<(u64, Prepared)>),
+    /// Documents built on a worker, so feeding them is only moves.
+    Docs(Vec<Prepared>),
 }
 
 impl Content {
@@ -806,7 +796,7 @@ impl Content {
     }
 
     /// The documents, built now if they are not yet.
-    fn into_docs(self, file: &SourceFile, schema: &NewsSchema) -> Vec<(u64, Prepared)> {
+    fn into_docs(self, file: &SourceFile, schema: &NewsSchema) -> Vec<Prepared> {
         match self {
             Content::Articles(articles) => documents(file, &articles, schema),
             Content::Docs(docs) => docs,
@@ -814,13 +804,10 @@ impl Content {
     }
 }
 
-fn documents(file: &SourceFile, articles: &[Article], schema: &NewsSchema) -> Vec<(u64, Prepared)> {
+fn documents(file: &SourceFile, articles: &[Article], schema: &NewsSchema) -> Vec<Prepared> {
     articles
         .iter()
-        .map(|a| {
-            let doc = Prepared::new(schema, a, file.modified, file.size);
-            (doc.print64(), doc)
-        })
+        .map(|a| Prepared::new(schema, a, file.modified, file.size))
         .collect()
 }
 
@@ -1393,6 +1380,67 @@ mod tests {
             ingest(&index, &[corpus], &IngestOptions::default(), &|_| {}).expect("ingest");
         assert_eq!(summary.new, n);
         assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    }
+
+    /// Duplicates are the added articles whose body another live article
+    /// has: one kept from before the run, or one added earlier in it. Not
+    /// an updated file's unchanged article (its old version is replaced),
+    /// nor a copy of an article whose file vanished in the same run. With a
+    /// commit after every article the run's segments merge with the old
+    /// ones, so kept and added articles share segments.
+    #[test]
+    fn duplicates_are_counted_against_what_the_index_keeps() {
+        let story = |k: usize| {
+            format!(
+                "Harbour talks, part {k}\n\nNegotiators met for round {k} of the harbour \
+                 talks and agreed on item {k} of the list, officials said on Friday.\n"
+            )
+        };
+        for commit_every in [1, IngestOptions::default().commit_every] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let corpus = dir.path().join("corpus");
+            std::fs::create_dir_all(&corpus).expect("mkdir");
+            let write = |name: &str, text: &str| {
+                std::fs::write(corpus.join(name), text).expect("write");
+            };
+            for k in 0..10 {
+                write(&format!("f{k}.txt"), &story(k));
+            }
+            write("f1.txt", &story(0));
+            let opts = IngestOptions {
+                commit_every,
+                ..IngestOptions::default()
+            };
+            let index = dir.path().join("index");
+            let run = || ingest(&index, std::slice::from_ref(&corpus), &opts, &|_| {});
+            let first = run().expect("first ingest");
+            assert_eq!((first.new, first.duplicates), (10, 1), "{commit_every}");
+
+            // The same article, a different size: updated, not a copy.
+            write("f2.txt", &format!("{}\n\n", story(2)));
+            // Another kept article's body: a copy.
+            write("f3.txt", &story(4));
+            // A new story twice: one copy.
+            write("g1.txt", &story(20));
+            write("g2.txt", &story(20));
+            // Copies of kept articles, one of which (f0's) f1 still has.
+            write("g3.txt", &story(5));
+            std::fs::remove_file(corpus.join("f0.txt")).expect("rm");
+            write("g4.txt", &story(0));
+            // The copy of a vanished file's article is the only one now.
+            std::fs::remove_file(corpus.join("f6.txt")).expect("rm");
+            write("g5.txt", &story(6));
+            let second = run().expect("second ingest");
+            assert_eq!(
+                (second.new, second.updated, second.removed, second.unchanged),
+                (5, 2, 2, 6),
+                "{commit_every}"
+            );
+            assert_eq!(second.duplicates, 4, "{commit_every}: f3, g2, g3, g4");
+
+            let again = run().expect("no-op");
+            assert_eq!((again.unchanged, again.duplicates), (13, 0));
+        }
     }
 
     /// Room is taken and given back in bytes; one file always fits when
