@@ -8,7 +8,8 @@
 //! tantivy's default thread count (one per core; newsidx gives its writer
 //! fewer, since its own workers do the analysis). Reuters `.sgm` files are
 //! split into records the cheap way (`<REUTERS` ... `</REUTERS>`, text
-//! between `<TITLE>` and `<BODY>` tags) so the baseline indexes the same
+//! between `<TITLE>` and `<BODY>` tags, or all of an unmarked
+//! `<TEXT TYPE="UNPROC">` as body) so the baseline indexes the same
 //! volume of text.
 //! `search DIR QUERY` opens such an index and prints the top 10 titles, each
 //! with a tantivy snippet of its body: the baseline for `newsidx search`.
@@ -169,6 +170,10 @@ fn sgm_records(text: &str) -> Vec<(&str, &str)> {
         let b = between(record, "<BODY>", "</BODY>").unwrap_or("");
         if !t.is_empty() || !b.is_empty() {
             out.push((t, b));
+        } else if let Some(text) = between(record, "<TEXT TYPE=\"UNPROC\">", "</TEXT>") {
+            // A story without markup (market tables, central bank
+            // reports), which newsidx indexes too: all of it as body.
+            out.push(("", text));
         }
     }
     out

@@ -3,7 +3,10 @@
 //! `DATELINE` (kept as the body's first line, where `extract` reads it),
 //! `DATE` (rewritten to ISO 8601), `BODY` and `PEOPLE` become fields; `PLACES` are kept as metadata
 //! people-free hints are not needed for. Records without a body (some are
-//! title-only briefs) fall back to their title as body.
+//! title-only briefs) fall back to their title as body. Records with
+//! neither keep their story unmarked in `<TEXT TYPE="UNPROC">` (market
+//! tables, central bank reports): its first line becomes the title and
+//! its other lines the body, a paragraph a row.
 //!
 //! It is a tolerant scanner for this one well-known SGML layout, not an SGML
 //! parser.
@@ -34,17 +37,23 @@ pub fn parse(text: &str) -> Parsed {
         ordinal += 1;
         let open_tag_end = record.find('>').unwrap_or(record.len());
         let id = attr(&record[..open_tag_end], "NEWID=\"").unwrap_or_else(|| ordinal.to_string());
-        let title = element(record, &tags.title).map(|t| unescape(t).trim().to_string());
+        let mut title = element(record, &tags.title).map(|t| unescape(t).trim().to_string());
         let dateline = element(record, &tags.dateline).map(|d| unescape(d).trim().to_string());
         let body = element(record, &tags.body).map(|b| paragraphs(&unescape(b)));
         let body = match (body, &title) {
             (Some(b), _) if !b.trim().is_empty() => b,
             (_, Some(t)) if !t.is_empty() => t.clone(),
-            _ => {
-                out.problems
-                    .push(format!("record NEWID={id}: no title and no body"));
-                continue;
-            }
+            _ => match element(record, &tags.unprocessed).and_then(unprocessed) {
+                Some((t, b)) => {
+                    title = Some(t);
+                    b
+                }
+                None => {
+                    out.problems
+                        .push(format!("record NEWID={id}: no title and no body"));
+                    continue;
+                }
+            },
         };
         let body = match &dateline {
             Some(d) if !d.is_empty() => {
@@ -133,6 +142,8 @@ struct Tags {
     body: Tag,
     date: Tag,
     people: Tag,
+    /// `<TEXT TYPE="UNPROC">`, a record's text without markup.
+    unprocessed: Tag,
 }
 
 static TAGS: LazyLock<Tags> = LazyLock::new(|| {
@@ -146,6 +157,7 @@ static TAGS: LazyLock<Tags> = LazyLock::new(|| {
         body: tag("<BODY>", "</BODY>"),
         date: tag("<DATE>", "</DATE>"),
         people: tag("<PEOPLE>", "</PEOPLE>"),
+        unprocessed: tag("<TEXT TYPE=\"UNPROC\">", "</TEXT>"),
     }
 });
 
@@ -220,6 +232,35 @@ fn paragraphs(body: &str) -> String {
         out.truncate(last_start + stripped.len());
     }
     out
+}
+
+/// The story of a record that has no `TITLE` or `BODY` but keeps its text
+/// unmarked in `<TEXT TYPE="UNPROC">` (737 of the collection's 21,578
+/// records: market tables, central bank reports, corrections): the first
+/// line is the title, the other lines the body, one row a line, so a
+/// table keeps its rows. The "Reuter" sign-off is dropped; a text of one
+/// line is its own body, as a title-only brief is. `None` when it holds
+/// no text.
+fn unprocessed(text: &str) -> Option<(String, String)> {
+    let text = unescape(text);
+    let mut lines = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty());
+    let title = lines.next()?.trim().to_string();
+    let mut rows: Vec<&str> = lines.collect();
+    if rows
+        .last()
+        .is_some_and(|l| matches!(l.trim(), "Reuter" | "REUTER"))
+    {
+        rows.pop();
+    }
+    let body = if rows.is_empty() {
+        title.clone()
+    } else {
+        rows.join("\n\n")
+    };
+    Some((title, body))
 }
 
 /// SGML entities used by the collection; numeric control entities vanish.
@@ -300,6 +341,40 @@ the dollar was stable.
         assert_eq!(d.people, ["James Baker"]);
         assert_eq!(p.records[1].1.body, "BRIEF ONLY");
         assert_eq!(p.problems, ["record NEWID=9: no title and no body"]);
+    }
+
+    /// A record whose text is unmarked: the first line is the title, each
+    /// other line a paragraph (a table keeps its rows), the sign-off goes;
+    /// one line is title and body; an empty text is still a problem.
+    #[test]
+    fn unprocessed_text_becomes_title_and_rows() {
+        let sgm = "<REUTERS NEWID=\"132\">\n<DATE>26-FEB-1987 17:07:18.66</DATE>\n\
+            <TEXT TYPE=\"UNPROC\">&#2;\nFEDERAL RESERVE WEEKLY REPORT 1 - FEB 26\n\
+            \x20   Two weeks ended Feb 25      daily avgs-mlns\n\
+            \x20Net free reserves.............644 vs.....1,337\n\
+            \x20Bank borrowings &amp; loans....680 vs.......425\n\
+            \x20                        \n Reuter\n&#3;\n\n</TEXT>\n</REUTERS>\n\
+            <REUTERS NEWID=\"133\"><TEXT TYPE=\"UNPROC\">&#2;\nCORRECTION - SILVER PRICE\n&#3;</TEXT></REUTERS>\n\
+            <REUTERS NEWID=\"134\"><TEXT TYPE=\"UNPROC\">&#2;\n&#3;\n\n</TEXT></REUTERS>\n";
+        let p = parse(sgm);
+        assert_eq!(p.records.len(), 2);
+        let (id, d) = &p.records[0];
+        assert_eq!(id, "132");
+        assert_eq!(
+            d.title.as_deref(),
+            Some("FEDERAL RESERVE WEEKLY REPORT 1 - FEB 26")
+        );
+        assert_eq!(
+            d.body,
+            "    Two weeks ended Feb 25      daily avgs-mlns\n\n \
+             Net free reserves.............644 vs.....1,337\n\n \
+             Bank borrowings & loans....680 vs.......425"
+        );
+        assert_eq!(d.published.as_deref(), Some("1987-02-26T17:07:18"));
+        let (_, brief) = &p.records[1];
+        assert_eq!(brief.title.as_deref(), Some("CORRECTION - SILVER PRICE"));
+        assert_eq!(brief.body, "CORRECTION - SILVER PRICE");
+        assert_eq!(p.problems, ["record NEWID=134: no title and no body"]);
     }
 
     #[test]
