@@ -170,13 +170,29 @@ fn sgm_records(text: &str) -> Vec<(&str, &str)> {
         let b = between(record, "<BODY>", "</BODY>").unwrap_or("");
         if !t.is_empty() || !b.is_empty() {
             out.push((t, b));
-        } else if let Some(text) = between(record, "<TEXT TYPE=\"UNPROC\">", "</TEXT>") {
+        } else if let Some(text) = between(record, "<TEXT TYPE=\"UNPROC\">", "</TEXT>")
+            && has_text(text)
+        {
             // A story without markup (market tables, central bank
-            // reports), which newsidx indexes too: all of it as body.
+            // reports), which newsidx indexes too: all of it as body; one
+            // of nothing but control entities (`&#2;`, `&#3;`) is empty,
+            // as newsidx finds it.
             out.push(("", text));
         }
     }
     out
+}
+
+/// Letters or digits outside the control entities (`&#2;`, `&#3;`).
+fn has_text(s: &str) -> bool {
+    s.split("&#").enumerate().any(|(i, part)| {
+        let part = if i == 0 {
+            part
+        } else {
+            part.split_once(';').map_or(part, |(_, rest)| rest)
+        };
+        part.contains(char::is_alphanumeric)
+    })
 }
 
 fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
