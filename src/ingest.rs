@@ -1418,8 +1418,9 @@ mod tests {
 
             // The same article, a different size: updated, not a copy.
             write("f2.txt", &format!("{}\n\n", story(2)));
-            // Another kept article's body: a copy.
-            write("f3.txt", &story(4));
+            // Another kept article's body under another headline (a
+            // different size, so the change is seen on coarse mtimes): a copy.
+            write("f3.txt", &story(4).replacen("part 4", "part 4, again", 1));
             // A new story twice: one copy.
             write("g1.txt", &story(20));
             write("g2.txt", &story(20));
