@@ -358,39 +358,37 @@ fn count_duplicates(
         }
         let ff = segment.fast_fields();
         let prints = ff.u64("print64")?;
-        let alive = segment.alive_bitset();
-        let live = (0..segment.max_doc()).filter(|&d| alive.is_none_or(|a| a.is_alive(d)));
-        if manifest.files.is_empty() {
-            added.extend(live.filter_map(|d| prints.first(d)));
+        let live = segment
+            .doc_ids_alive()
+            .filter_map(|d| Some((d, prints.first(d)?)));
+        let paths = ff.str("path")?;
+        let Some(paths) = paths.filter(|_| !manifest.files.is_empty()) else {
+            // Nothing was indexed before the run: every article is added.
+            added.extend(live.map(|(_, print)| print));
             continue;
-        }
-        let (paths, modified, sizes) = (ff.str("path")?, ff.i64("modified")?, ff.u64("size")?);
+        };
+        let (modified, sizes) = (ff.i64("modified")?, ff.u64("size")?);
         // Kept or not, by path ordinal: a file's live articles share
         // their time and size, and a path is read out once a segment.
         let mut by_ord: HashMap<u64, bool> = HashMap::new();
-        for doc in live {
-            let Some(print) = prints.first(doc) else {
+        for (doc, print) in live {
+            let Some(ord) = paths.term_ords(doc).next() else {
+                added.push(print);
                 continue;
             };
-            let ord = paths.as_ref().and_then(|p| p.term_ords(doc).next());
-            let was_kept = match ord {
-                Some(ord) => match by_ord.get(&ord) {
-                    Some(&k) => k,
-                    None => {
-                        buf.clear();
-                        if let Some(p) = &paths {
-                            p.ord_to_str(ord, &mut buf)
-                                .map_err(|e| Error::Index(e.to_string()))?;
-                        }
-                        let k = manifest.files.get(buf.as_str()).is_some_and(|f| {
-                            modified.first(doc) == Some(f.modified)
-                                && sizes.first(doc) == Some(f.size)
-                        });
-                        by_ord.insert(ord, k);
-                        k
-                    }
-                },
-                None => false,
+            let was_kept = match by_ord.get(&ord) {
+                Some(&k) => k,
+                None => {
+                    buf.clear();
+                    paths
+                        .ord_to_str(ord, &mut buf)
+                        .map_err(|e| Error::Index(e.to_string()))?;
+                    let k = manifest.files.get(buf.as_str()).is_some_and(|f| {
+                        modified.first(doc) == Some(f.modified) && sizes.first(doc) == Some(f.size)
+                    });
+                    by_ord.insert(ord, k);
+                    k
+                }
             };
             if was_kept {
                 kept.push(print);
@@ -421,9 +419,8 @@ fn count_duplicates(
     kept.into_iter().for_each(&mut meet);
     for segment in old_segments {
         let prints = segment.fast_fields().u64("print64")?;
-        let alive = segment.alive_bitset();
-        (0..segment.max_doc())
-            .filter(|&d| alive.is_none_or(|a| a.is_alive(d)))
+        segment
+            .doc_ids_alive()
             .filter_map(|d| prints.first(d))
             .for_each(&mut meet);
     }

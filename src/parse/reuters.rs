@@ -237,8 +237,8 @@ fn paragraphs(body: &str) -> String {
 /// The story of a record that has no `TITLE` or `BODY` but keeps its text
 /// unmarked in `<TEXT TYPE="UNPROC">` (737 of the collection's 21,578
 /// records: market tables, central bank reports, corrections): the first
-/// line is the title, the other lines the body, one row a line, so a
-/// table keeps its rows. The "Reuter" sign-off is dropped; a text of one
+/// line is the title, the other lines the body, a paragraph a row, so a
+/// table keeps its rows (the cleaner joins the lines of a paragraph). The "Reuter" sign-off is dropped; a text of one
 /// line is its own body, as a title-only brief is. `None` when it holds
 /// no text.
 fn unprocessed(text: &str) -> Option<(String, String)> {
