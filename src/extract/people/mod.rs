@@ -663,6 +663,26 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             i += 1;
             continue;
         }
+        // A middle initial without its full stop, as the BBC and others
+        // write them, joins a given name to the next name word: "George W
+        // Bush", "John F Kennedy" (before, the letter cut them in two, and
+        // the first name alone was taken for a person). Not "I", which is
+        // the pronoun far more often than an initial.
+        if let Some(c) = cur.as_mut() {
+            let initial = t.kind == Kind::Word
+                && t.text.len() == 1
+                && t.text != "I"
+                && t.text.as_bytes()[0].is_ascii_uppercase();
+            if initial
+                && next_is_name(i + 1)
+                && low.flags(c.end - 1, toks) & GIVEN != 0
+                && low.flags(i + 1, toks) & STOP == 0
+            {
+                c.end = i + 1;
+                i += 1;
+                continue;
+            }
+        }
         // Particles join two name words: "Ludwig van Beethoven".
         // Particles may chain: "Joost van der Westhuizen".
         if let Some(c) = cur.as_mut() {

@@ -81,6 +81,31 @@ fn non_people_are_rejected() {
         ("The Chemical Weapons Act was passed.", &[]),
         ("Please consider donating to The Climax News Room.", &[]),
         ("Reuters said the Finance Ministry would act.", &[]),
+        // An acronym's plural is a group: "MPs" was kept as a person.
+        (
+            "The report was late, MPs said. Labour MEPs said it was wrong.",
+            &[],
+        ),
+        ("MPs have urged the BBC to act, and NGOs said so too.", &[]),
+    ]);
+}
+
+/// A middle initial written without its full stop (BBC style) is part of
+/// the name: before, "George W Bush" gave "George" and "Bush" as two
+/// people, and "John F Kennedy" none. A lone "I" stays the pronoun.
+#[test]
+fn dotless_middle_initials_join_the_name() {
+    check(&[
+        (
+            "The administration of US President George W Bush said so. Mr Bush agreed.",
+            &["George W Bush"],
+        ),
+        (
+            "The plan was cited by John F Kennedy in 1962.",
+            &["John F Kennedy"],
+        ),
+        ("George W. Bush said so on Monday.", &["George W. Bush"]),
+        ("When Sarah I Think won, Tom Jones said so.", &["Tom Jones"]),
     ]);
 }
 

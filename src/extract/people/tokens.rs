@@ -58,13 +58,14 @@ fn char_at(line: &str, at: usize) -> Option<char> {
 }
 
 /// A capitalised word such as a name starts with: uppercase first letter and
-/// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix.
+/// some lowercase after it ("O'Neill", "McCague"), or an "al-"/"el-" prefix;
+/// not an acronym's plural ("MPs").
 fn is_cap_word(text: &str) -> bool {
     // Most words start with a lowercase ASCII letter: decide those from the
     // first byte, without decoding a character.
     match text.as_bytes().first() {
         None => false,
-        Some(b) if b.is_ascii_uppercase() => has_lower(text),
+        Some(b) if b.is_ascii_uppercase() => has_lower(text) && !is_plural_acronym(text.as_bytes()),
         Some(b'a' | b'e') => {
             (text.starts_with("al-") || text.starts_with("el-"))
                 && text
@@ -74,6 +75,15 @@ fn is_cap_word(text: &str) -> bool {
         }
         Some(b) if b.is_ascii() => false,
         Some(_) => text.chars().next().is_some_and(char::is_uppercase) && has_lower(text),
+    }
+}
+
+/// Two capitals or more and a final lowercase "s", nothing else: "MPs",
+/// "NGOs".
+fn is_plural_acronym(b: &[u8]) -> bool {
+    match b {
+        [caps @ .., b's'] => caps.len() >= 2 && caps.iter().all(u8::is_ascii_uppercase),
+        _ => false,
     }
 }
 
@@ -319,7 +329,9 @@ fn word<'a>(
         // no lowercase letter.
         let lower = mask & LOWER != 0;
         let namey = match text.as_bytes().first() {
-            Some(b) if b.is_ascii_uppercase() => lower,
+            // An acronym's plural ("MPs", "MEPs", "CEOs") names a group,
+            // never a person: "MPs said" was kept as one.
+            Some(b) if b.is_ascii_uppercase() => lower && !is_plural_acronym(text.as_bytes()),
             // Only "al-" and "el-" words can be capitalised so.
             Some(b'a' | b'e') => text.as_bytes().get(1..3) == Some(b"l-") && is_cap_word(text),
             _ => false,
@@ -545,9 +557,15 @@ mod tests {
 
     /// `is_cap_word` as it was, over characters: a capitalised word.
     fn reference_cap_word(t: &Token) -> bool {
+        let plural_acronym = t.text.len() >= 3
+            && t.text.ends_with('s')
+            && t.text[..t.text.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_uppercase());
         t.kind == Kind::Word
             && (t.text.chars().next().is_some_and(char::is_uppercase)
                 && t.text.chars().any(char::is_lowercase)
+                && !plural_acronym
                 || (t.text.starts_with("al-") || t.text.starts_with("el-"))
                     && t.text[3..].chars().next().is_some_and(char::is_uppercase))
     }
