@@ -865,7 +865,14 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     if seg.titled || country_after {
         return Verdict::Person;
     }
-    if (said_after || said_before || age) && (!line_start || known_word) {
+    // A lone word before "said" after a lowercase word is as often a
+    // company or a body ("analysts at Sophos said", "oil firm Yukos said")
+    // as a person, so unless the name lists know it, it waits for a
+    // fuller name of the same person; after a comma or a quote ("Later,
+    // Ryabkov said") it is a person.
+    let after_word = before.is_some_and(|t| t.kind == Kind::Word);
+    let said = said_before || said_after && (!after_word || known_word);
+    if (said || age) && (!line_start || known_word) {
         return Verdict::Person;
     }
     // Soccer scorer lists: "Scorers: Shearer (23rd minute), Ronaldo 45".

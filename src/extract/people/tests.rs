@@ -87,6 +87,29 @@ fn non_people_are_rejected() {
             &[],
         ),
         ("MPs have urged the BBC to act, and NGOs said so too.", &[]),
+        // A lone word the name lists do not know, after a lowercase word
+        // and before "said", is as often a company: on BBC these were
+        // kept as people.
+        ("Sales rose, analysts at Sophos said on Monday.", &[]),
+        (
+            "The security firm Clearswift said the virus spread fast.",
+            &[],
+        ),
+    ]);
+}
+
+/// A lone surname the lists know still counts next to "said", a lone
+/// unknown one after a comma too ("Later, Ryabkov said", in
+/// `cues_find_names_without_a_known_given_name`), and any once a fuller
+/// name of it is known.
+#[test]
+fn lone_names_next_to_said() {
+    check(&[
+        ("Later, Blair said he would stay.", &["Blair"]),
+        (
+            "Yelena Isinbayeva won. Afterwards, Isinbayeva said it was easy.",
+            &["Yelena Isinbayeva"],
+        ),
     ]);
 }
 
