@@ -865,13 +865,17 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     if seg.titled || country_after {
         return Verdict::Person;
     }
-    // A lone word before "said" after a lowercase word is as often a
-    // company or a body ("analysts at Sophos said", "oil firm Yukos said")
-    // as a person, so unless the name lists know it, it waits for a
-    // fuller name of the same person; after a comma or a quote ("Later,
-    // Ryabkov said") it is a person.
-    let after_word = before.is_some_and(|t| t.kind == Kind::Word);
-    let said = said_before || said_after && (!after_word || known_word);
+    // A lone word next to "said" with another word on its other side is
+    // as often a company or a body as a person: "analysts at Sophos
+    // said", "said Yukos did not", "said Opera spokeswoman Berit
+    // Hanson". Unless the name lists know it, it waits for a fuller name
+    // of the same person. Between "said" and a comma or a full stop, or
+    // after one ("Later, Ryabkov said", "said Zhirinovsky, ..."), it is a
+    // person.
+    let word_before = before.is_some_and(|t| t.kind == Kind::Word);
+    let word_after = after.is_some_and(|t| t.kind == Kind::Word);
+    let said =
+        said_before && (!word_after || known_word) || said_after && (!word_before || known_word);
     if (said || age) && (!line_start || known_word) {
         return Verdict::Person;
     }

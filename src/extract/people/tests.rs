@@ -95,6 +95,14 @@ fn non_people_are_rejected() {
             "The security firm Clearswift said the virus spread fast.",
             &[],
         ),
+        (
+            "The judge said Yukos did not have enough of a US presence.",
+            &[],
+        ),
+        (
+            "\"It is fast,\" said Opera spokeswoman Berit Hanson.",
+            &["Berit Hanson"],
+        ),
     ]);
 }
 
