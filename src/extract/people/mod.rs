@@ -189,11 +189,13 @@ word_list! {
 }
 
 /// Endings of English common nouns, gerunds and adjectives ("Developing",
-/// "Gymnastics", "Intelligence"). A lone capitalised word shaped so is the
+/// "Gymnastics", "Intelligence"), singular and plural. A lone capitalised word shaped so is the
 /// start or tail of a phrase, not a surname, unless a name list knows it
 /// ("Fleming", "Manning").
 const COMMON_WORD_ENDINGS: &[&str] = &[
     "ing", "ics", "ence", "ance", "tion", "sion", "ment", "ness", "ity", "ism", "ship",
+    // Their plurals ("Questions", "Elections", "Settlements").
+    "ings", "ences", "ances", "tions", "sions", "ments", "ities", "isms", "ships",
 ];
 
 word_list! {
@@ -368,6 +370,21 @@ impl<'l> LineLower<'l> {
             return Lower::Borrowed(w);
         }
         lower(word)
+    }
+
+    /// Did the tokenizer cut a possessive off `word` ("Minister" of
+    /// "Minister's")? Read from the line after the word, so tokens need
+    /// not carry it; false for a word that is not a slice of the line.
+    fn possessive(&self, word: &str) -> bool {
+        let at = (word.as_ptr() as usize).wrapping_sub(self.line.as_ptr() as usize);
+        let rest = at
+            .checked_add(word.len())
+            .and_then(|end| self.line.as_bytes().get(end..))
+            .unwrap_or_default();
+        matches!(
+            rest,
+            [b'\'', b's' | b'S', ..] | [0xE2, 0x80, 0x99, b's' | b'S', ..]
+        )
     }
 }
 
@@ -623,7 +640,10 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
                     && (!after_dot || is_abbreviated_title(&lw))
                 {
                     flush(&mut cur, out);
-                    titled = true;
+                    // A title's possessive owns what follows, it does not
+                    // name it: "Prime Minister's Questions", "the
+                    // President's Office".
+                    titled = !low.possessive(t.text);
                     i = k;
                     continue;
                 }
@@ -659,6 +679,12 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
                     });
                     titled = false;
                 }
+            }
+            // A possessive ends a name: in "Lord Conrad Black's Hollinger
+            // International" the run was one segment, a person named
+            // "Conrad Black Hollinger".
+            if low.possessive(t.text) {
+                flush(&mut cur, out);
             }
             i += 1;
             continue;
@@ -800,6 +826,40 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     let after_lw = after.map(|t| low.get(t.text));
     if after_lw.as_deref().is_some_and(is_thing_after) {
         return Verdict::Reject;
+    }
+    // The head of an organisation's or event's name whose last word also
+    // ends a run (so the run stopped before it): "Sky News", "Davis Cup",
+    // "Gartner Group", and across a plural's apostrophe "Transport and
+    // General Workers' Union" when no word is a known name ("Kelly
+    // Holmes' Olympic victory" stays). A possessive name owns what
+    // follows ("Murdoch's News Corp") and stays; so does "Smith Wednesday"
+    // (US wires put the day after the name; "wednesday" is in the list for
+    // Sheffield Wednesday).
+    let org_at = |k: usize| {
+        toks.get(k).is_some_and(|t| t.namey)
+            && low.flags(k, toks) & ORG != 0
+            && !low.get(toks[k].text).eq("wednesday")
+    };
+    let no_known_name = || lw.iter().all(|&f| f & (GIVEN | SURNAME) == 0);
+    let last_word = toks[seg.end - 1].text;
+    if !low.possessive(last_word)
+        && (org_at(seg.end)
+            || after.is_some_and(|t| matches!(t.text, "'" | "’"))
+                && org_at(seg.end + 1)
+                && no_known_name())
+    {
+        return Verdict::Reject;
+    }
+    // "St Kitts", "St Andrews", "St Helens": after "St" a name is a
+    // place's far more often than a saint's in the news.
+    if seg.titled {
+        let mut k = seg.start;
+        while k > 0 && toks[k - 1].text == "." {
+            k -= 1;
+        }
+        if k > 0 && matches!(&*low.get(toks[k - 1].text), "st" | "saint") {
+            return Verdict::Reject;
+        }
     }
     let said_after = after_lw.as_deref().is_some_and(is_said);
     let said_before = before.is_some_and(|t| is_said(&low.get(t.text)));

@@ -121,6 +121,58 @@ fn lone_names_next_to_said() {
     ]);
 }
 
+/// Words a title or a cue made people on BBC that name a show, a body, a
+/// place or an organisation: an organisation word after them that ends the
+/// run ("Sky News", "Workers' Union"), a title's possessive ("Prime
+/// Minister's Questions"), "Chief Executive", "St Kitts". The real people
+/// beside them stay, and a possessive name before an organisation too.
+#[test]
+fn names_of_bodies_shows_and_places_are_not_people() {
+    check(&[
+        (
+            "He told Sky News' Sunday with Adam Boulton that it was fine.",
+            &["Adam Boulton"],
+        ),
+        (
+            "Earlier, David Rose, Chief Executive of Hereford Hospitals NHS Trust, had said so.",
+            &["David Rose"],
+        ),
+        (
+            "The Transport and General Workers' Union's 70,000 members will vote.",
+            &[],
+        ),
+        (
+            "On Wednesday during Prime Minister's Questions, Tory leader Michael Howard went on the offensive.",
+            &["Michael Howard"],
+        ),
+        ("The St Kitts and Nevis star joins the relay team.", &[]),
+        (
+            "Mike McGuire, a research director at analyst Gartner Group, told the BBC.",
+            &["Mike McGuire"],
+        ),
+        (
+            "Chief Executive Tony Smith said it was sold.",
+            &["Tony Smith"],
+        ),
+        (
+            "Rupert Murdoch's News Corp bought it, said Murdoch's aide John Ryan.",
+            &["Rupert Murdoch", "John Ryan"],
+        ),
+        (
+            "It was owned by Lord Conrad Black's Hollinger International.",
+            &["Conrad Black"],
+        ),
+        (
+            "Sprinter Kelly Holmes' Olympic victory was the top moment.",
+            &["Kelly Holmes"],
+        ),
+        (
+            "President Clinton Wednesday signed the bill, Clinton said.",
+            &["Clinton"],
+        ),
+    ]);
+}
+
 /// A middle initial written without its full stop (BBC style) is part of
 /// the name: before, "George W Bush" gave "George" and "Bush" as two
 /// people, and "John F Kennedy" none. A lone "I" stays the pronoun.
