@@ -922,6 +922,17 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     if common_shape && !known_word {
         return Verdict::Reject;
     }
+    // A lone word the name lists do not know, right before a title that
+    // names someone, describes that person: "former Worldcom boss Bernie
+    // Ebbers", "Friends actress Lisa Kudrow", "Westlife star Brian
+    // McFadden" (a company, a show, a band). A known name stays: "Clinton
+    // spokesman Mike McCurry" mentions Clinton.
+    if !known_word
+        && low.flags(seg.end, toks) & TITLE != 0
+        && toks.get(seg.end + 1).is_some_and(|t| t.namey)
+    {
+        return Verdict::Reject;
+    }
     if seg.titled || country_after {
         return Verdict::Person;
     }

@@ -163,6 +163,14 @@ fn names_of_bodies_shows_and_places_are_not_people() {
             &["Conrad Black"],
         ),
         (
+            "Former Worldcom boss Bernie Ebbers was jailed. Former Friends actress Lisa Kudrow won.",
+            &["Bernie Ebbers", "Lisa Kudrow"],
+        ),
+        (
+            "Nirvana frontman Kurt Cobain died, Blur guitarist Graham Coxon said.",
+            &["Kurt Cobain", "Graham Coxon"],
+        ),
+        (
             "Sprinter Kelly Holmes' Olympic victory was the top moment.",
             &["Kelly Holmes"],
         ),
