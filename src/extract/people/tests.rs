@@ -171,6 +171,14 @@ fn names_of_bodies_shows_and_places_are_not_people() {
             &["Kurt Cobain", "Graham Coxon"],
         ),
         (
+            "Sales will double, said Gartner. Analysts at Jupiter agreed.",
+            &[],
+        ),
+        (
+            "The former editor Michael Gartner said so.",
+            &["Michael Gartner"],
+        ),
+        (
             "Sprinter Kelly Holmes' Olympic victory was the top moment.",
             &["Kelly Holmes"],
         ),
