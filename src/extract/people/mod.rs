@@ -30,7 +30,7 @@ use std::ops::Range;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lexicon::{GIVEN, LEXICON, Lexicon, ORG, PLACE, PLACE_PLURAL, SOFT_ORG, STOP, SURNAME, TITLE};
-use tokens::{Kind, Token, tokenize_into};
+use tokens::{Kind, Token, starts_with_possessive, tokenize_into};
 
 /// The people named in an article (title and body): canonical full names,
 /// each once, in order of first mention. "Mr Putin", "Putin" and "Vladimir
@@ -189,9 +189,9 @@ word_list! {
 }
 
 /// Endings of English common nouns, gerunds and adjectives ("Developing",
-/// "Gymnastics", "Intelligence"), singular and plural. A lone capitalised word shaped so is the
-/// start or tail of a phrase, not a surname, unless a name list knows it
-/// ("Fleming", "Manning").
+/// "Gymnastics", "Intelligence"), singular and plural. A lone capitalised
+/// word shaped so is the start or tail of a phrase, not a surname, unless
+/// a name list knows it ("Fleming", "Manning").
 const COMMON_WORD_ENDINGS: &[&str] = &[
     "ing", "ics", "ence", "ance", "tion", "sion", "ment", "ness", "ity", "ism", "ship",
     // Their plurals ("Questions", "Elections", "Settlements").
@@ -381,10 +381,7 @@ impl<'l> LineLower<'l> {
             .checked_add(word.len())
             .and_then(|end| self.line.as_bytes().get(end..))
             .unwrap_or_default();
-        matches!(
-            rest,
-            [b'\'', b's' | b'S', ..] | [0xE2, 0x80, 0x99, b's' | b'S', ..]
-        )
+        starts_with_possessive(rest)
     }
 }
 
@@ -832,14 +829,8 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // "Gartner Group", and across a plural's apostrophe "Transport and
     // General Workers' Union" when no word is a known name ("Kelly
     // Holmes' Olympic victory" stays). A possessive name owns what
-    // follows ("Murdoch's News Corp") and stays; so does "Smith Wednesday"
-    // (US wires put the day after the name; "wednesday" is in the list for
-    // Sheffield Wednesday).
-    let org_at = |k: usize| {
-        toks.get(k).is_some_and(|t| t.namey)
-            && low.flags(k, toks) & ORG != 0
-            && !low.get(toks[k].text).eq("wednesday")
-    };
+    // follows ("Murdoch's News Corp") and stays.
+    let org_at = |k: usize| toks.get(k).is_some_and(|t| t.namey) && low.flags(k, toks) & ORG != 0;
     let no_known_name = || lw.iter().all(|&f| f & (GIVEN | SURNAME) == 0);
     let last_word = toks[seg.end - 1].text;
     if !low.possessive(last_word)

@@ -44,6 +44,16 @@ pub(super) struct Shape {
     pub namey: bool,
 }
 
+/// Does `rest`, the line right after a word, start with the possessive
+/// ending the tokenizer cuts off ("'s", "’s")? How the people rules learn
+/// that a token was "Minister's" without tokens carrying it.
+pub(super) fn starts_with_possessive(rest: &[u8]) -> bool {
+    matches!(
+        rest,
+        [b'\'', b's' | b'S', ..] | [0xE2, 0x80, 0x99, b's' | b'S', ..]
+    )
+}
+
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
@@ -316,7 +326,8 @@ fn word<'a>(
     };
     // Possessive: "Biden's", "Biden’s" name Biden (’ is E2 80 99 in UTF-8).
     // Byte patterns, not `strip_suffix`: a `memcmp` call per suffix showed
-    // in profiles. Each pattern leaves a stem of one byte or more.
+    // in profiles. Each pattern leaves a stem of one byte or more. The
+    // same endings as [`starts_with_possessive`].
     let cut = match text.as_bytes() {
         [_, .., b'\'', b's' | b'S'] => 2,
         [_, .., 0xE2, 0x80, 0x99, b's' | b'S'] => 4,
