@@ -188,6 +188,21 @@ word_list! {
     ];
 }
 
+word_list! {
+    /// Kinds of organisation, and of work, that name what comes right
+    /// after them: "literary agency Curtis Brown", "investment bank Morgan
+    /// Stanley", "the band Franz Ferdinand", "Mike Leigh's film Vera
+    /// Drake". Only kinds that BBC News never put before a person's name
+    /// this way: not "broadcaster", "publisher", "agent" or "maker"
+    /// ("broadcaster Cyril Fletcher", "film-maker Theo Van Gogh").
+    fn is_kind_before_name = [
+        "firm", "company", "giant", "bank", "group", "band", "label", "agency", "studio",
+        "magazine", "newspaper", "airline", "insurer", "retailer", "operator", "network",
+        "carmaker", "supermarket", "brewer", "conglomerate", "film", "movie", "musical",
+        "novel", "album",
+    ];
+}
+
 /// Endings of English common nouns, gerunds and adjectives ("Developing",
 /// "Gymnastics", "Intelligence"), singular and plural. A lone capitalised
 /// word shaped so is the start or tail of a phrase, not a surname, unless
@@ -726,9 +741,41 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
     flush(&mut cur, out);
 }
 
+/// Does token `i` start a sentence: first of the line but for punctuation
+/// and numbers, or after a sentence's end (quotes and brackets between)?
+fn starts_sentence(toks: &[Token], i: usize) -> bool {
+    let before = toks.get(..i).unwrap_or_default();
+    before
+        .iter()
+        .all(|t| t.kind == Kind::Punct || t.kind == Kind::Number)
+        || before
+            .iter()
+            .rev()
+            .find(|t| !matches!(t.text, "\"" | "“" | "‘" | "'" | "(" | "[" | "—" | "–"))
+            .is_some_and(|t| matches!(t.text, "." | "!" | "?" | ":" | ";"))
+}
+
 /// Drop a capitalised descriptor before a given name: "Democrat Walter
-/// Mondale", "Briton Tim Henman".
+/// Mondale", "Briton Tim Henman". And the verb of an inverted quote's
+/// lead, which a sentence's start capitalises: "Said Williams: ...",
+/// "Said Wales assistant coach Scott Johnson: ..." ("Said" is a name too,
+/// as in "Said Aouita won the race.", so only when the sentence goes on
+/// to a colon).
 fn peel_descriptor(seg: &mut Segment, toks: &[Token], low: &LineLower) {
+    if seg.end - seg.start >= 2
+        && toks[seg.start].text == "Said"
+        && starts_sentence(toks, seg.start)
+        && toks
+            .get(seg.end..)
+            .unwrap_or_default()
+            .iter()
+            .find(|t| matches!(t.text, ":" | "." | "!" | "?" | "\"" | "“"))
+            .is_some_and(|t| t.text == ":")
+    {
+        seg.start += 1;
+        seg.titled = false;
+        return;
+    }
     if seg.end - seg.start >= 3 {
         let word0 = toks[seg.start].text;
         let first = low.flags(seg.start, toks);
@@ -830,6 +877,20 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // General Workers' Union" when no word is a known name ("Kelly
     // Holmes' Olympic victory" stays). A possessive name owns what
     // follows ("Murdoch's News Corp") and stays.
+    // Named by the kind of thing it is, right before it, in lowercase:
+    // "the band Franz Ferdinand". Not after a possessive ("the company's
+    // John Smith" is its employee).
+    if before.is_some_and(|t| {
+        t.kind == Kind::Word
+            && t.text
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_lowercase)
+            && is_kind_before_name(t.text)
+            && !low.possessive(t.text)
+    }) {
+        return Verdict::Reject;
+    }
     let org_at = |k: usize| toks.get(k).is_some_and(|t| t.namey) && low.flags(k, toks) & ORG != 0;
     let no_known_name = || lw.iter().all(|&f| f & (GIVEN | SURNAME) == 0);
     let last_word = toks[seg.end - 1].text;
@@ -870,15 +931,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         && toks.get(seg.end + 2).is_some_and(|t| t.text == ")");
     // A sentence's first word is capitalised whatever it is, so there it is
     // weaker evidence ("Developing countries...", "Speaking to supporters").
-    let line_start = seg.start == 0
-        || toks[..seg.start]
-            .iter()
-            .all(|t| t.kind == Kind::Punct || t.kind == Kind::Number)
-        || toks[..seg.start]
-            .iter()
-            .rev()
-            .find(|t| !matches!(t.text, "\"" | "“" | "‘" | "'" | "(" | "[" | "—" | "–"))
-            .is_some_and(|t| matches!(t.text, "." | "!" | "?" | ":" | ";"));
+    let line_start = starts_sentence(toks, seg.start);
     let last_place = lf & PLACE_OR_PLURAL != 0;
 
     if n >= 2 {

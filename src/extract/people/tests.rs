@@ -189,6 +189,55 @@ fn names_of_bodies_shows_and_places_are_not_people() {
     ]);
 }
 
+/// A kind of organisation or work right before a name names it: the name
+/// is that firm's, band's or film's. After a possessive it is someone of
+/// it, and kinds that are also people's trades are not in the list.
+#[test]
+fn a_kind_of_body_or_work_names_what_follows() {
+    check(&[
+        (
+            "The winner gets a deal with literary agency Curtis Brown.",
+            &[],
+        ),
+        (
+            "Shares in investment bank Morgan Stanley rose. The band Franz Ferdinand won.",
+            &[],
+        ),
+        (
+            "Mike Leigh's film Vera Drake won three awards.",
+            &["Mike Leigh"],
+        ),
+        (
+            "The company's chief John Smith said it would grow.",
+            &["John Smith"],
+        ),
+        (
+            "Veteran broadcaster Cyril Fletcher has died.",
+            &["Cyril Fletcher"],
+        ),
+    ]);
+}
+
+/// "Said" leading an inverted quote is the verb, not a first name; where
+/// the sentence does not go on to a colon it may be one.
+#[test]
+fn said_leading_a_quote_is_no_first_name() {
+    check(&[
+        (
+            "He agreed a deal. Said Williams: \"I did not have to think twice.\"",
+            &["Williams"],
+        ),
+        (
+            "Said Wales assistant coach Scott Johnson: \"We are positive.\"",
+            &["Scott Johnson"],
+        ),
+        (
+            "Said Aouita won the race in Rome, his coach said.",
+            &["Said Aouita"],
+        ),
+    ]);
+}
+
 /// A middle initial written without its full stop (BBC style) is part of
 /// the name: before, "George W Bush" gave "George" and "Bush" as two
 /// people, and "John F Kennedy" none. A lone "I" stays the pronoun.
