@@ -189,6 +189,20 @@ word_list! {
 }
 
 word_list! {
+    /// Ministers' portfolios, on the title list for "Foreign Secretary Jack
+    /// Straw" and "Trade Minister Ahmed Sami": before a name they are a
+    /// title only with another after them. Alone they head a body's name,
+    /// and the word after is no person: "Ministry of Foreign Affairs",
+    /// "Indian Trade Unions". ("State" and "Justice" are titles alone:
+    /// "Secretary of State Colin Powell", "Justice Ginsburg".)
+    fn is_portfolio = [
+        "foreign", "finance", "defence", "defense", "interior", "trade", "economy", "health",
+        "education", "agriculture", "labour", "labor", "energy", "environment", "transport",
+        "industry",
+    ];
+}
+
+word_list! {
     /// Kinds of organisation, and of work, that name what comes right
     /// after them: "literary agency Curtis Brown", "investment bank Morgan
     /// Stanley", "the band Franz Ferdinand", "Mike Leigh's film Vera
@@ -615,6 +629,14 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
         }
     };
     let next_is_name = |k: usize| toks.get(k).is_some_and(|t| t.namey);
+    let title_at = |k: usize| {
+        toks.get(k).is_some_and(|t| {
+            let lw = low.get(t.text);
+            t.kind == Kind::Word
+                && LEXICON.may_be_title(&lw)
+                && is_title_flagged(&lw, low.flags(k, toks))
+        })
+    };
     // The first name-like token at or after `i`, once found.
     let mut next_namey = 0;
     while i < toks.len() {
@@ -650,6 +672,7 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
                 if LEXICON.may_be_title(&lw)
                     && is_title_flagged(&lw, low.flags(i, toks))
                     && (!after_dot || is_abbreviated_title(&lw))
+                    && (!is_portfolio(&lw) || title_at(k))
                 {
                     flush(&mut cur, out);
                     // A title's possessive owns what follows, it does not

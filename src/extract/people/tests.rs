@@ -218,6 +218,31 @@ fn a_kind_of_body_or_work_names_what_follows() {
     ]);
 }
 
+/// A minister's portfolio is a title only before another: "Foreign
+/// Secretary Jack Straw", but not "the Ministry of Foreign Affairs", where
+/// it heads a body's name.
+#[test]
+fn a_portfolio_alone_titles_no_one() {
+    check(&[
+        (
+            "Women will work in the Ministry of Foreign Affairs. The Indian Trade Unions protested.",
+            &[],
+        ),
+        (
+            "The Education Bill passed, and Health and Safety rules changed.",
+            &[],
+        ),
+        (
+            "Foreign Secretary Jack Straw met Trade Minister Ahmed Sami.",
+            &["Jack Straw", "Ahmed Sami"],
+        ),
+        (
+            "Secretary of State Colin Powell flew in.",
+            &["Colin Powell"],
+        ),
+    ]);
+}
+
 /// "Said" leading an inverted quote is the verb, not a first name; where
 /// the sentence does not go on to a colon it may be one.
 #[test]
