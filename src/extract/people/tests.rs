@@ -186,6 +186,14 @@ fn names_of_bodies_shows_and_places_are_not_people() {
             "President Clinton Wednesday signed the bill, Clinton said.",
             &["Clinton"],
         ),
+        (
+            "Warner Bros and Walt Disney Studios signed Scissor Sisters and Roxy Music.",
+            &[],
+        ),
+        (
+            "She starred in The Catherine Tate Show, the Green Paper said.",
+            &[],
+        ),
     ]);
 }
 
