@@ -629,6 +629,9 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
         }
     };
     let next_is_name = |k: usize| toks.get(k).is_some_and(|t| t.namey);
+    // Is token `k` a word on the title list? The small title filter
+    // first: most words asked are not titles, and would cost a probe of
+    // the big table.
     let title_at = |k: usize| {
         toks.get(k).is_some_and(|t| {
             let lw = low.get(t.text);
@@ -667,10 +670,7 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
             let k = if after_dot { i + 2 } else { i + 1 };
             if next_is_name(k) {
                 let lw = low.get(t.text);
-                // The small title filter first: most words before a name
-                // are not titles, and would cost a probe of the big table.
-                if LEXICON.may_be_title(&lw)
-                    && is_title_flagged(&lw, low.flags(i, toks))
+                if title_at(i)
                     && (!after_dot || is_abbreviated_title(&lw))
                     && (!is_portfolio(&lw) || title_at(k))
                 {
@@ -894,26 +894,18 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     if after_lw.as_deref().is_some_and(is_thing_after) {
         return Verdict::Reject;
     }
+    // Named by the kind of thing it is, right before it, in lowercase (the
+    // list's words are): "the band Franz Ferdinand". Not after a
+    // possessive ("the company's John Smith" is its employee).
+    if before.is_some_and(|t| is_kind_before_name(t.text) && !low.possessive(t.text)) {
+        return Verdict::Reject;
+    }
     // The head of an organisation's or event's name whose last word also
     // ends a run (so the run stopped before it): "Sky News", "Davis Cup",
     // "Gartner Group", and across a plural's apostrophe "Transport and
     // General Workers' Union" when no word is a known name ("Kelly
     // Holmes' Olympic victory" stays). A possessive name owns what
     // follows ("Murdoch's News Corp") and stays.
-    // Named by the kind of thing it is, right before it, in lowercase:
-    // "the band Franz Ferdinand". Not after a possessive ("the company's
-    // John Smith" is its employee).
-    if before.is_some_and(|t| {
-        t.kind == Kind::Word
-            && t.text
-                .as_bytes()
-                .first()
-                .is_some_and(u8::is_ascii_lowercase)
-            && is_kind_before_name(t.text)
-            && !low.possessive(t.text)
-    }) {
-        return Verdict::Reject;
-    }
     let org_at = |k: usize| toks.get(k).is_some_and(|t| t.namey) && low.flags(k, toks) & ORG != 0;
     let no_known_name = || lw.iter().all(|&f| f & (GIVEN | SURNAME) == 0);
     let last_word = toks[seg.end - 1].text;
