@@ -217,6 +217,18 @@ word_list! {
     ];
 }
 
+word_list! {
+    /// Credits in film, television and music, which a work's or a band's
+    /// name comes right before, with the person credited after them:
+    /// "Vera Drake director Mike Leigh", "Westlife star Brian McFadden",
+    /// "Sideways producer Michael London". Not the roles a person's name
+    /// comes before in the news ("Blair aide", "Bush spokesman").
+    fn is_credit = [
+        "star", "stars", "actress", "actor", "director", "producer", "singer", "frontman",
+        "guitarist", "drummer", "bassist", "rapper",
+    ];
+}
+
 /// Endings of English common nouns, gerunds and adjectives ("Developing",
 /// "Gymnastics", "Intelligence"), singular and plural. A lone capitalised
 /// word shaped so is the start or tail of a phrase, not a surname, unless
@@ -900,6 +912,16 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     if before.is_some_and(|t| is_kind_before_name(t.text) && !low.possessive(t.text)) {
         return Verdict::Reject;
     }
+    // The work or band a credit after it belongs to, when a name follows
+    // the credit: "Vera Drake director Mike Leigh" (the director is the
+    // person). A possessive name is one ("Madonna's producer William Orbit").
+    let last_word = toks[seg.end - 1].text;
+    if after_lw.as_deref().is_some_and(is_credit)
+        && toks.get(seg.end + 1).is_some_and(|t| t.namey)
+        && !low.possessive(last_word)
+    {
+        return Verdict::Reject;
+    }
     // The head of an organisation's or event's name whose last word also
     // ends a run (so the run stopped before it): "Sky News", "Davis Cup",
     // "Gartner Group", and across a plural's apostrophe "Transport and
@@ -908,7 +930,6 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // follows ("Murdoch's News Corp") and stays.
     let org_at = |k: usize| toks.get(k).is_some_and(|t| t.namey) && low.flags(k, toks) & ORG != 0;
     let no_known_name = || lw.iter().all(|&f| f & (GIVEN | SURNAME) == 0);
-    let last_word = toks[seg.end - 1].text;
     if !low.possessive(last_word)
         && (org_at(seg.end)
             || after.is_some_and(|t| matches!(t.text, "'" | "’"))

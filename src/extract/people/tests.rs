@@ -226,6 +226,41 @@ fn a_kind_of_body_or_work_names_what_follows() {
     ]);
 }
 
+/// A credit in film, television or music between two names belongs to
+/// the person after it; the name before it is the work or the band.
+#[test]
+fn a_credit_names_the_work_before_it() {
+    check(&[
+        (
+            "Vera Drake director Mike Leigh was there with Westlife star Brian McFadden.",
+            &["Mike Leigh", "Brian McFadden"],
+        ),
+        (
+            "Sideways producer Michael London said awards mean everything.",
+            &["Michael London"],
+        ),
+        // A possessive name owns the credit; a credit with no name after
+        // it leaves the name before it alone.
+        (
+            "Kylie Minogue's producer William Orbit left. Ask Kate Winslet, the star.",
+            &["Kylie Minogue", "William Orbit", "Kate Winslet"],
+        ),
+    ]);
+}
+
+/// Organisation and prize words that football and film headlines shorten
+/// or name: "Man Utd", "the Golden Globes".
+#[test]
+fn club_and_prize_names_are_not_people() {
+    check(&[
+        ("Shares rise on new Man Utd offer", &[]),
+        (
+            "Clive Owen has won a Golden Globe. At the Golden Globes, Mr Evans won.",
+            &["Clive Owen", "Evans"],
+        ),
+    ]);
+}
+
 /// A minister's portfolio is a title only before another: "Foreign
 /// Secretary Jack Straw", but not "the Ministry of Foreign Affairs", where
 /// it heads a body's name.
