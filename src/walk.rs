@@ -63,6 +63,30 @@ pub fn is_supported(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// The first file [`walk`] would take, in its order, among the first
+/// `within` entries of each root (a quick look, not a walk: it stops at the
+/// first hit and never stats more than `within` entries per root). Used to
+/// pick a file to warm the pipeline up with while the real walk runs.
+pub fn first_file(roots: &[PathBuf], within: usize) -> Option<PathBuf> {
+    roots.iter().find_map(|root| {
+        if root.is_file() {
+            return Some(root.clone());
+        }
+        WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .take(within)
+            .filter_map(Result::ok)
+            .find(|e| {
+                e.file_type().is_file()
+                    && is_supported(e.path())
+                    && !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+            })
+            .map(walkdir::DirEntry::into_path)
+    })
+}
+
 /// Walk files and folders. A file named explicitly is taken whatever its
 /// extension; inside folders only supported extensions are taken. Symlinks
 /// are followed (a saved archive often links folders) and loops reported.
@@ -136,6 +160,30 @@ pub fn walk(roots: &[PathBuf]) -> Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_file_is_the_first_the_walk_takes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        assert_eq!(first_file(std::slice::from_ref(&root), 64), None, "empty");
+        std::fs::create_dir(root.join("b")).expect("mkdir");
+        std::fs::write(root.join("a.png"), b"image").expect("write");
+        std::fs::write(root.join(".a.txt"), b"swap file").expect("write");
+        std::fs::write(root.join("b/z.md"), b"# Story").expect("write");
+        std::fs::write(root.join("c.txt"), b"Story").expect("write");
+        let roots = vec![root.clone()];
+        assert_eq!(first_file(&roots, 64), Some(root.join("b/z.md")));
+        let walked = walk(&roots);
+        assert_eq!(
+            walked.files.first().map(|f| f.path.clone()),
+            first_file(&roots, 64)
+        );
+        // Only the first entries are looked at (the root itself is one).
+        assert_eq!(first_file(&roots, 2), None);
+        // A file named explicitly is taken whatever it is.
+        let png = root.join("a.png");
+        assert_eq!(first_file(std::slice::from_ref(&png), 1), Some(png));
+    }
 
     #[test]
     fn supported_extensions_ignore_case() {
