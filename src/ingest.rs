@@ -429,8 +429,11 @@ pub fn ingest(
     let pool = worker_pool()?;
     if fresh {
         let roots = roots.clone();
+        // A panic in a spawned rayon job aborts the process; the warm-up
+        // must never be worse than none, so one is caught here (the
+        // workers then read the file themselves, as without a warm-up).
         pool.spawn(move || {
-            warm_up(&roots);
+            let _ = std::panic::catch_unwind(|| warm_up(&roots));
         });
     }
     let manifest = match &target {
