@@ -299,15 +299,18 @@ impl Indexer {
         // Counted now, with the writer and its budget gone, rather than
         // with a set of every print met kept through the run (38 MB at 3.3
         // million articles, on top of the writer's peak).
+        // One searcher over the commit for both (opening one reads every
+        // segment's footers and term dictionaries).
+        let searcher = committed_searcher(&self.index)?;
         let duplicates = if self.added == 0 {
             0
         } else {
-            count_duplicates(&committed_searcher(&self.index)?, &self.before, manifest)?
+            count_duplicates(&searcher, &self.before, manifest)?
         };
         // Only a speed-up: a search without the file (or with a stale one,
         // which it recognises) reads the prints itself, so failing to
         // write it must not fail an ingest that is already committed.
-        let _ = save_shared_prints(&self.index, &self.dir);
+        let _ = save_shared_prints(&searcher, &self.dir);
         Ok(Finished { duplicates })
     }
 }
@@ -501,17 +504,12 @@ fn write_error(dir: &Path, e: TantivyError) -> Error {
 /// Build the shared-prints set of the index's current segments and save
 /// it beside them; reading every document's print takes tens of ms on a
 /// million articles.
-fn save_shared_prints(index: &Index, dir: &Path) -> tantivy::Result<()> {
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    let searcher = reader.searcher();
-    if SharedPrints::load(dir, &searcher).is_some() {
+fn save_shared_prints(searcher: &Searcher, dir: &Path) -> tantivy::Result<()> {
+    if SharedPrints::load(dir, searcher).is_some() {
         // Nothing changed since it was saved (a re-ingest with nothing to do).
         return Ok(());
     }
-    SharedPrints::build(&searcher)?.save(&searcher, dir)?;
+    SharedPrints::build(searcher)?.save(searcher, dir)?;
     Ok(())
 }
 
