@@ -296,12 +296,12 @@ impl Indexer {
         self.writer
             .wait_merging_threads()
             .map_err(|e| write_error(&self.dir, e))?;
+        // One searcher over the commit for both what follows (opening one
+        // reads every segment's footers and term dictionaries).
+        let searcher = committed_searcher(&self.index)?;
         // Counted now, with the writer and its budget gone, rather than
         // with a set of every print met kept through the run (38 MB at 3.3
         // million articles, on top of the writer's peak).
-        // One searcher over the commit for both (opening one reads every
-        // segment's footers and term dictionaries).
-        let searcher = committed_searcher(&self.index)?;
         let duplicates = if self.added == 0 {
             0
         } else {

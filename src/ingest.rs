@@ -1725,9 +1725,8 @@ mod tests {
         assert_eq!(batched.articles[1].source.as_deref(), Some("Wire 1"));
     }
 
-    /// The writer's one indexing thread leaves the documents to the
-    /// feeder, more threads to the workers; either way a file's documents
-    /// are the same, and an empty file is empty in both forms.
+    /// The warm-up takes the file the walk would take first and reads no
+    /// more of it than its cap; with nothing to read it reads nothing.
     #[test]
     fn warm_up_reads_the_first_file_cut_short() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -1741,6 +1740,9 @@ mod tests {
         assert_eq!(warm_up(&[dir.path().join("gone")]), 0);
     }
 
+    /// The writer's one indexing thread leaves the documents to the
+    /// feeder, more threads to the workers; either way a file's documents
+    /// are the same, and an empty file is empty in both forms.
     #[test]
     fn documents_are_the_same_built_on_a_worker_or_on_the_feeder() {
         assert_eq!(DocsOn::for_writer(1), DocsOn::Feeder);
