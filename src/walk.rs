@@ -63,6 +63,16 @@ pub fn is_supported(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether a file found inside a folder is taken: a supported extension,
+/// and not hidden (editor swap files and .DS_Store are never articles).
+fn is_taken_in_folder(entry: &walkdir::DirEntry) -> bool {
+    is_supported(entry.path())
+        && !entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with('.'))
+}
+
 /// The first file [`walk`] would take, in its order, among the first
 /// `within` entries of each root (a quick look, not a walk: it stops at the
 /// first hit and never stats more than `within` entries per root). Used to
@@ -78,11 +88,7 @@ pub fn first_file(roots: &[PathBuf], within: usize) -> Option<PathBuf> {
             .into_iter()
             .take(within)
             .filter_map(Result::ok)
-            .find(|e| {
-                e.file_type().is_file()
-                    && is_supported(e.path())
-                    && !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-            })
+            .find(|e| e.file_type().is_file() && is_taken_in_folder(e))
             .map(walkdir::DirEntry::into_path)
     })
 }
@@ -116,16 +122,7 @@ pub fn walk(roots: &[PathBuf]) -> Walk {
             if !entry.file_type().is_file() {
                 continue;
             }
-            if !explicit_file && !is_supported(entry.path()) {
-                continue;
-            }
-            // Hidden files (editor swap files, .DS_Store) are never articles.
-            if !explicit_file
-                && entry
-                    .file_name()
-                    .to_str()
-                    .is_some_and(|n| n.starts_with('.'))
-            {
+            if !explicit_file && !is_taken_in_folder(&entry) {
                 continue;
             }
             match entry.metadata() {
