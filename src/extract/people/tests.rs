@@ -261,6 +261,33 @@ fn club_and_prize_names_are_not_people() {
     ]);
 }
 
+/// Awards named by one word, a mobile network that is also a given name,
+/// and clubs named for their town: none is a person, whatever vouches for
+/// it; the same words inside a real name still are ("John Bath", "Oscar
+/// Wilde").
+#[test]
+fn awards_networks_and_club_towns_are_not_people() {
+    check(&[
+        (
+            "The Oscars will take place in Hollywood. Clive Owen has won a Bafta.",
+            &["Clive Owen"],
+        ),
+        (
+            "Orange told the BBC that those with Orange Smartphones could sync.",
+            &[],
+        ),
+        (
+            "Bath need experienced back-up, said Jack Rowell. Gloucester said the deal was off.",
+            &["Jack Rowell"],
+        ),
+        (
+            "Wasps need a win, said Lawrence Dallaglio. John Bath agreed.",
+            &["Lawrence Dallaglio", "John Bath"],
+        ),
+        ("Oscar Wilde wrote plays.", &["Oscar Wilde"]),
+    ]);
+}
+
 /// A minister's portfolio is a title only before another: "Foreign
 /// Secretary Jack Straw", but not "the Ministry of Foreign Affairs", where
 /// it heads a body's name.
