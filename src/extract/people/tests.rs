@@ -261,12 +261,12 @@ fn club_and_prize_names_are_not_people() {
     ]);
 }
 
-/// Awards named by one word, a mobile network that is also a given name,
-/// and clubs named for their town: none is a person, whatever vouches for
-/// it; the same words inside a real name still are ("John Bath", "Oscar
-/// Wilde").
+/// Awards named by one word, companies and bands that are also names,
+/// the Fed, and clubs named for their town: none is a person, whatever
+/// vouches for it; the same words inside a real name still are ("John
+/// Bath", "Oscar Wilde", "Tom Cairn").
 #[test]
-fn awards_networks_and_club_towns_are_not_people() {
+fn awards_companies_and_club_towns_are_not_people() {
     check(&[
         (
             "The Oscars will take place in Hollywood. Clive Owen has won a Bafta.",
@@ -285,6 +285,14 @@ fn awards_networks_and_club_towns_are_not_people() {
             &["Lawrence Dallaglio", "John Bath"],
         ),
         ("Oscar Wilde wrote plays.", &["Oscar Wilde"]),
+        (
+            "The Fed has been easing rates, said Opera spokeswoman Berit Hanson.",
+            &["Berit Hanson"],
+        ),
+        (
+            "Cairn's shares rose. Tom Cairn, who sells Dr Pepper, left The Libertines.",
+            &["Tom Cairn"],
+        ),
     ]);
 }
 
