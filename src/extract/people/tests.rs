@@ -293,6 +293,10 @@ fn awards_companies_and_club_towns_are_not_people() {
             "Cairn's shares rose. Tom Cairn, who sells Dr Pepper, left The Libertines.",
             &["Tom Cairn"],
         ),
+        (
+            "The Lib Dems and Age Concern met Deutsche Boerse, said Tom Cairn.",
+            &["Tom Cairn"],
+        ),
     ]);
 }
 
