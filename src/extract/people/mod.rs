@@ -473,6 +473,11 @@ enum Verdict {
     Person,
     Maybe,
     Reject,
+    /// Named a work, band or body by what stands next to it ("the band
+    /// Franz Ferdinand", "Vera Drake director Mike Leigh"): not a person
+    /// here, nor anywhere else in the article, where the same words may
+    /// stand without that context ("Franz Ferdinand beat Morrissey").
+    Named,
 }
 
 /// A found mention: its words, borrowed from the title or body (a `String`
@@ -545,7 +550,7 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
         coordinate(&mut judged, &toks);
         for (seg, v) in judged.drain(..) {
             let keep = match v {
-                Verdict::Person => true,
+                Verdict::Person | Verdict::Named => true,
                 Verdict::Maybe => seg.end - seg.start == 1,
                 Verdict::Reject => false,
             };
@@ -557,6 +562,13 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
         }
     }
     let words_of = |r: &Range<usize>| words.get(r.clone()).unwrap_or_default();
+    // Words the article names as a work, band or body somewhere: never a
+    // person in it, wherever else they stand.
+    let named: HashSet<&[&str]> = segs
+        .iter()
+        .filter(|s| matches!(s.3, Verdict::Named))
+        .map(|s| words_of(&s.2))
+        .collect();
     // Names known in this document: full forms and their last words.
     // Sets, not scans: a huge article must stay linear.
     let mut known_set: HashSet<&[&str]> = HashSet::new();
@@ -564,7 +576,7 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
         .iter()
         .filter(|s| matches!(s.3, Verdict::Person))
         .map(|s| words_of(&s.2))
-        .filter(|k| known_set.insert(k))
+        .filter(|k| !named.contains(k) && known_set.insert(k))
         .collect();
     // No person: no maybe is confirmed and no line in capitals matches
     // anything (most articles' titles are such lines, and many articles
@@ -580,9 +592,9 @@ fn analyse<'a>(title: &'a str, body: &'a str) -> Vec<Found<'a>> {
     for (li, ti, r, v) in &segs {
         let words = words_of(r);
         let keep = match v {
-            Verdict::Person => true,
+            Verdict::Person => !named.contains(words),
             Verdict::Maybe => words.len() == 1 && is_known_last(words[0]),
-            Verdict::Reject => false,
+            Verdict::Reject | Verdict::Named => false,
         };
         if keep {
             found.push((*li, *ti, words.to_vec()));
@@ -910,7 +922,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
     // list's words are): "the band Franz Ferdinand". Not after a
     // possessive ("the company's John Smith" is its employee).
     if before.is_some_and(|t| is_kind_before_name(t.text) && !low.possessive(t.text)) {
-        return Verdict::Reject;
+        return Verdict::Named;
     }
     // The work or band a credit after it belongs to, when a name follows
     // the credit: "Vera Drake director Mike Leigh" (the director is the
@@ -920,7 +932,7 @@ fn judge(seg: &Segment, toks: &[Token], low: &LineLower, flags: &mut Vec<u8>) ->
         && toks.get(seg.end + 1).is_some_and(|t| t.namey)
         && !low.possessive(last_word)
     {
-        return Verdict::Reject;
+        return Verdict::Named;
     }
     // The head of an organisation's or event's name whose last word also
     // ends a run (so the run stopped before it): "Sky News", "Davis Cup",

@@ -226,6 +226,28 @@ fn a_kind_of_body_or_work_names_what_follows() {
     ]);
 }
 
+/// What the article once names as a work, band or body is no person
+/// anywhere in it, though the same words stand alone elsewhere ("Franz
+/// Ferdinand beat Morrissey"), and its last word confirms no lone mention.
+/// Only the same words: another name in the article is judged as before.
+#[test]
+fn a_name_given_to_a_work_holds_for_the_whole_article() {
+    check(&[
+        (
+            "The band Franz Ferdinand won. Franz Ferdinand beat Keane, said Tom Hanks.",
+            &["Tom Hanks"],
+        ),
+        (
+            "Vera Drake won. Vera Drake director Mike Leigh thanked Drake and Imelda Staunton.",
+            &["Mike Leigh", "Imelda Staunton"],
+        ),
+        (
+            "Insurance broker Marsh & McLennan cut jobs. Rod Marsh said he was sorry.",
+            &["Rod Marsh"],
+        ),
+    ]);
+}
+
 /// A credit in film, television or music between two names belongs to
 /// the person after it; the name before it is the work or the band.
 #[test]
