@@ -319,6 +319,10 @@ fn awards_companies_and_club_towns_are_not_people() {
             "The Lib Dems and Age Concern met Deutsche Boerse, said Tom Cairn.",
             &["Tom Cairn"],
         ),
+        (
+            "Credit Suisse and Lorillard Tobacco told the Land Registry, said Ann Lee.",
+            &["Ann Lee"],
+        ),
     ]);
 }
 
