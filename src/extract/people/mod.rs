@@ -728,6 +728,24 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
                 i += 1;
                 continue;
             }
+            // An organisation's word, then a given name and a surname: the
+            // body's name ends and a person's begins ("Lib Dems David Laws"
+            // was one run, rejected whole for the party's word). Both on the
+            // name lists, so that "Dow Jones Industrial" and "Red Star
+            // Belgrade" stay one body's name.
+            if f & GIVEN != 0
+                && f & (ORG | PLACE) == 0
+                && next_is_name(i + 1)
+                && cur
+                    .as_ref()
+                    .is_some_and(|c| low.flags(c.end - 1, toks) & ORG != 0)
+                && {
+                    let g = low.flags(i + 1, toks);
+                    g & SURNAME != 0 && g & (ORG | PLACE) == 0
+                }
+            {
+                flush(&mut cur, out);
+            }
             match cur.as_mut() {
                 Some(c) => c.end = i + 1,
                 None => {

@@ -323,6 +323,15 @@ fn awards_companies_and_club_towns_are_not_people() {
             "Credit Suisse and Lorillard Tobacco told the Land Registry, said Ann Lee.",
             &["Ann Lee"],
         ),
+        // Where a body's name runs into a person's, the person stays.
+        (
+            "Lib Dems Simon Hughes and Credit Suisse Peter Smith met.",
+            &["Simon Hughes", "Peter Smith"],
+        ),
+        (
+            "The Dow Jones Industrial average fell and Red Star Belgrade lost.",
+            &[],
+        ),
     ]);
 }
 
