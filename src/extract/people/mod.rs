@@ -729,10 +729,11 @@ fn segments_into(toks: &[Token], low: &LineLower, out: &mut Vec<(Segment, Verdic
                 continue;
             }
             // An organisation's word, then a given name and a surname: the
-            // body's name ends and a person's begins ("Lib Dems David Laws"
-            // was one run, rejected whole for the party's word). Both on the
-            // name lists, so that "Dow Jones Industrial" and "Red Star
-            // Belgrade" stay one body's name.
+            // body's name ends and a person's begins ("Lib Dems Simon
+            // Hughes" was one run, rejected whole for the party's word).
+            // Both on the name lists, so that "Dow Jones Industrial" and
+            // "Red Star Belgrade" stay one body's name (and "Lib Dems David
+            // Laws" too: "Laws" is on no list).
             if f & GIVEN != 0
                 && f & (ORG | PLACE) == 0
                 && next_is_name(i + 1)
